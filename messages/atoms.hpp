@@ -1,0 +1,23 @@
+// Atoms of the actortx protocol. Own namespace: CAF already defines get_atom, ok_atom, ...
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace actortx {
+
+using run_atom = caf::atom_constant<caf::atom("run")>;            // run a transaction
+using exec_atom = caf::atom_constant<caf::atom("exec")>;          // execute one attempt
+using acquire_atom = caf::atom_constant<caf::atom("acquire")>;    // lease a connection
+using release_atom = caf::atom_constant<caf::atom("release")>;    // return a lease
+using ready_atom = caf::atom_constant<caf::atom("ready")>;        // connection is connected
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;  // timer: deadline reached
+using retry_atom = caf::atom_constant<caf::atom("retry")>;        // timer: backoff elapsed
+using attempt_atom = caf::atom_constant<caf::atom("attempt")>;    // attempt finished
+using leased_atom = caf::atom_constant<caf::atom("leased")>;      // attempt got a backend
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;      // cancel a backend query
+using ping_atom = caf::atom_constant<caf::atom("ping")>;          // validate a connection
+using stats_atom = caf::atom_constant<caf::atom("stats")>;        // ask for a snapshot
+using waiter_atom = caf::atom_constant<caf::atom("waiter")>;      // timer: lease wait expired
+using spawn_atom = caf::atom_constant<caf::atom("spawnconn")>;    // timer: (re)connect now
+
+}  // namespace actortx

@@ -1,0 +1,64 @@
+// Typed actor interfaces. Public: supervisor_actor. The rest are node-internal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/attempt.hpp"
+#include "messages/local_body.hpp"
+#include "messages/statement.hpp"
+#include "messages/tx_options.hpp"
+#include "messages/tx_outcome.hpp"
+
+namespace actortx {
+
+/// The runtime's front door. Every request is answered with a tx_outcome (also on failure);
+/// a caf::error only means the request itself could not be handled.
+using supervisor_actor =
+    caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
+                     caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>>;
+
+/// One PostgreSQL connection on its own thread (spawned detached).
+using connection_actor =
+    caf::typed_actor<caf::replies_to<exec_atom, exec_request, tx_script>::with<attempt_result>,
+                     caf::replies_to<exec_atom, exec_request, local_body>::with<attempt_result>,
+                     caf::replies_to<ping_atom>::with<int32_t>,
+                     // cancel the query of backend pid if it still runs under application_name
+                     caf::replies_to<cancel_atom, int32_t, std::string>::with<bool>>;
+
+/// A leased connection; give it back with release_atom and the same id.
+struct lease {
+  connection_actor conn;
+  int32_t backend_pid = 0;
+  uint64_t id = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, lease& x) {
+    return f(caf::meta::type_name("actortx::lease"), x.conn, x.backend_pid, x.id);
+  }
+};
+
+/// Owns the connections: FIFO lease queue with a bound and an acquire timeout.
+using pool_actor =
+    caf::typed_actor<caf::replies_to<acquire_atom, caf::timespan>::with<lease>,
+                     caf::reacts_to<release_atom, uint64_t, bool>,  // lease id, connection healthy
+                     caf::replies_to<stats_atom>::with<pool_stats>,
+                     caf::reacts_to<cancel_atom, int32_t, std::string>,  // backend pid,
+                                                                         // application_name
+                     caf::reacts_to<ready_atom, int32_t>,    // from a connection: connected, pid
+                     caf::reacts_to<waiter_atom, uint64_t>,  // timer: waiter's acquire timeout
+                     caf::reacts_to<spawn_atom>>;            // timer: top up connections
+
+/// The supervisor's full interface: the public one plus what its children and timers send.
+using supervisor_impl_actor = supervisor_actor::extend<
+    caf::reacts_to<leased_atom, uint64_t, uint32_t, int32_t>,  // tx id, attempt, backend pid
+    caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
+    caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
+    caf::reacts_to<retry_atom, uint64_t>>;                     // timer: tx id
+
+}  // namespace actortx

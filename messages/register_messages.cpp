@@ -1,0 +1,37 @@
+#include "messages/register_messages.hpp"
+
+#include <caf/all.hpp>
+
+#include "messages/interfaces.hpp"
+
+namespace actortx {
+
+void register_messages(caf::actor_system_config& cfg) {
+  cfg.add_message_type<isolation>("actortx::isolation");
+  cfg.add_message_type<backoff>("actortx::backoff");
+  cfg.add_message_type<retry_policy>("actortx::retry_policy");
+  cfg.add_message_type<tx_options>("actortx::tx_options");
+  cfg.add_message_type<sql_value>("actortx::sql_value");
+  cfg.add_message_type<statement>("actortx::statement");
+  cfg.add_message_type<tx_script>("actortx::tx_script");
+  cfg.add_message_type<result_set>("actortx::result_set");
+  cfg.add_message_type<tx_state>("actortx::tx_state");
+  cfg.add_message_type<error_class>("actortx::error_class");
+  cfg.add_message_type<attempt_record>("actortx::attempt_record");
+  cfg.add_message_type<tx_outcome>("actortx::tx_outcome");
+  cfg.add_message_type<exec_request>("actortx::exec_request");
+  cfg.add_message_type<attempt_result>("actortx::attempt_result");
+  cfg.add_message_type<pool_stats>("actortx::pool_stats");
+  cfg.add_error_category(errc_category,
+                         [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
+                           std::string out = "actortx::";
+                           out += to_string(static_cast<errc>(code));
+                           if (!ctx.empty()) {
+                             out += ' ';
+                             out += caf::deep_to_string(ctx);
+                           }
+                           return out;
+                         });
+}
+
+}  // namespace actortx

@@ -1,0 +1,89 @@
+// What a caller says about a transaction: isolation, access mode, deadline, retry policy.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace actortx {
+
+/// The four SQL isolation levels (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED).
+enum class isolation : uint8_t { read_uncommitted, read_committed, repeatable_read, serializable };
+
+/// How the delay between attempts grows.
+enum class backoff : uint8_t {
+  exponential,  ///< initial * multiplier^(retry-1)
+  linear,       ///< initial * retry
+  immediate,    ///< no delay at all
+};
+
+/// Retry policy of one transaction. Defaults are the documented library defaults.
+struct retry_policy {
+  backoff strategy = backoff::exponential;
+  std::chrono::milliseconds initial_delay{1000};
+  std::chrono::milliseconds max_delay{30000};
+  double multiplier = 2.0;
+  /// Jitter as a +/- fraction of the delay, in [0, 1]; 0.1 = delay * U(0.9, 1.1).
+  double jitter = 0.1;
+  /// "Full jitter": the delay is drawn uniformly from [0, delay] instead.
+  bool full_jitter = false;
+  /// Retries after the first attempt; max_retries = 3 means at most 4 attempts.
+  uint32_t max_retries = 3;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, retry_policy& x) {
+    return f(caf::meta::type_name("actortx::retry_policy"), x.strategy, x.initial_delay,
+             x.max_delay, x.multiplier, x.jitter, x.full_jitter, x.max_retries);
+  }
+};
+
+/// Options of one transaction.
+struct tx_options {
+  isolation level = isolation::read_committed;
+  bool read_only = false;
+  /// DEFERRABLE: only meaningful for SERIALIZABLE READ ONLY transactions.
+  bool deferrable = false;
+  /// Deadline budget for the whole transaction, retries and backoff included.
+  std::chrono::milliseconds timeout{30000};
+  retry_policy retry;
+  /// Free-form name for logs and metrics, e.g. "transfer".
+  std::string label;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
+    return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
+             x.timeout, x.retry, x.label);
+  }
+};
+
+/// SQL spelling, e.g. "REPEATABLE READ".
+inline const char* to_string(isolation x) noexcept {
+  switch (x) {
+    case isolation::read_uncommitted:
+      return "READ UNCOMMITTED";
+    case isolation::read_committed:
+      return "READ COMMITTED";
+    case isolation::repeatable_read:
+      return "REPEATABLE READ";
+    case isolation::serializable:
+      return "SERIALIZABLE";
+  }
+  return "READ COMMITTED";
+}
+
+inline const char* to_string(backoff x) noexcept {
+  switch (x) {
+    case backoff::exponential:
+      return "exponential";
+    case backoff::linear:
+      return "linear";
+    case backoff::immediate:
+      return "immediate";
+  }
+  return "exponential";
+}
+
+}  // namespace actortx
