@@ -1,0 +1,208 @@
+#include "runtime/runtime_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <limits>
+
+#include <caf/config_option_adder.hpp>
+#include <caf/config_value.hpp>
+#include <caf/settings.hpp>
+
+#include "messages/register_messages.hpp"
+#include "runtime/dsn.hpp"
+#include "runtime/retry_policy.hpp"
+
+namespace actortx {
+
+namespace {
+
+constexpr const char* isolation_names =
+    "read_uncommitted, read_committed, repeatable_read, serializable";
+constexpr const char* backoff_names = "exponential, linear, immediate";
+constexpr const char* log_level_names = "trace, debug, info, warn, error, critical, off";
+
+std::string ms_text(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + "ms";
+}
+
+/// Config key of each retry_policy member, for messages about the retry-* options.
+std::string retry_key(const std::string& member) {
+  if (member == "initial_delay") return "actortx.retry-initial-delay";
+  if (member == "max_delay") return "actortx.retry-max-delay";
+  if (member == "multiplier") return "actortx.retry-multiplier";
+  if (member == "jitter") return "actortx.retry-jitter";
+  if (member == "max_retries") return "actortx.retry-max";
+  return "actortx.retry-" + member;
+}
+
+/// Names spdlog's level::from_str understands (see runtime/log.cpp).
+bool known_log_level(const std::string& s) {
+  for (auto name : {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"})
+    if (s == name) return true;
+  return false;
+}
+
+/// The value at `key` as T; nullopt when unset. A value of another type (possible when set
+/// through cfg.set() or an undeclared key) is an error rather than silently ignored.
+template <class T>
+caf::optional<T> read(const caf::settings& content, const char* key, const char* expected) {
+  auto raw = caf::get_if(&content, key);
+  if (raw == nullptr) return caf::none;
+  if (auto value = caf::get_if<T>(&content, key)) return value;
+  throw config_error(key, caf::to_string(*raw), std::string{"expected "} + expected);
+}
+
+std::chrono::milliseconds to_ms(caf::timespan x) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(x);
+}
+
+}  // namespace
+
+config_error::config_error(std::string field, std::string value, const std::string& why)
+    : std::invalid_argument(field + ": " + value + " is invalid: " + why),
+      field_(std::move(field)),
+      value_(std::move(value)) {}
+
+void validate(const runtime_config& cfg) {
+  if (cfg.pool_max == 0)
+    throw config_error("actortx.pool-max", "0", "the pool needs at least one connection");
+  if (cfg.pool_min > cfg.pool_max)
+    throw config_error("actortx.pool-min", std::to_string(cfg.pool_min),
+                       "it is above actortx.pool-max (" + std::to_string(cfg.pool_max) + ")");
+  if (cfg.pool_max_waiters == 0)
+    throw config_error("actortx.pool-max-waiters", "0",
+                       "the lease queue needs room for at least one waiter, or every request "
+                       "finding the pool busy fails at once");
+  if (cfg.acquire_timeout.count() <= 0)
+    throw config_error("actortx.acquire-timeout", ms_text(cfg.acquire_timeout),
+                       "a lease request needs a positive time to wait for a connection");
+  if (cfg.connect_timeout < std::chrono::seconds(1))
+    throw config_error("actortx.connect-timeout", ms_text(cfg.connect_timeout),
+                       "libpq's connect_timeout has whole-second granularity, so it must be at "
+                       "least 1s");
+  if (cfg.defaults.timeout.count() <= 0)
+    throw config_error("actortx.tx-timeout", ms_text(cfg.defaults.timeout),
+                       "a transaction needs a positive deadline");
+  auto issue = first_issue(cfg.defaults.retry);
+  if (!issue.field.empty()) throw config_error(retry_key(issue.field), issue.value, issue.why);
+  if (!known_log_level(cfg.log_level))
+    throw config_error("actortx.log-level", cfg.log_level,
+                       std::string{"expected one of "} + log_level_names);
+  // DEFERRABLE outside SERIALIZABLE READ ONLY is accepted on purpose: PostgreSQL ignores it.
+  if (!cfg.dsn.empty()) {
+    try {
+      parse_dsn(cfg.dsn);
+    } catch (const dsn_error& e) {
+      throw config_error("actortx.dsn", redact_dsn(cfg.dsn), e.what());
+    }
+  }
+}
+
+caf_config::caf_config() {
+  register_messages(*this);
+  // Declared without bound members: read_config() reads them from `content`, so that it
+  // can tell "unset" (keep runtime_config's default) from "set".
+  opt_group{custom_options_, "actortx"}
+      .add<std::string>("dsn", "libpq DSN or postgresql:// URI (default: $ACTORTX_DSN)")
+      .add<size_t>("pool-min", "connections kept open (default 1)")
+      .add<size_t>("pool-max", "most connections (default 8)")
+      .add<size_t>("pool-max-waiters", "bound of the lease queue (default 10000)")
+      .add<caf::timespan>("acquire-timeout", "longest wait for a connection (default 5s)")
+      .add<caf::timespan>("connect-timeout", "libpq connect timeout, >= 1s (default 5s)")
+      .add<caf::timespan>("tx-timeout", "default transaction deadline (default 30s)")
+      .add<std::string>("isolation", "default isolation: read_committed, serializable, ...")
+      .add<bool>("read-only", "transactions are READ ONLY by default")
+      .add<bool>("deferrable", "DEFERRABLE (SERIALIZABLE READ ONLY only)")
+      .add<std::string>("retry-strategy", "exponential, linear or immediate")
+      .add<caf::timespan>("retry-initial-delay", "first backoff delay (default 1s)")
+      .add<caf::timespan>("retry-max-delay", "cap of the backoff delay (default 30s)")
+      .add<double>("retry-multiplier", "growth factor of exponential backoff (default 2)")
+      .add<double>("retry-jitter", "+/- fraction of the delay, 0..1 (default 0.1)")
+      .add<bool>("retry-full-jitter", "draw the delay from [0, delay] instead")
+      .add<size_t>("retry-max", "retries after the first attempt (default 3)")
+      .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
+      .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off");
+}
+
+runtime_config read_config(const caf::actor_system_config& cfg) {
+  const auto& c = cfg.content;
+  runtime_config out;
+  if (auto x = read<std::string>(c, "actortx.dsn", "a string")) out.dsn = *x;
+  if (auto x = read<size_t>(c, "actortx.pool-min", "a count")) out.pool_min = *x;
+  if (auto x = read<size_t>(c, "actortx.pool-max", "a count")) out.pool_max = *x;
+  if (auto x = read<size_t>(c, "actortx.pool-max-waiters", "a count")) out.pool_max_waiters = *x;
+  if (auto x = read<caf::timespan>(c, "actortx.acquire-timeout", "a duration"))
+    out.acquire_timeout = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.connect-timeout", "a duration"))
+    out.connect_timeout = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.tx-timeout", "a duration"))
+    out.defaults.timeout = to_ms(*x);
+  if (auto x = read<std::string>(c, "actortx.isolation", "a string")) {
+    if (!parse_isolation(*x, out.defaults.level))
+      throw config_error(
+          "actortx.isolation", *x,
+          std::string{"unknown isolation level; expected one of "} + isolation_names);
+  }
+  if (auto x = read<bool>(c, "actortx.read-only", "true or false")) out.defaults.read_only = *x;
+  if (auto x = read<bool>(c, "actortx.deferrable", "true or false")) out.defaults.deferrable = *x;
+  auto& retry = out.defaults.retry;
+  if (auto x = read<std::string>(c, "actortx.retry-strategy", "a string")) {
+    if (!parse_backoff(*x, retry.strategy))
+      throw config_error("actortx.retry-strategy", *x,
+                         std::string{"unknown backoff strategy; expected one of "} + backoff_names);
+  }
+  if (auto x = read<caf::timespan>(c, "actortx.retry-initial-delay", "a duration"))
+    retry.initial_delay = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.retry-max-delay", "a duration"))
+    retry.max_delay = to_ms(*x);
+  if (auto x = read<double>(c, "actortx.retry-multiplier", "a number")) retry.multiplier = *x;
+  if (auto x = read<double>(c, "actortx.retry-jitter", "a number")) retry.jitter = *x;
+  if (auto x = read<bool>(c, "actortx.retry-full-jitter", "true or false")) retry.full_jitter = *x;
+  if (auto x = read<size_t>(c, "actortx.retry-max", "a count")) {
+    // Checked before narrowing to uint32_t, which would wrap.
+    if (*x > std::numeric_limits<uint32_t>::max())
+      throw config_error("actortx.retry-max", std::to_string(*x), "must be at most 1000");
+    retry.max_retries = static_cast<uint32_t>(*x);
+  }
+  if (auto x = read<size_t>(c, "actortx.scheduler-threads", "a count")) out.scheduler_threads = *x;
+  if (auto x = read<std::string>(c, "actortx.log-level", "a string")) out.log_level = *x;
+  validate(out);
+  return out;
+}
+
+bool parse_isolation(const std::string& text, isolation& out) noexcept {
+  // Normalise "Read_Committed", "read-committed", " READ  COMMITTED " to "read committed".
+  std::string s;
+  try {
+    bool gap = false;
+    for (char c : text) {
+      if (c == '_' || c == '-' || std::isspace(static_cast<unsigned char>(c))) {
+        gap = !s.empty();
+        continue;
+      }
+      if (gap) s += ' ';
+      gap = false;
+      s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  } catch (...) {
+    return false;
+  }
+  struct name {
+    const char* text;
+    isolation level;
+  };
+  static constexpr name names[] = {{"read uncommitted", isolation::read_uncommitted},
+                                   {"read committed", isolation::read_committed},
+                                   {"repeatable read", isolation::repeatable_read},
+                                   {"serializable", isolation::serializable}};
+  for (const auto& n : names) {
+    if (s == n.text) {
+      out = n.level;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace actortx

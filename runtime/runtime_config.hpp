@@ -1,0 +1,65 @@
+// Runtime configuration: defaults, reading from CAF's config (INI + CLI), validation.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include <caf/actor_system_config.hpp>
+
+#include "messages/tx_options.hpp"
+
+namespace actortx {
+
+/// An invalid configuration value. what() names the field and the value.
+class config_error : public std::invalid_argument {
+ public:
+  config_error(std::string field, std::string value, const std::string& why);
+  const std::string& field() const noexcept { return field_; }
+  const std::string& value() const noexcept { return value_; }
+
+ private:
+  std::string field_;
+  std::string value_;
+};
+
+struct runtime_config {
+  /// libpq DSN; empty means the ACTORTX_DSN environment variable.
+  std::string dsn;
+  size_t pool_min = 1;
+  size_t pool_max = 8;
+  /// Bound of the lease queue; acquire requests beyond it fail at once with pool_exhausted.
+  size_t pool_max_waiters = 10000;
+  /// How long a lease request may wait for a connection.
+  std::chrono::milliseconds acquire_timeout{5000};
+  /// libpq connect_timeout for new connections.
+  std::chrono::milliseconds connect_timeout{5000};
+  /// Options used when a caller gives none (timeout, retry policy, isolation, ...).
+  tx_options defaults;
+  /// CAF scheduler threads; 0 = number of cores.
+  size_t scheduler_threads = 0;
+  /// spdlog level: trace, debug, info, warn, error, critical, off.
+  std::string log_level = "info";
+};
+
+/// Throws config_error on the first invalid field, e.g.
+/// "actortx.pool-max: 0 is invalid: the pool needs at least one connection".
+void validate(const runtime_config& cfg);
+
+/// A caf::actor_system_config with the actortx options (group "actortx": --actortx.dsn,
+/// --actortx.pool-max, ... or an [actortx] section in caf-application.ini) and all actortx
+/// message types registered.
+class caf_config : public caf::actor_system_config {
+ public:
+  caf_config();
+};
+
+/// Reads the "actortx" group of a parsed caf_config (unset keys keep runtime_config's
+/// defaults) and validates it. Throws config_error naming the bad key and value.
+runtime_config read_config(const caf::actor_system_config& cfg);
+
+/// Parses "read_committed", "read committed", "serializable", ... (case-insensitive).
+bool parse_isolation(const std::string& text, isolation& out) noexcept;
+
+}  // namespace actortx

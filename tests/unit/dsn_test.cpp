@@ -1,0 +1,176 @@
+// DSN handling: libpq parses, passwords never reach a message, values stay correctly quoted.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "runtime/dsn.hpp"
+
+using namespace actortx;
+
+namespace {
+
+/// The message of the dsn_error that parse_dsn throws, or "" if it does not throw.
+std::string parse_error(const std::string& dsn) {
+  try {
+    parse_dsn(dsn);
+  } catch (const dsn_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+/// Unsets an environment variable for one test and restores it afterwards.
+class scoped_unsetenv {
+ public:
+  explicit scoped_unsetenv(const char* name) : name_(name) {
+    if (auto v = std::getenv(name)) old_ = v;
+    unsetenv(name);
+  }
+  ~scoped_unsetenv() {
+    if (old_) setenv(name_, old_->c_str(), 1);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("parse_dsn returns the keywords that were set", "[unit]") {
+  auto kv = parse_dsn("host=db.example port=6543 dbname=app user=alice password='p w'");
+  CHECK(kv.size() == 5);
+  CHECK(kv.at("host") == "db.example");
+  CHECK(kv.at("port") == "6543");
+  CHECK(kv.at("password") == "p w");
+  CHECK(parse_dsn("").empty());
+}
+
+TEST_CASE("parse_dsn reads postgresql:// URIs, percent-decoding them", "[unit]") {
+  auto kv = parse_dsn("postgresql://alice:s%40cret@db.example:6543/app?sslmode=require");
+  CHECK(kv.at("user") == "alice");
+  CHECK(kv.at("password") == "s@cret");
+  CHECK(kv.at("host") == "db.example");
+  CHECK(kv.at("port") == "6543");
+  CHECK(kv.at("dbname") == "app");
+  CHECK(kv.at("sslmode") == "require");
+}
+
+TEST_CASE("redact_dsn hides the password of a key=value DSN", "[unit]") {
+  CHECK(redact_dsn("host=x user=u password=hunter2 dbname=d") ==
+        "user=u password=*** dbname=d host=x");
+  auto quoted = redact_dsn("host=x password='it''s a secret'");
+  CHECK(quoted.find("secret") == std::string::npos);
+  CHECK(redact_dsn("host=x sslpassword=keypass") == "host=x sslpassword=***");
+  CHECK(redact_dsn("") == "");
+}
+
+TEST_CASE("redact_dsn rewrites a URI as key=value with the password hidden", "[unit]") {
+  auto r = redact_dsn("postgresql://user:secret@host/db");
+  CHECK(r == "user=user password=*** dbname=db host=host");
+  r = redact_dsn("postgres://u:p%20w@h:5433/db?password=other&application_name=my%20app");
+  CHECK(r.find("p w") == std::string::npos);
+  CHECK(r.find("other") == std::string::npos);
+  CHECK(r.find("password=***") != std::string::npos);
+  CHECK(r.find("application_name='my app'") != std::string::npos);
+}
+
+TEST_CASE("redact_dsn keeps values with spaces and quotes quoted as libpq reads them", "[unit]") {
+  auto r = redact_dsn(R"(host=x application_name='a b\'c\\d' options='')");
+  CHECK(r == R"(host=x options='' application_name='a b\'c\\d')");
+  CHECK(parse_dsn(r).at("application_name") == R"(a b'c\d)");
+}
+
+TEST_CASE("redact_dsn of an unparsable DSN shows nothing of it", "[unit]") {
+  CHECK(redact_dsn("host=x passwd=secret") == "<unparsable DSN>");
+  CHECK(redact_dsn("host='x password=secret") == "<unparsable DSN>");
+}
+
+TEST_CASE("a bad keyword is named, its value hidden as it may be a misspelt password", "[unit]") {
+  auto msg = parse_error("host=x passwd=hunter2");
+  CHECK(msg == R"(bad DSN "host=x passwd=***": invalid connection option "passwd")");
+}
+
+TEST_CASE("bad DSN messages name the bad part and never contain the password", "[unit]") {
+  struct bad_case {
+    std::string dsn;
+    std::string names;   // must appear in the message
+    std::string secret;  // must not
+  };
+  auto c = GENERATE(values<bad_case>({
+      {"host=x password=hunter2 port", "missing \"=\" after \"port\"", "hunter2"},
+      {"host=x password=hunter2 hunter3", "missing \"=\"", "hunter3"},
+      {"host=x password='hunter2", "unterminated quoted string", "hunter2"},
+      {"host='x password=hunter2", "unterminated quoted string", "hunter2"},
+      {"password=hunter2 bogus=1", "invalid connection option \"bogus\"", "hunter2"},
+      {"postgresql://u:hunter2@h/db?foo=bar", "invalid URI query parameter: \"foo\"", "hunter2"},
+      {"postgresql://u:hunter2@[::1/db", "IPv6 host address", "hunter2"},
+      {"postgresql://u:hunter2%zz@h/db", "invalid percent-encoded token", "hunter2"},
+      {"postgresql://u:pw@h/db?password=hunter2&oops", "missing key/value separator", "hunter2"},
+      {"postgresql://u:a@[::1/db", "IPv6 host address", "u:a@"},
+  }));
+  CAPTURE(c.dsn);
+  auto msg = parse_error(c.dsn);
+  CAPTURE(msg);
+  CHECK_THAT(msg, Catch::StartsWith("bad DSN \""));
+  CHECK_THAT(msg, Catch::Contains(c.names));
+  CHECK(msg.find(c.secret) == std::string::npos);
+  CHECK(msg.find('\n') == std::string::npos);
+}
+
+TEST_CASE("a bad URI is shown in URI form with user info and query values hidden", "[unit]") {
+  auto msg = parse_error("postgresql://alice:hunter2@db/app?sslmode=require&foo=bar");
+  CHECK(msg == R"(bad DSN "postgresql://alice:***@db/app?sslmode=require&foo=***": )"
+               R"(invalid URI query parameter: "foo")");
+}
+
+TEST_CASE("dsn_with adds a keyword", "[unit]") {
+  auto d = dsn_with("host=x dbname=app", "connect_timeout", "5");
+  CHECK(d == "dbname=app host=x connect_timeout=5");
+  CHECK(parse_dsn(d).at("connect_timeout") == "5");
+}
+
+TEST_CASE("dsn_with replaces a keyword in place", "[unit]") {
+  auto d = dsn_with("host=x connect_timeout=10 dbname=app", "connect_timeout", "2");
+  CHECK(d == "connect_timeout=2 dbname=app host=x");
+}
+
+TEST_CASE("dsn_with keeps values with spaces and quotes quoted and the password intact", "[unit]") {
+  auto d = dsn_with("host=x password='p w' application_name='my app'", "options",
+                    "-csearch_path=s1 -cwork_mem=64MB");
+  auto kv = parse_dsn(d);
+  CHECK(kv.at("password") == "p w");
+  CHECK(kv.at("application_name") == "my app");
+  CHECK(kv.at("options") == "-csearch_path=s1 -cwork_mem=64MB");
+  auto tricky = dsn_with("host=x", "application_name", R"(it's a \ test)");
+  CHECK(parse_dsn(tricky).at("application_name") == R"(it's a \ test)");
+  CHECK(parse_dsn(dsn_with("host=x", "password", "")).at("password").empty());
+}
+
+TEST_CASE("dsn_with converts a URI to key=value", "[unit]") {
+  auto d = dsn_with("postgresql://u:secret@h:6000/db", "sslmode", "disable");
+  CHECK(d == "user=u password=secret dbname=db host=h port=6000 sslmode=disable");
+}
+
+TEST_CASE("dsn_with rejects an unknown keyword and a bad DSN", "[unit]") {
+  CHECK_THROWS_AS(dsn_with("host=x", "bogus", "1"), dsn_error);
+  CHECK_THROWS_WITH(dsn_with("host=x passwd=hunter2", "port", "1"),
+                    !Catch::Contains("hunter2") && Catch::Contains("passwd"));
+}
+
+TEST_CASE("dsn_target shows host:port/dbname of the DSN", "[unit]") {
+  CHECK(dsn_target("host=db.example port=6543 dbname=app password=x") == "db.example:6543/app");
+  CHECK(dsn_target("postgresql://u:pw@h:6000/shop") == "h:6000/shop");
+  CHECK(dsn_target("hostaddr=10.0.0.1 port=1 dbname=d") == "10.0.0.1:1/d");
+}
+
+TEST_CASE("dsn_target fills in libpq's defaults and never throws", "[unit]") {
+  scoped_unsetenv h{"PGHOST"}, ha{"PGHOSTADDR"}, p{"PGPORT"}, d{"PGDATABASE"}, u{"PGUSER"},
+      s{"PGSERVICE"};
+  CHECK(dsn_target("dbname=app") == "localhost:5432/app");
+  CHECK(dsn_target("user=bob") == "localhost:5432/bob");
+  CHECK_THAT(dsn_target("not a dsn"), Catch::StartsWith("localhost:5432/"));
+  CHECK_THAT(dsn_target(""), Catch::StartsWith("localhost:5432/"));
+}
