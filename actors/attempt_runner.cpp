@@ -1,0 +1,182 @@
+#include "actors/attempt_runner.hpp"
+
+#include <cstring>
+#include <exception>
+#include <vector>
+
+#include <pqxx/except>
+#include <pqxx/prepared_statement>
+
+#include "actors/command_status.hpp"
+#include "actors/connection_actor.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/error_classifier.hpp"
+#include "runtime/tx.hpp"
+
+namespace actortx {
+
+namespace {
+
+/// libpqxx messages carry "ERROR:  " and the query on further lines: keep the first line.
+std::string first_line(const char* what) {
+  std::string s{what ? what : ""};
+  auto nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void try_rollback(pqxx::transaction_base& work, attempt_result& res) noexcept {
+  try {
+    work.exec("ROLLBACK");
+  } catch (...) {
+    // The connection's state is unknown: do not hand it out again without a check.
+    res.connection_ok = false;
+  }
+}
+
+/// libpqxx 6.4 maps 40001/40P01/40003 onto transaction_rollback subclasses that do not
+/// keep the SQLSTATE; the classifier needs it back.
+std::string rollback_sqlstate(const pqxx::transaction_rollback& e) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "40001";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "40P01";
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&e)) return "40003";
+  return "40000";
+}
+
+void on_sql_failure(pqxx::transaction_base& work, tx_phase phase, std::string sqlstate,
+                    const char* what, attempt_result& res) {
+  res.record.sqlstate = std::move(sqlstate);
+  res.record.cls = classify_sqlstate(res.record.sqlstate, phase);
+  res.code = res.record.cls == error_class::timeout     ? errc::timeout
+             : res.record.cls == error_class::in_doubt  ? errc::commit_in_doubt
+             : res.record.cls == error_class::reconnect ? errc::connection_lost
+                                                        : errc::sql_error;
+  res.record.message = first_line(what);
+  if (res.record.cls == error_class::reconnect || res.record.cls == error_class::in_doubt)
+    res.connection_ok = false;
+  else
+    try_rollback(work, res);
+}
+
+}  // namespace
+
+std::string begin_sql(const exec_request& req, int64_t remaining_ms) {
+  std::string sql = "BEGIN ISOLATION LEVEL ";
+  sql += to_string(req.opts.level);
+  sql += req.opts.read_only ? " READ ONLY" : " READ WRITE";
+  if (req.opts.deferrable) sql += " DEFERRABLE";
+  sql += "; SET LOCAL statement_timeout = ";
+  sql += std::to_string(remaining_ms > 0 ? remaining_ms : 1);
+  sql += "; SET LOCAL application_name = '";
+  sql += attempt_application_name(req.tx_id, req.attempt);  // digits and '/' only
+  sql += '\'';
+  return sql;
+}
+
+attempt_result run_attempt(
+    pqxx::connection_base& conn, int32_t backend_pid, const exec_request& req,
+    const std::function<void(pqxx::transaction_base&, attempt_result&)>& body) {
+  attempt_result res;
+  res.record.number = req.attempt;
+  res.record.backend_pid = backend_pid;
+  const auto started = steady_now_ns();
+  auto finish = [&] {
+    res.record.duration = std::chrono::microseconds{(steady_now_ns() - started) / 1000};
+    return std::move(res);
+  };
+  const int64_t remaining_ms = (req.deadline_ns - started) / 1000000;
+  if (remaining_ms <= 0) {
+    res.code = errc::timeout;
+    res.record.cls = error_class::timeout;
+    res.record.message = "deadline passed before the attempt could start";
+    return finish();
+  }
+  auto phase = tx_phase::begin;
+  try {
+    // nontransaction sends nothing itself: BEGIN/COMMIT are ours, so isolation, READ ONLY,
+    // DEFERRABLE and the statement_timeout go in one round trip.
+    pqxx::nontransaction work{conn, "actortx"};
+    try {
+      work.exec(begin_sql(req, remaining_ms));
+      phase = tx_phase::body;
+      body(work, res);
+      phase = tx_phase::commit;
+      auto r = work.exec("COMMIT");
+      if (std::strcmp(command_status(r), "COMMIT") == 0) {
+        res.committed = true;
+      } else {
+        // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: the body caught
+        // a statement's error and went on.
+        res.code = errc::rolled_back;
+        res.record.cls = error_class::fail_fast;
+        res.record.message =
+            "COMMIT was answered with ROLLBACK: a statement failed inside the "
+            "body and its error was caught";
+      }
+    } catch (const pqxx::broken_connection& e) {
+      res.connection_ok = false;
+      res.record.cls = classify_connection_loss(phase);
+      res.code = phase == tx_phase::commit ? errc::commit_in_doubt : errc::connection_lost;
+      res.record.message = first_line(e.what());
+    } catch (const pqxx::in_doubt_error& e) {
+      res.connection_ok = false;
+      res.record.cls = error_class::in_doubt;
+      res.code = errc::commit_in_doubt;
+      res.record.message = first_line(e.what());
+    } catch (const pqxx::sql_error& e) {
+      on_sql_failure(work, phase, e.sqlstate(), e.what(), res);
+    } catch (const pqxx::transaction_rollback& e) {
+      // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
+      on_sql_failure(work, phase, rollback_sqlstate(e), e.what(), res);
+    } catch (const rollback& e) {
+      res.code = errc::rolled_back;
+      res.record.cls = error_class::fail_fast;
+      res.record.message = e.what();
+      try_rollback(work, res);
+    } catch (const std::exception& e) {
+      res.code = errc::body_failed;
+      res.record.cls = error_class::fail_fast;
+      res.record.message = first_line(e.what());
+      try_rollback(work, res);
+    } catch (...) {
+      res.code = errc::body_failed;
+      res.record.cls = error_class::fail_fast;
+      res.record.message = "the body threw a non-standard exception";
+      try_rollback(work, res);
+    }
+  } catch (const std::exception& e) {
+    // Creating the nontransaction failed: the connection is unusable.
+    res.connection_ok = false;
+    res.code = errc::connection_lost;
+    res.record.cls = error_class::reconnect;
+    res.record.message = first_line(e.what());
+  }
+  if (!conn.is_open()) res.connection_ok = false;
+  return finish();
+}
+
+void run_script(pqxx::transaction_base& work, const tx_script& script, attempt_result& out) {
+  std::vector<const char*> params;
+  for (const auto& st : script.statements) {
+    params.clear();
+    for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
+    auto r = work.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params));
+    result_set rs;
+    rs.affected_rows = r.affected_rows();
+    rs.columns.reserve(r.columns());
+    for (pqxx::row::size_type c = 0; c < r.columns(); ++c)
+      rs.columns.emplace_back(r.column_name(c));
+    rs.rows.reserve(r.size());
+    for (const auto& row : r) {
+      std::vector<sql_value> values;
+      values.reserve(row.size());
+      for (const auto& field : row)
+        values.push_back(field.is_null() ? sql_value::null() : sql_value::of(field.c_str()));
+      rs.rows.push_back(std::move(values));
+    }
+    out.results.push_back(std::move(rs));
+  }
+}
+
+}  // namespace actortx

@@ -1,0 +1,29 @@
+// Runs one attempt on a pqxx connection: BEGIN, body, COMMIT, and the error classification.
+// Plain code (no actor), called on the connection actor's thread.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+
+#include "messages/attempt.hpp"
+#include "messages/statement.hpp"
+
+namespace actortx {
+
+/// The SQL sent as one round trip before the body:
+/// BEGIN ISOLATION LEVEL ... [READ ONLY] [DEFERRABLE]; SET LOCAL statement_timeout = <ms>;
+/// SET LOCAL application_name = 'actortx/<id>/<attempt>'
+std::string begin_sql(const exec_request& req, int64_t remaining_ms);
+
+/// Runs `body` inside a transaction on `conn` and reports what happened. Never throws.
+attempt_result run_attempt(
+    pqxx::connection_base& conn, int32_t backend_pid, const exec_request& req,
+    const std::function<void(pqxx::transaction_base&, attempt_result&)>& body);
+
+/// Executes a script's statements with bound parameters, appending one result_set each.
+void run_script(pqxx::transaction_base& work, const tx_script& script, attempt_result& out);
+
+}  // namespace actortx

@@ -1,0 +1,90 @@
+#include "actors/connection_actor.hpp"
+
+#include <memory>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/attempt_runner.hpp"
+#include "runtime/log.hpp"
+#include "runtime/tx.hpp"
+
+namespace actortx {
+
+std::string attempt_application_name(uint64_t tx_id, uint32_t attempt) {
+  return "actortx/" + std::to_string(tx_id) + "/" + std::to_string(attempt);
+}
+
+namespace {
+
+std::string first_line(const std::string& s) {
+  auto nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+}  // namespace
+
+connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
+                                              pool_actor pool) {
+  // Connecting blocks, which is fine: a detached actor runs its init on its own thread.
+  std::shared_ptr<pqxx::connection> conn;
+  int32_t pid = 0;
+  try {
+    conn = std::make_shared<pqxx::connection>(dsn);
+    pid = conn->backendpid();
+    log().debug("connection to backend {} open", pid);
+    self->send(pool, ready_atom::value, pid);
+  } catch (const std::exception& e) {
+    // libpq's text names host and reason, never the password. The behaviour below is never
+    // used: the actor terminates after this function returns.
+    self->quit(make_error(errc::connection_failed, first_line(e.what())));
+  }
+
+  // After an attempt that left the connection unusable, quit so that the pool replaces us.
+  auto check_alive = [self, conn](const attempt_result& r) {
+    if (!conn->is_open()) self->quit(make_error(errc::connection_lost, "connection closed"));
+    return r;
+  };
+  return {
+      [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
+        return check_alive(run_attempt(
+            *conn, pid, req,
+            [&](pqxx::transaction_base& w, attempt_result& out) { run_script(w, script, out); }));
+      },
+      [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
+        return check_alive(
+            run_attempt(*conn, pid, req, [&](pqxx::transaction_base& w, attempt_result&) {
+              tx t{w, req, pid};
+              body.state->run(t);
+            }));
+      },
+      [=](ping_atom) -> caf::result<int32_t> {
+        try {
+          pqxx::nontransaction w{*conn, "actortx_ping"};
+          w.exec("SELECT 1");
+          return pid;
+        } catch (const std::exception& e) {
+          auto err = make_error(errc::connection_lost, first_line(e.what()));
+          self->quit(err);
+          return err;
+        }
+      },
+      [=](cancel_atom, int32_t target, const std::string& app) -> caf::result<bool> {
+        try {
+          // Matching application_name too: the backend may have moved on to another attempt.
+          pqxx::nontransaction w{*conn, "actortx_cancel"};
+          auto r = w.exec_params(
+              "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+              "WHERE pid = $1 AND application_name = $2",
+              target, app);
+          return !r.empty() && r[0][0].as<bool>();
+        } catch (const std::exception& e) {
+          auto err = make_error(errc::connection_lost, first_line(e.what()));
+          self->quit(err);
+          return err;
+        }
+      },
+  };
+}
+
+}  // namespace actortx

@@ -1,0 +1,23 @@
+// One PostgreSQL connection, owned by a detached actor: the only place libpq blocks.
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "messages/interfaces.hpp"
+
+namespace actortx {
+
+/// Behaviour of a connection actor; spawn it `detached`. It connects on its own thread, then
+/// sends (ready_atom, backend pid) to `pool`; if it cannot connect it quits with
+/// errc::connection_failed and the reason (no password). It quits with errc::connection_lost
+/// when it finds its connection broken, so its owner replaces it.
+connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
+                                              pool_actor pool);
+
+/// "actortx/<tx id>/<attempt>": set as application_name while an attempt runs, so that a cancel
+/// only ever hits the attempt it was meant for, and operators see it in pg_stat_activity.
+std::string attempt_application_name(uint64_t tx_id, uint32_t attempt);
+
+}  // namespace actortx

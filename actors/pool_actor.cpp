@@ -1,0 +1,273 @@
+#include "actors/pool_actor.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/connection_actor.hpp"
+#include "runtime/log.hpp"
+
+namespace actortx {
+
+namespace {
+
+struct conn_entry {
+  connection_actor handle;
+  int32_t pid = 0;
+  bool ready = false;  // connected (sent ready_atom)
+  bool leased = false;
+  bool canceller = false;  // reserved for pg_cancel_backend, never leased
+};
+
+struct waiter {
+  uint64_t id;
+  caf::typed_response_promise<lease> rp;
+};
+
+}  // namespace
+
+struct pool_state {
+  pool_settings cfg;
+  std::unordered_map<caf::actor_addr, conn_entry> conns;
+  std::deque<caf::actor_addr> idle;
+  std::unordered_map<uint64_t, caf::actor_addr> leases;
+  std::deque<waiter> waiters;
+  caf::actor_addr canceller;
+  uint64_t next_lease = 0;
+  uint64_t next_waiter = 0;
+  uint32_t failed_connects_in_a_row = 0;
+  bool top_up_scheduled = false;
+  std::string last_connect_error;
+  pool_stats stats;
+
+  size_t open_or_connecting() const {
+    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(),
+                                             [](const auto& kv) { return !kv.second.canceller; }));
+  }
+  size_t connecting() const {
+    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(), [](const auto& kv) {
+      return !kv.second.canceller && !kv.second.ready;
+    }));
+  }
+
+  static inline const char* name = "actortx.pool";
+};
+
+namespace {
+
+using pool_ptr = pool_actor::stateful_pointer<pool_state>;
+
+void spawn_connection(pool_ptr self, bool canceller) {
+  auto h = self->spawn<caf::detached + caf::linked>(connection_fn, self->state.cfg.dsn,
+                                                    caf::actor_cast<pool_actor>(self));
+  conn_entry e;
+  e.handle = h;
+  e.canceller = canceller;
+  if (canceller) self->state.canceller = h.address();
+  self->state.conns.emplace(h.address(), std::move(e));
+}
+
+bool needs_more(const pool_state& st) {
+  auto n = st.open_or_connecting();
+  return n < st.cfg.max_size && (st.connecting() < st.waiters.size() || n < st.cfg.min_size);
+}
+
+/// Opens connections while requests wait (and up to min_size), never beyond max_size. While
+/// connects keep failing, probes with one connection at a time, 100 ms doubling to 5 s apart.
+void top_up(pool_ptr self) {
+  auto& st = self->state;
+  if (st.top_up_scheduled) return;
+  if (st.failed_connects_in_a_row > 0) {
+    if (st.connecting() == 0 && (needs_more(st) || !st.canceller)) {
+      auto shift = std::min<uint32_t>(st.failed_connects_in_a_row - 1, 6);
+      auto delay =
+          std::min(std::chrono::milliseconds{100 << shift}, std::chrono::milliseconds{5000});
+      st.top_up_scheduled = true;
+      self->delayed_send(self, delay, spawn_atom::value);
+    }
+    return;
+  }
+  while (needs_more(st)) spawn_connection(self, false);
+  if (!st.canceller) spawn_connection(self, true);
+}
+
+void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promise<lease>& rp) {
+  auto& st = self->state;
+  auto& e = st.conns[addr];
+  e.leased = true;
+  auto id = ++st.next_lease;
+  st.leases.emplace(id, addr);
+  ++st.stats.leases;
+  rp.deliver(lease{e.handle, e.pid, id});
+}
+
+/// A connection is free: the oldest waiter gets it, else it goes idle.
+void make_available(pool_ptr self, const caf::actor_addr& addr) {
+  auto& st = self->state;
+  st.conns[addr].leased = false;
+  if (!st.waiters.empty()) {
+    auto w = std::move(st.waiters.front());
+    st.waiters.pop_front();
+    grant(self, addr, w.rp);
+    return;
+  }
+  st.idle.push_back(addr);
+}
+
+void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) {
+  auto& st = self->state;
+  auto i = st.conns.find(addr);
+  if (i == st.conns.end()) return;
+  bool was_ready = i->second.ready;
+  if (i->second.canceller) st.canceller = nullptr;
+  st.conns.erase(i);
+  st.idle.erase(std::remove(st.idle.begin(), st.idle.end(), addr), st.idle.end());
+  for (auto l = st.leases.begin(); l != st.leases.end();)
+    l = l->second == addr ? st.leases.erase(l) : std::next(l);
+  if (!was_ready) {
+    ++st.stats.connect_failures;
+    ++st.failed_connects_in_a_row;
+    st.last_connect_error = self->system().render(reason);
+    log().warn("pool: cannot connect: {}", st.last_connect_error);
+  } else {
+    ++st.stats.replaced;
+    log().warn("pool: connection dropped ({}), replacing it", self->system().render(reason));
+  }
+  top_up(self);
+}
+
+}  // namespace
+
+namespace {
+
+pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
+                                  pool_settings settings) {
+  self->state.cfg = std::move(settings);
+  // Connections are linked: they die with the pool; their deaths reach us as exit messages.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (self->state.conns.count(msg.source) > 0) {
+      drop(self, msg.source, msg.reason);
+      return;
+    }
+    self->quit(msg.reason);
+  });
+  top_up(self);
+  return {
+      [=](acquire_atom, caf::timespan timeout) -> caf::result<lease> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<lease>();
+        if (!st.idle.empty()) {
+          auto addr = st.idle.back();  // most recently used: warm caches
+          st.idle.pop_back();
+          grant(self, addr, rp);
+          return rp;
+        }
+        if (st.waiters.size() >= st.cfg.max_waiters) {
+          ++st.stats.exhausted;
+          rp.deliver(make_error(errc::pool_exhausted, "lease queue is full",
+                                static_cast<uint64_t>(st.waiters.size())));
+          return rp;
+        }
+        auto id = ++st.next_waiter;
+        st.waiters.push_back(waiter{id, rp});
+        self->delayed_send(self, timeout, waiter_atom::value, id);
+        top_up(self);
+        return rp;
+      },
+      [=](release_atom, uint64_t lease_id, bool healthy) {
+        auto& st = self->state;
+        auto l = st.leases.find(lease_id);
+        if (l == st.leases.end()) return;  // connection already dropped
+        auto addr = l->second;
+        st.leases.erase(l);
+        if (healthy) {
+          make_available(self, addr);
+          return;
+        }
+        // Validate before anyone else gets it.
+        auto h = st.conns[addr].handle;
+        self->request(h, std::chrono::seconds(5), ping_atom::value)
+            .then(
+                [=](int32_t) {
+                  if (self->state.conns.count(addr) > 0) make_available(self, addr);
+                },
+                [=](caf::error& err) {
+                  self->send_exit(h, caf::exit_reason::kill);
+                  drop(self, addr, err);
+                });
+      },
+      [=](stats_atom) -> pool_stats {
+        auto& st = self->state;
+        pool_stats s = st.stats;
+        s.connecting = static_cast<uint32_t>(st.connecting());
+        s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
+        s.idle = static_cast<uint32_t>(st.idle.size());
+        s.leased = static_cast<uint32_t>(st.leases.size());
+        s.waiting = static_cast<uint32_t>(st.waiters.size());
+        return s;
+      },
+      [=](cancel_atom, int32_t pid, const std::string& app) {
+        auto& st = self->state;
+        auto i = st.conns.find(st.canceller);
+        if (i == st.conns.end() || !i->second.ready) {
+          log().warn("pool: cannot cancel backend {}: no cancel connection", pid);
+          return;
+        }
+        self->request(i->second.handle, std::chrono::seconds(2), cancel_atom::value, pid, app)
+            .then([=](bool hit) { log().debug("cancel backend {} ({}): {}", pid, app, hit); },
+                  [=](caf::error& err) {
+                    log().warn("cancel backend {} failed: {}", pid, self->system().render(err));
+                  });
+      },
+      [=](ready_atom, int32_t pid) {
+        auto& st = self->state;
+        auto addr = self->current_sender();
+        auto i = st.conns.find(caf::actor_cast<caf::actor_addr>(addr));
+        if (i == st.conns.end()) return;
+        if (st.failed_connects_in_a_row > 0)
+          log().info("pool: PostgreSQL accepts connections again");
+        st.failed_connects_in_a_row = 0;
+        i->second.ready = true;
+        i->second.pid = pid;
+        if (!i->second.canceller) make_available(self, i->first);
+        top_up(self);  // more may be needed now that connects succeed again
+      },
+      [=](waiter_atom, uint64_t id) {
+        auto& st = self->state;
+        auto w = std::find_if(st.waiters.begin(), st.waiters.end(),
+                              [id](const waiter& x) { return x.id == id; });
+        if (w == st.waiters.end()) return;  // served in time
+        ++st.stats.exhausted;
+        std::string why = "no connection became free before the acquire timeout";
+        if (!st.last_connect_error.empty() && st.failed_connects_in_a_row > 0)
+          why += "; last connect error: " + st.last_connect_error;
+        w->rp.deliver(make_error(errc::pool_exhausted, why,
+                                 static_cast<uint64_t>(st.open_or_connecting()),
+                                 static_cast<uint64_t>(st.cfg.max_size)));
+        st.waiters.erase(w);
+      },
+      [=](spawn_atom) {
+        auto& st = self->state;
+        st.top_up_scheduled = false;
+        if (st.failed_connects_in_a_row == 0 || st.connecting() > 0) {
+          top_up(self);
+          return;
+        }
+        // The probe: a connection that is needed, or the cancel connection.
+        if (needs_more(st))
+          spawn_connection(self, false);
+        else if (!st.canceller)
+          spawn_connection(self, true);
+      },
+  };
+}
+
+}  // namespace
+
+pool_actor spawn_pool(caf::actor_system& sys, pool_settings settings) {
+  return sys.spawn(pool_fn, std::move(settings));
+}
+
+}  // namespace actortx

@@ -1,0 +1,259 @@
+#include "actors/supervisor_actor.hpp"
+
+#include <random>
+#include <unordered_map>
+#include <variant>
+
+#include <caf/all.hpp>
+
+#include "actors/connection_actor.hpp"
+#include "actors/transaction_actor.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/error_classifier.hpp"
+#include "runtime/log.hpp"
+#include "runtime/retry_policy.hpp"
+
+namespace actortx {
+
+namespace {
+
+struct tx_entry {
+  tx_options opts;
+  std::variant<tx_script, local_body> work;
+  caf::typed_response_promise<tx_outcome> rp;
+  int64_t started_ns = 0;
+  int64_t deadline_ns = 0;
+  uint32_t attempts = 0;
+  bool attempt_running = false;
+  int32_t backend_pid = 0;  // of the running attempt, once leased
+  int64_t attempt_started_ns = 0;
+  std::vector<attempt_record> log;
+};
+
+}  // namespace
+
+struct supervisor_state {
+  pool_actor pool;
+  supervisor_settings cfg;
+  uint64_t next_id = 0;
+  std::unordered_map<uint64_t, tx_entry> txs;
+  std::unordered_map<caf::actor_addr, uint64_t> children;  // running attempt -> tx id
+  std::mt19937_64 rng;
+  static inline const char* name = "actortx.supervisor";
+};
+
+namespace {
+
+using sup_ptr = supervisor_impl_actor::stateful_pointer<supervisor_state>;
+
+void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string message,
+            std::vector<result_set> results = {}) {
+  auto& st = self->state;
+  auto i = st.txs.find(id);
+  if (i == st.txs.end()) return;
+  auto& e = i->second;
+  tx_outcome out;
+  out.id = id;
+  out.label = e.opts.label;
+  out.state = state;
+  out.attempts = e.attempts;
+  out.results = std::move(results);
+  out.code = code;
+  if (!e.log.empty()) out.sqlstate = e.log.back().sqlstate;
+  out.message = std::move(message);
+  out.attempt_log = std::move(e.log);
+  out.duration = std::chrono::microseconds{(steady_now_ns() - e.started_ns) / 1000};
+  if (state == tx_state::committed) {
+    log().debug("tx {} [{}] committed after {} attempt(s)", id, out.label, out.attempts);
+  } else {
+    log().warn("tx {} [{}] {} after {} attempt(s): {} (SQLSTATE {})", id, out.label,
+               to_string(state), out.attempts, out.message,
+               out.sqlstate.empty() ? "-" : out.sqlstate);
+  }
+  e.rp.deliver(std::move(out));
+  st.txs.erase(i);
+}
+
+void start_attempt(sup_ptr self, uint64_t id) {
+  auto& st = self->state;
+  auto& e = st.txs.at(id);
+  exec_request req;
+  req.tx_id = id;
+  req.attempt = ++e.attempts;
+  req.opts = e.opts;
+  req.deadline_ns = e.deadline_ns;
+  e.attempt_running = true;
+  e.backend_pid = 0;
+  e.attempt_started_ns = steady_now_ns();
+  auto handle = caf::actor_cast<supervisor_impl_actor>(self);
+  auto child = std::visit(
+      [&](auto& work) {
+        return spawn_transaction_attempt(self, handle, st.pool, std::move(req), work,
+                                         st.cfg.acquire_timeout);
+      },
+      e.work);
+  st.children.emplace(child.address(), id);
+}
+
+tx_state final_state(error_class cls, errc code) {
+  if (code == errc::rolled_back) return tx_state::rolled_back;
+  switch (cls) {
+    case error_class::timeout:
+      return tx_state::timeout;
+    case error_class::in_doubt:
+      return tx_state::in_doubt;
+    default:
+      return tx_state::failed;
+  }
+}
+
+/// An attempt ended without committing: retry after backoff, or give the final answer.
+void on_failed_attempt(sup_ptr self, uint64_t id, const attempt_result& r) {
+  auto& st = self->state;
+  auto& e = st.txs.at(id);
+  const auto& rec = r.record;
+  if (!is_retryable(rec.cls) || !may_retry(e.opts.retry, e.attempts)) {
+    auto msg = rec.message;
+    if (is_retryable(rec.cls))
+      msg = "gave up after " + std::to_string(e.attempts) + " attempts: " + msg;
+    finish(self, id, final_state(rec.cls, r.code), r.code, std::move(msg));
+    return;
+  }
+  std::uniform_real_distribution<double> u01{0.0, 1.0};
+  auto delay = jittered_delay(e.opts.retry, e.attempts, u01(st.rng));
+  auto resume_at = steady_now_ns() + to_ns(delay);
+  if (resume_at >= e.deadline_ns) {
+    // Starting an attempt we know cannot finish in time would only add load.
+    finish(self, id, tx_state::timeout, errc::timeout,
+           "the next retry (after " + std::to_string(delay.count()) +
+               " ms backoff) would start past the deadline; last error: " + rec.message);
+    return;
+  }
+  log().debug("tx {} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", id, e.attempts,
+              to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate, delay.count());
+  self->delayed_send(self, delay, retry_atom::value, id);
+}
+
+template <class Work>
+caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
+  auto& st = self->state;
+  auto id = ++st.next_id;
+  auto rp = self->template make_response_promise<tx_outcome>();
+  auto invalid = opts.timeout.count() <= 0 ? "tx_options.timeout must be positive, got " +
+                                                 std::to_string(opts.timeout.count()) + " ms"
+                                           : validate(opts.retry);
+  if (!invalid.empty()) {
+    tx_outcome out;
+    out.id = id;
+    out.label = opts.label;
+    out.state = tx_state::failed;
+    out.code = errc::invalid_argument;
+    out.message = invalid;
+    rp.deliver(std::move(out));
+    return rp;
+  }
+  tx_entry e;
+  e.started_ns = steady_now_ns();
+  e.deadline_ns = e.started_ns + to_ns(opts.timeout);
+  self->delayed_send(self, opts.timeout, deadline_atom::value, id);
+  e.opts = std::move(opts);
+  e.work = std::move(work);
+  e.rp = rp;
+  st.txs.emplace(id, std::move(e));
+  log().debug("tx {} started", id);
+  start_attempt(self, id);
+  return rp;
+}
+
+supervisor_impl_actor::behavior_type supervisor_fn(
+    supervisor_impl_actor::stateful_pointer<supervisor_state> self, pool_actor pool,
+    supervisor_settings settings) {
+  auto& st = self->state;
+  st.pool = std::move(pool);
+  st.cfg = settings;
+  st.rng.seed(settings.seed != 0 ? settings.seed : std::random_device{}());
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto c = st.children.find(dm.source);
+    if (c == st.children.end()) return;
+    auto id = c->second;
+    st.children.erase(c);
+    auto i = st.txs.find(id);
+    if (i == st.txs.end() || !i->second.attempt_running) return;  // reported already
+    // Died without a report: a failed attempt, never a hung requester.
+    attempt_result r;
+    r.record.number = i->second.attempts;
+    r.record.backend_pid = i->second.backend_pid;
+    r.record.cls = i->second.opts.read_only ? error_class::reconnect : error_class::in_doubt;
+    r.record.message = "attempt actor died: " + self->system().render(dm.reason);
+    r.code = errc::attempt_crashed;
+    i->second.attempt_running = false;
+    i->second.log.push_back(r.record);
+    on_failed_attempt(self, id, r);
+  });
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    // Shutting down: every open request gets an answer before we go.
+    std::vector<uint64_t> ids;
+    for (auto& kv : self->state.txs) ids.push_back(kv.first);
+    for (auto id : ids)
+      finish(self, id, tx_state::failed, errc::shutting_down, "the runtime is shutting down");
+    self->quit(em.reason);
+  });
+  return {
+      [=](run_atom, tx_options& opts, tx_script& script) -> caf::result<tx_outcome> {
+        return accept(self, std::move(opts), std::move(script));
+      },
+      [=](run_atom, tx_options& opts, local_body& body) -> caf::result<tx_outcome> {
+        return accept(self, std::move(opts), std::move(body));
+      },
+      [=](leased_atom, uint64_t id, uint32_t attempt, int32_t pid) {
+        auto i = self->state.txs.find(id);
+        if (i != self->state.txs.end() && i->second.attempts == attempt)
+          i->second.backend_pid = pid;
+      },
+      [=](attempt_atom, uint64_t id, attempt_result& r) {
+        auto i = self->state.txs.find(id);
+        if (i == self->state.txs.end()) return;  // answered already (deadline)
+        auto& e = i->second;
+        e.attempt_running = false;
+        e.log.push_back(r.record);
+        if (r.committed) {
+          finish(self, id, tx_state::committed, errc::sql_error, {}, std::move(r.results));
+          return;
+        }
+        on_failed_attempt(self, id, r);
+      },
+      [=](deadline_atom, uint64_t id) {
+        auto i = self->state.txs.find(id);
+        if (i == self->state.txs.end()) return;  // finished in time
+        auto& e = i->second;
+        if (e.attempt_running) {
+          attempt_record rec;
+          rec.number = e.attempts;
+          rec.cls = error_class::timeout;
+          rec.backend_pid = e.backend_pid;
+          rec.message = "deadline reached while running";
+          rec.duration = std::chrono::microseconds{(steady_now_ns() - e.attempt_started_ns) / 1000};
+          e.log.push_back(rec);
+          if (e.backend_pid != 0)
+            self->send(self->state.pool, cancel_atom::value, e.backend_pid,
+                       attempt_application_name(id, e.attempts));
+        }
+        finish(self, id, tx_state::timeout, errc::timeout,
+               "deadline of " + std::to_string(e.opts.timeout.count()) + " ms reached after " +
+                   std::to_string(e.attempts) + " attempt(s)");
+      },
+      [=](retry_atom, uint64_t id) {
+        if (self->state.txs.count(id) > 0) start_attempt(self, id);
+      },
+  };
+}
+
+}  // namespace
+
+supervisor_impl_actor spawn_supervisor(caf::actor_system& sys, pool_actor pool,
+                                       supervisor_settings settings) {
+  return sys.spawn(supervisor_fn, std::move(pool), settings);
+}
+
+}  // namespace actortx

@@ -1,0 +1,23 @@
+// The supervisor: deadline per transaction, retries with backoff, one child per attempt.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "messages/interfaces.hpp"
+
+namespace actortx {
+
+struct supervisor_settings {
+  caf::timespan acquire_timeout = std::chrono::seconds(5);
+  /// Seed of the jitter generator; 0 = random.
+  uint64_t seed = 0;
+};
+
+/// For every run request: arms the deadline timer, spawns a monitored transaction actor per
+/// attempt, retries retryable failures after the policy's backoff (never past the deadline),
+/// and always answers with a tx_outcome. At the deadline it cancels the running query on the
+/// server and answers TIMEOUT at once. A child that dies without reporting is a failed attempt.
+supervisor_impl_actor spawn_supervisor(caf::actor_system& sys, pool_actor pool,
+                                       supervisor_settings settings);
+
+}  // namespace actortx
