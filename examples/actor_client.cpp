@@ -1,0 +1,82 @@
+// An actor-based service: an event-based actor sends typed run requests to the supervisor
+// and reacts to the outcomes, without ever blocking a scheduler thread.
+//
+//   actor_client [DSN]      (default: $ACTORTX_DSN, else a throwaway embedded PostgreSQL)
+#include <iostream>
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "runtime/embedded_postgres.hpp"
+#include "runtime/runtime.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Registers a user, then reads the user count back; both as scripts (serializable data that
+// could equally come from another node).
+caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor sup,
+                        caf::actor done) {
+  actortx::tx_options opts;
+  opts.timeout = 5s;
+  opts.label = "register";
+  actortx::tx_script reg;
+  reg.add("INSERT INTO app_user(name) VALUES ($1) RETURNING id", "ada");
+  self->request(sup, 10s, actortx::run_atom::value, opts, reg)
+      .then(
+          [=](actortx::tx_outcome& out) {
+            if (!out.committed()) {
+              std::cout << "register failed: " << out.message << '\n';
+              self->send(done, false);
+              return;
+            }
+            std::cout << "registered user id " << out.results[0].rows[0][0].text << '\n';
+            actortx::tx_options ro = opts;
+            ro.read_only = true;
+            ro.label = "count";
+            actortx::tx_script count;
+            count.add("SELECT count(*) FROM app_user");
+            self->request(sup, 10s, actortx::run_atom::value, ro, count)
+                .then(
+                    [=](actortx::tx_outcome& c) {
+                      std::cout << "users now: " << c.results.at(0).rows.at(0).at(0).text << '\n';
+                      self->send(done, c.committed());
+                    },
+                    [=](caf::error& err) {
+                      std::cout << self->system().render(err) << '\n';
+                      self->send(done, false);
+                    });
+          },
+          [=](caf::error& err) {
+            std::cout << self->system().render(err) << '\n';
+            self->send(done, false);
+          });
+  return {[](actortx::ping_atom) {}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  std::unique_ptr<actortx::embedded_postgres> pg;
+  std::string dsn = argc > 1 ? argv[1] : actortx::dsn_from_environment();
+  if (dsn.empty()) {
+    pg = std::make_unique<actortx::embedded_postgres>();
+    dsn = pg->dsn();
+  }
+  actortx::runtime_config cfg;
+  cfg.dsn = dsn;
+  actortx::runtime rt{cfg};
+  rt.transact([](actortx::tx& t) {
+    t.exec("CREATE TABLE IF NOT EXISTS app_user(id serial PRIMARY KEY, name text NOT NULL)");
+  });
+  caf::scoped_actor self{rt.system()};
+  rt.system().spawn(registrar, rt.supervisor(), caf::actor{self});
+  bool ok = false;
+  self->receive([&](bool result) { ok = result; },
+                caf::after(std::chrono::seconds(15)) >> [] { std::cout << "no answer\n"; });
+  return ok ? 0 : 1;
+} catch (const std::exception& e) {
+  std::cerr << "actor_client: " << e.what() << '\n';
+  return 1;
+}

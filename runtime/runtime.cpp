@@ -1,0 +1,201 @@
+#include "runtime/runtime.hpp"
+
+#include <thread>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/pool_actor.hpp"
+#include "actors/supervisor_actor.hpp"
+#include "messages/register_messages.hpp"
+#include "runtime/dsn.hpp"
+#include "runtime/embedded_postgres.hpp"
+#include "runtime/log.hpp"
+
+namespace actortx {
+
+namespace {
+
+/// Extra time the blocking API waits beyond the deadline: the supervisor answers at the
+/// deadline itself, so this only guards against a supervisor that is gone.
+constexpr auto reply_grace = std::chrono::seconds(5);
+
+std::string first_line(const std::string& s) {
+  auto nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+/// Resolves the DSN (config, then environment), checks it, and adds a connect_timeout.
+std::string resolve_dsn(const runtime_config& cfg) {
+  auto dsn = cfg.dsn.empty() ? dsn_from_environment() : cfg.dsn;
+  if (dsn.empty())
+    throw config_error("actortx.dsn", "",
+                       "no DSN given: set actortx.dsn (or --dsn) or ACTORTX_DSN");
+  try {
+    auto keys = parse_dsn(dsn);
+    if (keys.count("connect_timeout") == 0) {
+      auto secs = std::max<int64_t>(1, cfg.connect_timeout.count() / 1000);
+      dsn = dsn_with(dsn, "connect_timeout", std::to_string(secs));
+    }
+  } catch (const dsn_error& e) {
+    throw config_error("actortx.dsn", redact_dsn(dsn), e.what());
+  }
+  return dsn;
+}
+
+/// Fails early, in the caller's thread, with a message an operator can act on.
+void probe(const std::string& dsn) {
+  try {
+    pqxx::connection c{dsn};
+    log().info("connected to PostgreSQL {} at {} (server version {})", c.dbname(), dsn_target(dsn),
+               c.server_version());
+  } catch (const std::exception& e) {
+    throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
+                        first_line(e.what()));
+  }
+}
+
+tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
+                              const tx_options& opts) {
+  tx_outcome out;
+  out.label = opts.label;
+  out.state = tx_state::failed;
+  out.code = errc::attempt_crashed;
+  if (err.category() == errc_category) out.code = static_cast<errc>(err.code());
+  if (err == caf::sec::request_timeout) {
+    out.state = tx_state::timeout;
+    out.code = errc::timeout;
+  }
+  out.message = sys.render(err);
+  return out;
+}
+
+}  // namespace
+
+local_body make_body(std::function<void(tx&)> fn) {
+  return local_body{std::make_shared<body_state>(std::move(fn))};
+}
+
+struct runtime::impl {
+  runtime_config cfg;
+  std::string dsn;
+  std::string redacted;
+  std::unique_ptr<caf_config> own_cfg;
+  std::unique_ptr<caf::actor_system> own_sys;
+  caf::actor_system* sys = nullptr;
+  pool_actor pool;
+  supervisor_impl_actor sup;
+
+  explicit impl(runtime_config c) : cfg(std::move(c)) {
+    validate(cfg);
+    if (!set_log_level(cfg.log_level))
+      throw config_error("actortx.log-level", cfg.log_level, "unknown level");
+    dsn = resolve_dsn(cfg);
+    redacted = redact_dsn(dsn);
+    probe(dsn);
+  }
+
+  void boot(caf::actor_system& s) {
+    sys = &s;
+    pool_settings ps;
+    ps.dsn = dsn;
+    ps.min_size = cfg.pool_min;
+    ps.max_size = cfg.pool_max;
+    ps.max_waiters = cfg.pool_max_waiters;
+    pool = spawn_pool(s, ps);
+    supervisor_settings ss;
+    ss.acquire_timeout = cfg.acquire_timeout;
+    sup = spawn_supervisor(s, pool, ss);
+    log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
+  }
+
+  void shutdown() {
+    if (!sys) return;
+    caf::scoped_actor self{*sys};
+    self->monitor(sup);
+    self->monitor(pool);
+    self->send_exit(sup, caf::exit_reason::user_shutdown);
+    self->send_exit(pool, caf::exit_reason::user_shutdown);
+    int downs = 0;
+    bool waiting = true;
+    self->receive_while([&] { return waiting && downs < 2; })(
+        [&](caf::down_msg&) { ++downs; },
+        caf::after(std::chrono::seconds(10)) >> [&] { waiting = false; });
+    sup = nullptr;
+    pool = nullptr;
+  }
+};
+
+runtime::runtime(runtime_config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {
+  impl_->own_cfg = std::make_unique<caf_config>();
+  auto threads = impl_->cfg.scheduler_threads != 0
+                     ? impl_->cfg.scheduler_threads
+                     : std::max<size_t>(1, std::thread::hardware_concurrency());
+  impl_->own_cfg->set("scheduler.max-threads", threads);
+  impl_->own_sys = std::make_unique<caf::actor_system>(*impl_->own_cfg);
+  impl_->boot(*impl_->own_sys);
+}
+
+runtime::runtime(caf::actor_system& sys, runtime_config cfg)
+    : impl_(std::make_unique<impl>(std::move(cfg))) {
+  impl_->boot(sys);
+}
+
+runtime::~runtime() {
+  impl_->shutdown();
+  impl_->own_sys.reset();  // waits for the connection threads to end
+}
+
+tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body) {
+  auto work = make_body(std::move(body));
+  tx_outcome out;
+  {
+    caf::scoped_actor self{*impl_->sys};
+    self->request(impl_->sup, opts.timeout + reply_grace, run_atom::value, opts, work)
+        .receive([&](tx_outcome& o) { out = std::move(o); },
+                 [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
+  }
+  // The outcome may come at the deadline while the body still unwinds on its connection
+  // thread; the body may capture our caller's locals by reference, so wait for it.
+  work.state->wait_idle();
+  return out;
+}
+
+tx_outcome runtime::transact(std::function<void(tx&)> body) {
+  return transact(impl_->cfg.defaults, std::move(body));
+}
+
+tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {
+  tx_outcome out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->sup, opts.timeout + reply_grace, run_atom::value, opts, script)
+      .receive([&](tx_outcome& o) { out = std::move(o); },
+               [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
+  return out;
+}
+
+supervisor_actor runtime::supervisor() const {
+  return impl_->sup;
+}
+pool_actor runtime::pool() const {
+  return impl_->pool;
+}
+caf::actor_system& runtime::system() noexcept {
+  return *impl_->sys;
+}
+const runtime_config& runtime::config() const noexcept {
+  return impl_->cfg;
+}
+const std::string& runtime::redacted_dsn() const noexcept {
+  return impl_->redacted;
+}
+
+pool_stats runtime::pool_snapshot() {
+  pool_stats out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->pool, std::chrono::seconds(5), stats_atom::value)
+      .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
+  return out;
+}
+
+}  // namespace actortx

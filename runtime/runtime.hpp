@@ -1,0 +1,69 @@
+// The public façade: boots the actors, offers a blocking API and the supervisor handle.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "messages/interfaces.hpp"
+#include "runtime/runtime_config.hpp"
+#include "runtime/tx.hpp"
+
+namespace actortx {
+
+/// The runtime could not start (e.g. PostgreSQL unreachable). what() says why, with the
+/// target host/port/database and never the password.
+class startup_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Wraps a lambda for a run_atom request sent by an actor. Capture by value: when the
+/// deadline passes, the outcome is sent while the body may still be unwinding.
+local_body make_body(std::function<void(tx&)> fn);
+
+class runtime {
+ public:
+  /// Validates `cfg` (config_error), starts its own CAF actor system, checks that PostgreSQL
+  /// answers (startup_error), and spawns pool and supervisor.
+  explicit runtime(runtime_config cfg);
+  /// Runs on the caller's actor system, whose config must have had register_messages().
+  runtime(caf::actor_system& sys, runtime_config cfg);
+  /// Stops supervisor and pool; in-flight requests get errc::shutting_down.
+  ~runtime();
+
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // --- blocking API: for plain C++ threads, never from inside an actor ----------------------
+  /// Runs `body` as a transaction; returns when it committed, failed or timed out, and the
+  /// body is no longer running (so capturing locals by reference is safe here).
+  tx_outcome transact(const tx_options& opts, std::function<void(tx&)> body);
+  /// Same with config().defaults.
+  tx_outcome transact(std::function<void(tx&)> body);
+  /// Runs a script of parameterised statements; the outcome carries the result rows.
+  tx_outcome transact(const tx_options& opts, const tx_script& script);
+
+  // --- for actors ----------------------------------------------------------------------------
+  /// Send (run_atom, tx_options, tx_script | local_body) and receive a tx_outcome.
+  supervisor_actor supervisor() const;
+  pool_actor pool() const;
+  caf::actor_system& system() noexcept;
+
+  const runtime_config& config() const noexcept;
+  /// A copy of config().defaults, to adjust per transaction.
+  tx_options default_options() const { return config().defaults; }
+  /// The DSN in use, password redacted.
+  const std::string& redacted_dsn() const noexcept;
+  /// Snapshot of the pool (blocking, 5 s timeout).
+  pool_stats pool_snapshot();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace actortx

@@ -1,0 +1,121 @@
+// Deadlines are enforced on the server, not just reported.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "runtime/runtime.hpp"
+#include "support/pg_test_env.hpp"
+
+using namespace actortx;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+long ms_since(clock_type::time_point t0) {
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count());
+}
+
+/// Number of backends running `needle` right now, seen from an independent connection.
+long running(test::test_schema& db, const std::string& needle) {
+  return db.value<long>(
+      "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query "
+      "LIKE '%" +
+      needle + "%' AND pid <> pg_backend_pid()");
+}
+
+}  // namespace
+
+TEST_CASE("pg_sleep past a 200 ms deadline ends TIMEOUT and is cancelled on the server", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.timeout = 200ms;
+  const auto t0 = clock_type::now();
+  tx_outcome out;
+  std::thread client{[&] {
+    out = rt.transact(opts, [](tx& t) { t.exec("SELECT pg_sleep(10) /* deadline-probe */"); });
+  }};
+  // While the body runs, the query is visible on the server...
+  bool seen_running = false;
+  while (ms_since(t0) < 180 && !seen_running) {
+    seen_running = running(db, "deadline-probe") > 0;
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(seen_running);
+  // ...and within 100 ms of the deadline it is gone.
+  while (ms_since(t0) < 300 && running(db, "deadline-probe") > 0) std::this_thread::sleep_for(5ms);
+  const auto gone_after = ms_since(t0);
+  client.join();
+  const auto returned_after = ms_since(t0);
+  CHECK(gone_after <= 300);
+  CHECK(running(db, "deadline-probe") == 0);
+  CHECK(out.state == tx_state::timeout);
+  CHECK(out.code == errc::timeout);
+  CHECK(returned_after < 300);
+  INFO("outcome after " << out.duration.count() << " us");
+  CHECK(out.duration < std::chrono::microseconds{300000});
+}
+
+TEST_CASE("the connection is usable again after a timeout", "[pg]") {
+  test::test_schema db;
+  auto cfg = test::test_config(db, 1);  // one connection: the next transaction must reuse it
+  runtime rt{cfg};
+  tx_options slow = rt.default_options();
+  slow.timeout = 150ms;
+  auto first = rt.transact(slow, [](tx& t) { t.exec("SELECT pg_sleep(5)"); });
+  REQUIRE(first.state == tx_state::timeout);
+  int32_t pid_before = first.attempt_log.back().backend_pid;
+  int value = 0;
+  int32_t pid_after = 0;
+  auto second = rt.transact([&](tx& t) {
+    value = t.query_value<int>("SELECT 41 + 1");
+    pid_after = t.backend_pid();
+  });
+  REQUIRE(second.committed());
+  CHECK(value == 42);
+  CHECK(pid_after == pid_before);  // reused, not replaced: the cancel left it healthy
+}
+
+TEST_CASE("an actor gets TIMEOUT at the deadline even while the body blocks in C++", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.timeout = 200ms;
+  caf::scoped_actor self{rt.system()};
+  const auto t0 = clock_type::now();
+  tx_outcome out;
+  // Captures by value only: the outcome arrives while the body still sleeps.
+  self->request(rt.supervisor(), 5s, run_atom::value, opts,
+                make_body([](tx&) { std::this_thread::sleep_for(800ms); }))
+      .receive([&](tx_outcome& o) { out = std::move(o); },
+               [&](caf::error& e) { FAIL(rt.system().render(e)); });
+  const auto after = ms_since(t0);
+  CHECK(out.state == tx_state::timeout);
+  CHECK(after < 300);
+  // Let the body finish before the runtime goes away.
+  std::this_thread::sleep_for(800ms);
+}
+
+TEST_CASE("a retry never starts when its backoff would end past the deadline", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.timeout = 250ms;
+  opts.retry.strategy = backoff::linear;
+  opts.retry.initial_delay = 100ms;
+  opts.retry.max_delay = 1000ms;
+  opts.retry.jitter = 0;
+  opts.retry.max_retries = 10;
+  const auto t0 = clock_type::now();
+  auto out = rt.transact(opts, [](tx& t) {
+    t.exec("DO $$BEGIN RAISE EXCEPTION 'forced conflict' USING ERRCODE = '40001'; END$$");
+  });
+  CHECK(out.state == tx_state::timeout);
+  // waits 100 ms, then 200 ms would pass the 250 ms deadline: 2 attempts
+  CHECK(out.attempts == 2);
+  CHECK(out.message.find("past the deadline") != std::string::npos);
+  CHECK(ms_since(t0) < 250);
+}

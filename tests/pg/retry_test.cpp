@@ -1,0 +1,135 @@
+// Retries on serialization failures and deadlocks, real ones produced by PostgreSQL.
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "runtime/runtime.hpp"
+#include "support/pg_test_env.hpp"
+
+using namespace actortx;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Lets two bodies meet once: each waits (up to 5 s) until both arrived.
+class meeting_point {
+ public:
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock{mtx_};
+    if (++arrived_ >= 2) {
+      cv_.notify_all();
+      return;
+    }
+    cv_.wait_for(lock, 5s, [this] { return arrived_ >= 2; });
+  }
+
+ private:
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  int arrived_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("two conflicting serializable transactions both commit, one after a retry", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE doctors(name text primary key, on_call bool not null)");
+  db.exec("INSERT INTO doctors VALUES ('alice', true), ('bob', true)");
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.level = isolation::serializable;
+  meeting_point both_read;
+  // Classic write skew: each reads both rows, then updates a different one.
+  auto body = [&](const char* other) {
+    return [&, other](tx& t) {
+      t.exec("SELECT count(*) FROM doctors WHERE on_call");
+      if (t.attempt() == 1) both_read.arrive_and_wait();
+      t.exec("UPDATE doctors SET on_call = NOT on_call WHERE name = $1", std::string{other});
+    };
+  };
+  tx_outcome a, b;
+  std::thread ta{[&] { a = rt.transact(opts, body("alice")); }};
+  std::thread tb{[&] { b = rt.transact(opts, body("bob")); }};
+  ta.join();
+  tb.join();
+  CHECK(a.committed());
+  CHECK(b.committed());
+  CHECK(a.attempts + b.attempts > 2);
+  bool saw_40001 = false;
+  for (auto* o : {&a, &b})
+    for (auto& rec : o->attempt_log) saw_40001 = saw_40001 || rec.sqlstate == "40001";
+  CHECK(saw_40001);
+  // A serial order of two toggles leaves both rows toggled exactly once.
+  CHECK(db.value<long>("SELECT count(*) FROM doctors WHERE NOT on_call") == 2);
+}
+
+TEST_CASE("a deadlock victim is retried and both transactions commit", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE account(id int primary key, balance bigint not null)");
+  db.exec("INSERT INTO account VALUES (1, 100), (2, 100)");
+  db.exec("ALTER DATABASE postgres SET deadlock_timeout = '100ms'");
+  runtime rt{test::test_config(db)};
+  meeting_point both_locked;
+  auto transfer = [&](int from, int to) {
+    return [&, from, to](tx& t) {
+      t.exec("UPDATE account SET balance = balance - 10 WHERE id = $1", from);
+      if (t.attempt() == 1) both_locked.arrive_and_wait();
+      t.exec("UPDATE account SET balance = balance + 10 WHERE id = $1", to);
+    };
+  };
+  tx_outcome a, b;
+  std::thread ta{[&] { a = rt.transact(transfer(1, 2)); }};
+  std::thread tb{[&] { b = rt.transact(transfer(2, 1)); }};
+  ta.join();
+  tb.join();
+  CHECK(a.committed());
+  CHECK(b.committed());
+  int deadlocks = 0;
+  for (auto* o : {&a, &b})
+    for (auto& rec : o->attempt_log)
+      if (rec.sqlstate == "40P01") {
+        ++deadlocks;
+        CHECK(rec.cls == error_class::retry);
+      }
+  CHECK(deadlocks == 1);
+  CHECK(db.value<long>("SELECT sum(balance) FROM account") == 200);
+  CHECK(db.value<long>("SELECT balance FROM account WHERE id = 1") == 100);
+}
+
+TEST_CASE("a retryable error is retried max_retries times and then fails", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.retry.strategy = backoff::immediate;
+  opts.retry.max_retries = 3;
+  int runs = 0;
+  auto out = rt.transact(opts, [&](tx& t) {
+    ++runs;
+    t.exec("DO $$BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END$$");
+  });
+  CHECK(out.state == tx_state::failed);
+  CHECK(out.attempts == 4);
+  CHECK(runs == 4);
+  CHECK(out.sqlstate == "40001");
+  CHECK(out.attempt_log.size() == 4);
+  CHECK(out.message.find("gave up after 4 attempts") != std::string::npos);
+}
+
+TEST_CASE("a backend killed between transactions does not break the next one", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db, 1)};
+  int32_t pid = 0;
+  REQUIRE(rt.transact([&](tx& t) { pid = t.backend_pid(); }).committed());
+  REQUIRE(db.value<bool>("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"));
+  std::this_thread::sleep_for(50ms);
+  int32_t next_pid = 0;
+  auto out = rt.transact([&](tx& t) {
+    next_pid = t.backend_pid();
+    t.exec("SELECT 1");
+  });
+  CHECK(out.committed());
+  CHECK(next_pid != pid);
+  CHECK(out.attempts >= 1);
+}
