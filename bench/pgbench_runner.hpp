@@ -1,0 +1,40 @@
+// pgbench as the reference point: initialises the TPC-B tables and runs its prepared mode.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+struct pgbench_result {
+  double tps = 0;
+  double latency_avg_ms = 0;
+};
+
+class pgbench_runner {
+ public:
+  /// `binary`: path of pgbench; empty = /usr/lib/postgresql/15/bin/pgbench, else the newest
+  /// /usr/lib/postgresql/*/bin/pgbench, else PATH. Connection parameters come from `dsn`.
+  pgbench_runner(std::string binary, const std::string& dsn);
+
+  const std::string& binary() const noexcept { return binary_; }
+
+  /// pgbench -i -s scale (drops and recreates the pgbench_* tables).
+  void init(int scale) const;
+  /// pgbench -M prepared -c N -j N -T seconds; throws with pgbench's output on failure.
+  pgbench_result run(int clients, int seconds) const;
+
+ private:
+  std::vector<std::string> command(std::vector<std::string> args) const;
+  std::string run_checked(std::vector<std::string> args) const;
+
+  std::string binary_;
+  std::vector<std::string> conn_args_;                    ///< -h host -p port -U user ... dbname
+  std::vector<std::pair<std::string, std::string>> env_;  ///< PGPASSWORD etc., never argv
+};
+
+/// Reads "tps = <x> (...)" and "latency average = <y> ms" from pgbench's report.
+pgbench_result parse_pgbench_output(const std::string& output);
+
+}  // namespace bench

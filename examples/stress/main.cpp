@@ -1,0 +1,118 @@
+// actortx-stress: concurrent random bank transfers through the actortx runtime, then a check
+// that money was neither created nor lost. Exit codes: see options.hpp.
+#include <iostream>
+#include <memory>
+
+#include "bank_schema.hpp"
+#include "invariants.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+#include "runtime/dsn.hpp"
+#include "runtime/embedded_postgres.hpp"
+#include "runtime/log.hpp"
+#include "runtime/runtime.hpp"
+#include "stop_signal.hpp"
+#include "transfer_workload.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Short backoff for a workload whose conflicts (deadlocks, serialization failures) clear
+/// within milliseconds; ten retries stay well inside the default 5 s deadline.
+actortx::tx_options transfer_options(const stress::options& o) {
+  actortx::tx_options t;
+  t.level = o.level;
+  t.timeout = o.timeout;
+  t.label = "transfer";
+  t.retry.strategy = actortx::backoff::exponential;
+  t.retry.initial_delay = 5ms;
+  t.retry.max_delay = 200ms;
+  t.retry.jitter = 0.5;  // spread the retries of the two deadlock victims' peers
+  t.retry.max_retries = 10;
+  return t;
+}
+
+actortx::runtime_config runtime_settings(const stress::options& o, const std::string& dsn) {
+  actortx::runtime_config cfg;
+  cfg.dsn = dsn;
+  cfg.pool_min = static_cast<size_t>(o.pool);  // all connections up before the clock starts
+  cfg.pool_max = static_cast<size_t>(o.pool);
+  cfg.acquire_timeout = o.timeout;
+  cfg.defaults = transfer_options(o);
+  cfg.log_level = o.log_level;
+  return cfg;
+}
+
+int run(const stress::options& o) {
+  actortx::set_log_level(o.log_level);
+  // Declared first so it is destroyed last: the schema and runtime need the server.
+  std::unique_ptr<actortx::embedded_postgres> pg;
+  std::string dsn = o.dsn;
+  if (dsn.empty()) {
+    std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
+    pg = std::make_unique<actortx::embedded_postgres>();
+    dsn = pg->dsn();
+  }
+  stress::check_reachable(dsn);
+  stress::bank_schema schema{dsn, o.accounts, o.initial_balance};  // dropped on every exit
+
+  stress::workload_settings ws;
+  ws.accounts = o.accounts;
+  ws.concurrency = o.concurrency;
+  ws.transfers = o.transfers;
+  if (o.duration_s) ws.duration = std::chrono::duration<double>{*o.duration_s};
+  ws.allow_negative = o.allow_negative;
+  ws.seed = o.seed;
+  ws.opts = transfer_options(o);
+
+  stress::workload_result result;
+  stress::run_report report;
+  {
+    actortx::runtime rt{runtime_settings(o, schema.runtime_dsn())};
+    std::cout << "running on " << actortx::dsn_target(dsn) << ", schema " << schema.name()
+              << ", seed " << o.seed << '\n';
+    stress::transfer_workload workload{rt, ws};
+    stress::progress bar{workload.live(), o.transfers, ws.duration};
+    bar.start();
+    result = workload.run();
+    bar.stop();
+
+    report.opts = &o;
+    report.target = actortx::dsn_target(dsn) + (pg ? " (embedded)" : "");
+    report.schema = schema.name();
+    report.live = &workload.live();
+    report.result = &result;
+    report.latency = stress::summarize(result.tally.latencies_us);
+    report.stop_signal = stress::stop_signal();
+    stress::print_report(std::cout, report);
+  }  // runtime stopped here: nothing of ours touches the table any more
+
+  if (o.corrupt_balance_for_test) {
+    schema.corrupt_one_balance();
+    std::cout << "corrupted: added 1 to the balance of account 1 outside the runtime\n";
+  }
+  auto inv =
+      stress::check_invariants(dsn, schema.name(), o.accounts, o.initial_balance, o.allow_negative);
+  stress::print_invariant(std::cout, inv);
+  return inv.ok ? stress::exit_ok : stress::exit_violated;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit = stress::exit_ok;
+  auto opts = stress::parse_options(argc, argv, exit);
+  if (!opts) return exit;
+  stress::install_stop_handlers();
+  try {
+    return run(*opts);
+  } catch (const std::exception& e) {
+    // startup_error, config_error, dsn_error and server errors: one line, no stack trace.
+    std::string what = e.what();
+    std::cout.flush();
+    std::cerr << "actortx-stress: error: " << what.substr(0, what.find('\n')) << '\n';
+    return stress::exit_startup;
+  }
+}

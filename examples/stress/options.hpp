@@ -1,0 +1,37 @@
+// Command line of actortx-stress: parsing with CLI11 and validation with clear messages.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "messages/tx_options.hpp"
+
+namespace stress {
+
+struct options {
+  std::string dsn;  ///< empty: start an embedded PostgreSQL
+  int accounts = 100;
+  int64_t initial_balance = 1000;
+  int64_t transfers = 10000;
+  std::optional<double> duration_s;  ///< when set, run for this long instead of a count
+  int concurrency = 16;
+  actortx::isolation level = actortx::isolation::read_committed;
+  std::chrono::milliseconds timeout{5000};
+  int pool = 8;
+  uint64_t seed = 0;
+  bool allow_negative = false;
+  bool corrupt_balance_for_test = false;
+  std::string log_level = "error";  // failures are summed up in the report instead
+};
+
+/// Exit codes of the program, documented in --help.
+enum exit_code : int { exit_ok = 0, exit_violated = 1, exit_usage = 2, exit_startup = 3 };
+
+/// Parses and validates argv. On --help prints the help and returns exit_ok in `exit`; on a
+/// bad value prints one clear line naming the option and value and returns exit_usage.
+/// Returns the options when the program should run.
+std::optional<options> parse_options(int argc, char** argv, int& exit);
+
+}  // namespace stress

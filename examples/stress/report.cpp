@@ -1,0 +1,87 @@
+#include "report.hpp"
+
+#include <csignal>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+namespace stress {
+
+namespace {
+
+constexpr int label_width = 20;
+
+void row(std::ostream& os, const std::string& label, const std::string& value) {
+  os << "  " << std::left << std::setw(label_width) << label << std::right << value << '\n';
+}
+
+template <class T>
+std::string str(const T& x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+std::string ms(std::chrono::microseconds d) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(3) << static_cast<double>(d.count()) / 1000.0 << " ms";
+  return os.str();
+}
+
+std::string fixed(double x, int digits) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << x;
+  return os.str();
+}
+
+}  // namespace
+
+void print_report(std::ostream& os, const run_report& r) {
+  const auto& o = *r.opts;
+  const auto& live = *r.live;
+  const auto& res = *r.result;
+  os << "\nactortx-stress report\n";
+  row(os, "target", r.target);
+  row(os, "schema", r.schema);
+  row(os, "isolation", actortx::to_string(o.level));
+  row(os, "accounts", str(o.accounts) + " x " + str(o.initial_balance));
+  row(os, "run", o.duration_s ? fixed(*o.duration_s, 1) + " s" : str(o.transfers) + " transfers");
+  row(os, "concurrency / pool", str(o.concurrency) + " / " + str(o.pool));
+  row(os, "timeout", str(o.timeout.count()) + " ms");
+  row(os, "seed", str(o.seed));
+  if (r.stop_signal != 0)
+    row(os, "stopped early", std::string{"by "} + (r.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  os << '\n';
+  row(os, "wall time", fixed(res.wall.count(), 3) + " s");
+  row(os, "transfers done", str(live.done.load()));
+  row(os, "committed", str(live.committed.load()));
+  row(os, "skipped", str(live.skipped.load()) + " (insufficient funds)");
+  row(os, "retries", str(live.retries.load()));
+  row(os, "timeouts", str(live.timeouts.load()));
+  row(os, "in doubt", str(live.in_doubt.load()));
+  row(os, "failed", str(live.failed.load()));
+  for (const auto& [key, info] : res.tally.failures)
+    row(os, "  " + key,
+        str(info.count) + "  e.g. " + info.sample.substr(0, info.sample.find('\n')));
+  auto secs = res.wall.count();
+  row(os, "throughput",
+      fixed(secs > 0 ? static_cast<double>(live.committed.load()) / secs : 0.0, 1) +
+          " committed transfers/s");
+  os << '\n';
+  row(os, "latency (all)", str(r.latency.count) + " samples");
+  row(os, "  p50", ms(r.latency.p50));
+  row(os, "  p95", ms(r.latency.p95));
+  row(os, "  p99", ms(r.latency.p99));
+  row(os, "  max", ms(r.latency.max));
+  row(os, "  mean", ms(r.latency.mean));
+  os << '\n';
+}
+
+void print_invariant(std::ostream& os, const invariant_result& inv) {
+  if (inv.ok)
+    os << "invariant: OK\n";
+  else
+    os << "invariant: VIOLATED: " << inv.details << '\n';
+}
+
+}  // namespace stress

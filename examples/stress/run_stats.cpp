@@ -1,0 +1,40 @@
+#include "run_stats.hpp"
+
+namespace stress {
+
+void outcome_tally::merge(outcome_tally&& other) {
+  latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
+  for (auto& [key, info] : other.failures) {
+    auto& mine = failures[key];
+    if (mine.count == 0) mine.sample = std::move(info.sample);
+    mine.count += info.count;
+  }
+}
+
+void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters& live,
+                    outcome_tally& tally) {
+  using actortx::tx_state;
+  tally.latencies_us.push_back(out.duration.count());
+  if (out.attempts > 1) live.retries += out.attempts - 1;
+  switch (out.state) {
+    case tx_state::committed:
+      ++(skipped ? live.skipped : live.committed);
+      break;
+    case tx_state::timeout:
+      ++live.timeouts;
+      break;
+    case tx_state::in_doubt:
+      ++live.in_doubt;
+      break;
+    default: {  // failed, rolled back (never asked for), or a state that should not be final
+      ++live.failed;
+      auto key = !out.sqlstate.empty() ? out.sqlstate : std::string{actortx::to_string(out.code)};
+      auto& info = tally.failures[key];
+      if (info.count++ == 0) info.sample = out.message;
+      break;
+    }
+  }
+  ++live.done;  // last: the progress line never shows more outcomes than were counted
+}
+
+}  // namespace stress

@@ -1,0 +1,43 @@
+// What the transfers came to: live counters for the progress line, and per-worker tallies
+// (latencies, failures by SQLSTATE) merged once at the end so workers never contend on them.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "messages/tx_outcome.hpp"
+
+namespace stress {
+
+/// Updated by every worker after each transfer; read by the progress display.
+struct live_counters {
+  std::atomic<int64_t> done{0};       ///< transfers finished, whatever the outcome
+  std::atomic<int64_t> committed{0};  ///< committed with money moved
+  std::atomic<int64_t> skipped{0};    ///< committed without a move: insufficient funds
+  std::atomic<int64_t> retries{0};    ///< attempts beyond the first, summed
+  std::atomic<int64_t> timeouts{0};
+  std::atomic<int64_t> failed{0};
+  std::atomic<int64_t> in_doubt{0};
+};
+
+struct failure_info {
+  int64_t count = 0;
+  std::string sample;  ///< message of the first such failure, for diagnosis
+};
+
+/// One worker's private record; merged into the summary after the run.
+struct outcome_tally {
+  std::vector<int64_t> latencies_us;             ///< outcome.duration of every transfer
+  std::map<std::string, failure_info> failures;  ///< SQLSTATE, or errc name if none
+
+  void merge(outcome_tally&& other);
+};
+
+/// Counts one outcome in both the live counters and the worker's tally.
+void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters& live,
+                    outcome_tally& tally);
+
+}  // namespace stress

@@ -1,0 +1,38 @@
+#include "transfer.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "runtime/runtime.hpp"
+
+namespace stress {
+
+namespace {
+
+// $3 = allow negative. The WHERE clause decides atomically, under the row lock, whether the
+// money is there: no read-then-write race even at READ COMMITTED.
+const std::string debit_sql =
+    "UPDATE account SET balance = balance - $1 WHERE id = $2 AND ($3 OR balance >= $1)";
+const std::string credit_sql = "UPDATE account SET balance = balance + $1 WHERE id = $2";
+
+}  // namespace
+
+transfer_result run_transfer(actortx::runtime& rt, const actortx::tx_options& opts,
+                             const transfer& t, bool allow_negative) {
+  transfer_result r;
+  // The blocking API returns only once the body no longer runs, so capturing by reference is
+  // safe. The body may run several times (retries): it resets `skipped` first.
+  r.outcome = rt.transact(opts, [&](actortx::tx& tx) {
+    r.skipped = false;
+    if (tx.exec(debit_sql, t.amount, t.from, allow_negative).affected_rows() == 0) {
+      r.skipped = true;  // commit nothing: an empty transaction is the cheapest "no"
+      return;
+    }
+    // Throwing rolls the debit back: a lost credit must never look like a committed transfer.
+    if (tx.exec(credit_sql, t.amount, t.to).affected_rows() != 1)
+      throw std::runtime_error("credit: account " + std::to_string(t.to) + " not found");
+  });
+  return r;
+}
+
+}  // namespace stress

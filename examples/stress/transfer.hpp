@@ -1,0 +1,33 @@
+// One bank transfer as a local transaction body.
+#pragma once
+
+#include <cstdint>
+
+#include "messages/tx_options.hpp"
+#include "messages/tx_outcome.hpp"
+
+namespace actortx {
+class runtime;
+}
+
+namespace stress {
+
+struct transfer {
+  int from = 0;
+  int to = 0;
+  int64_t amount = 0;
+};
+
+struct transfer_result {
+  actortx::tx_outcome outcome;
+  /// The debit found too little money: the transaction committed without moving any.
+  bool skipped = false;
+};
+
+/// Debits `from` (only if it has enough, unless `allow_negative`), then credits `to`, in that
+/// order whatever the ids: the lock order is random on purpose, so deadlocks occur and the
+/// runtime must retry them.
+transfer_result run_transfer(actortx::runtime& rt, const actortx::tx_options& opts,
+                             const transfer& t, bool allow_negative);
+
+}  // namespace stress
