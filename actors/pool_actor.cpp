@@ -193,9 +193,10 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
                 [=](int32_t) {
                   if (self->state.conns.count(addr) > 0) make_available(self, addr);
                 },
-                [=](caf::error& err) {
-                  self->send_exit(h, caf::exit_reason::kill);
-                  drop(self, addr, err);
+                [=](caf::error&) {
+                  // Its exit message (we are linked) drops and replaces it; dropping it here
+                  // too would make that message look like one from a stranger.
+                  if (self->state.conns.count(addr) > 0) self->send_exit(h, caf::exit_reason::kill);
                 });
       },
       [=](stats_atom) -> pool_stats {

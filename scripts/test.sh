@@ -9,7 +9,9 @@ cd "$root"
 
 if [[ "${ACTORTX_SANITIZE:-0}" == 1 ]]; then
   build_dir=build-asan
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  # Full unwinding: libpq has no frame pointers, and the LSan suppression must see past it.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 else
   build_dir=build
