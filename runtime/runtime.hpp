@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 
 #include "messages/interfaces.hpp"
+#include "runtime/outcome_text.hpp"
 #include "runtime/runtime_config.hpp"
 #include "runtime/tx.hpp"
 

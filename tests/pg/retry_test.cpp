@@ -129,6 +129,7 @@ TEST_CASE("a backend killed between transactions does not break the next one", "
     next_pid = t.backend_pid();
     t.exec("SELECT 1");
   });
+  INFO(describe(out));
   CHECK(out.committed());
   CHECK(next_pid != pid);
   CHECK(out.attempts >= 1);
