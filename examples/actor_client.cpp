@@ -21,6 +21,11 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
   actortx::tx_options opts;
   opts.timeout = 5s;
   opts.label = "register";
+  // Report once, then stop: a live actor would keep the actor system (and main) waiting.
+  auto finish = [=](bool ok) {
+    self->send(done, ok);
+    self->quit();
+  };
   actortx::tx_script reg;
   reg.add("INSERT INTO app_user(name) VALUES ($1) RETURNING id", "ada");
   self->request(sup, 10s, actortx::run_atom::value, opts, reg)
@@ -28,7 +33,7 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
           [=](actortx::tx_outcome& out) {
             if (!out.committed()) {
               std::cout << "register failed: " << out.message << '\n';
-              self->send(done, false);
+              finish(false);
               return;
             }
             std::cout << "registered user id " << out.results[0].rows[0][0].text << '\n';
@@ -41,17 +46,18 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
                 .then(
                     [=](actortx::tx_outcome& c) {
                       std::cout << "users now: " << c.results.at(0).rows.at(0).at(0).text << '\n';
-                      self->send(done, c.committed());
+                      finish(c.committed());
                     },
                     [=](caf::error& err) {
                       std::cout << self->system().render(err) << '\n';
-                      self->send(done, false);
+                      finish(false);
                     });
           },
           [=](caf::error& err) {
             std::cout << self->system().render(err) << '\n';
-            self->send(done, false);
+            finish(false);
           });
+  // Nothing else to handle: the responses above arrive through their own handlers.
   return {[](actortx::ping_atom) {}};
 }
 
