@@ -213,7 +213,16 @@ supervisor_impl_actor::behavior_type supervisor_fn(
       },
       [=](attempt_atom, uint64_t id, attempt_result& r) {
         auto i = self->state.txs.find(id);
-        if (i == self->state.txs.end()) return;  // answered already (deadline)
+        if (i == self->state.txs.end()) {
+          // Answered already: the deadline passed while this attempt ran. The cancel almost
+          // always wins; if COMMIT got through first, the requester was told wrong: say so loudly.
+          if (r.committed)
+            log().error(
+                "tx {} was reported TIMEOUT, but its attempt {} committed {} us after "
+                "the attempt started",
+                id, r.record.number, r.record.duration.count());
+          return;
+        }
         auto& e = i->second;
         e.attempt_running = false;
         e.log.push_back(r.record);
