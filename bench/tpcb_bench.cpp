@@ -104,13 +104,10 @@ void print_table(std::vector<row>& rows) {
 
 int run(const bench_options& o) {
   actortx::set_log_level(o.log_level);
-  std::unique_ptr<actortx::embedded_postgres> pg;  // destroyed last: the server goes at the end
-  std::string dsn = o.dsn.empty() ? actortx::dsn_from_environment() : o.dsn;
-  if (dsn.empty()) {
+  if (o.dsn.empty() && actortx::dsn_from_environment().empty())
     std::cerr << "starting an embedded PostgreSQL\n";
-    pg = std::make_unique<actortx::embedded_postgres>();
-    dsn = pg->dsn();
-  }
+  auto db = actortx::dsn_or_embedded(o.dsn);  // destroyed last: the server goes at the end
+  const std::string& dsn = db.dsn;
   bench::pgbench_runner pgb{o.pgbench, dsn};
   std::cerr << "pgbench -i -s " << o.scale << " on " << actortx::dsn_target(dsn) << " ("
             << pgb.binary() << ")\n";
@@ -121,7 +118,7 @@ int run(const bench_options& o) {
 
   std::cout << "\nTPC-B (scale " << o.scale << ", " << o.seconds << " s per cell after a "
             << o.warmup << " s warm-up, READ COMMITTED, server " << actortx::dsn_target(dsn)
-            << (pg ? " embedded" : "") << ")\n\n";
+            << (db.embedded ? " embedded" : "") << ")\n\n";
   print_table(rows);
   std::cout << "\nratio = actortx TPS / raw libpqxx TPS; added pXX = actortx pXX - raw pXX, "
                "client-side latency per transaction.\n";

@@ -64,14 +64,9 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
 }  // namespace
 
 int main(int argc, char** argv) try {
-  std::unique_ptr<actortx::embedded_postgres> pg;
-  std::string dsn = argc > 1 ? argv[1] : actortx::dsn_from_environment();
-  if (dsn.empty()) {
-    pg = std::make_unique<actortx::embedded_postgres>();
-    dsn = pg->dsn();
-  }
+  auto db = actortx::dsn_or_embedded(argc > 1 ? argv[1] : "");  // outlives the runtime
   actortx::runtime_config cfg;
-  cfg.dsn = dsn;
+  cfg.dsn = db.dsn;
   actortx::runtime rt{cfg};
   rt.transact([](actortx::tx& t) {
     t.exec("CREATE TABLE IF NOT EXISTS app_user(id serial PRIMARY KEY, name text NOT NULL)");

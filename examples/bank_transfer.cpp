@@ -10,15 +10,10 @@
 using namespace std::chrono_literals;
 
 int main(int argc, char** argv) try {
-  std::unique_ptr<actortx::embedded_postgres> pg;
-  std::string dsn = argc > 1 ? argv[1] : actortx::dsn_from_environment();
-  if (dsn.empty()) {
-    pg = std::make_unique<actortx::embedded_postgres>();
-    dsn = pg->dsn();
-  }
+  auto db = actortx::dsn_or_embedded(argc > 1 ? argv[1] : "");  // outlives the runtime
 
   actortx::runtime_config cfg;
-  cfg.dsn = dsn;
+  cfg.dsn = db.dsn;
   cfg.pool_max = 4;
   actortx::runtime rt{cfg};
 

@@ -585,4 +585,14 @@ std::string dsn_from_environment() {
   return {};
 }
 
+postgres_target dsn_or_embedded(const std::string& dsn) {
+  postgres_target t;
+  t.dsn = dsn.empty() ? dsn_from_environment() : dsn;
+  if (t.dsn.empty()) {
+    t.embedded = std::make_unique<embedded_postgres>();
+    t.dsn = t.embedded->dsn();
+  }
+  return t;
+}
+
 }  // namespace actortx

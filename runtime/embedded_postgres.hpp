@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,5 +84,15 @@ class embedded_postgres {
 /// The DSN tests and tools use: $ACTORTX_DSN if set, else the contents of the file named by
 /// $ACTORTX_DSN_FILE (written by the CTest fixture), else empty.
 std::string dsn_from_environment();
+
+/// Where a program's database is: a DSN, and the embedded cluster behind it if we started one
+/// (keep this object alive as long as the DSN is in use; the cluster goes with it).
+struct postgres_target {
+  std::string dsn;
+  std::unique_ptr<embedded_postgres> embedded;  ///< null for a given or configured server
+};
+
+/// `dsn` if not empty, else dsn_from_environment(), else a freshly started embedded cluster.
+postgres_target dsn_or_embedded(const std::string& dsn = {});
 
 }  // namespace actortx

@@ -48,13 +48,9 @@ actortx::runtime_config runtime_settings(const stress::options& o, const std::st
 int run(const stress::options& o) {
   actortx::set_log_level(o.log_level);
   // Declared first so it is destroyed last: the schema and runtime need the server.
-  std::unique_ptr<actortx::embedded_postgres> pg;
-  std::string dsn = o.dsn;
-  if (dsn.empty()) {
-    std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
-    pg = std::make_unique<actortx::embedded_postgres>();
-    dsn = pg->dsn();
-  }
+  if (o.dsn.empty()) std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
+  auto db = actortx::dsn_or_embedded(o.dsn);
+  const std::string& dsn = db.dsn;
   stress::check_reachable(dsn);
   stress::bank_schema schema{dsn, o.accounts, o.initial_balance};  // dropped on every exit
 
@@ -80,7 +76,7 @@ int run(const stress::options& o) {
     bar.stop();
 
     report.opts = &o;
-    report.target = actortx::dsn_target(dsn) + (pg ? " (embedded)" : "");
+    report.target = actortx::dsn_target(dsn) + (db.embedded ? " (embedded)" : "");
     report.schema = schema.name();
     report.live = &workload.live();
     report.result = &result;
