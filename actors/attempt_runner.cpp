@@ -11,6 +11,7 @@
 #include "actors/connection_actor.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
+#include "runtime/retryable_error.hpp"
 #include "runtime/tx.hpp"
 
 namespace actortx {
@@ -44,10 +45,10 @@ std::string rollback_sqlstate(const pqxx::transaction_rollback& e) {
   return "40000";
 }
 
-void on_sql_failure(pqxx::transaction_base& work, tx_phase phase, std::string sqlstate,
-                    const char* what, attempt_result& res) {
+void on_sql_failure(pqxx::transaction_base& work, const exec_request& req, tx_phase phase,
+                    std::string sqlstate, const char* what, attempt_result& res) {
   res.record.sqlstate = std::move(sqlstate);
-  res.record.cls = classify_sqlstate(res.record.sqlstate, phase);
+  res.record.cls = classify_sqlstate(res.record.sqlstate, phase, req.opts.classification);
   res.code = res.record.cls == error_class::timeout     ? errc::timeout
              : res.record.cls == error_class::in_doubt  ? errc::commit_in_doubt
              : res.record.cls == error_class::reconnect ? errc::connection_lost
@@ -125,14 +126,19 @@ attempt_result run_attempt(
       res.code = errc::commit_in_doubt;
       res.record.message = first_line(e.what());
     } catch (const pqxx::sql_error& e) {
-      on_sql_failure(work, phase, e.sqlstate(), e.what(), res);
+      on_sql_failure(work, req, phase, e.sqlstate(), e.what(), res);
     } catch (const pqxx::transaction_rollback& e) {
       // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
-      on_sql_failure(work, phase, rollback_sqlstate(e), e.what(), res);
+      on_sql_failure(work, req, phase, rollback_sqlstate(e), e.what(), res);
     } catch (const rollback& e) {
       res.code = errc::rolled_back;
       res.record.cls = error_class::fail_fast;
       res.record.message = e.what();
+      try_rollback(work, res);
+    } catch (const retryable_error& e) {
+      res.code = errc::body_failed;
+      res.record.cls = error_class::retry;
+      res.record.message = first_line(e.what());
       try_rollback(work, res);
     } catch (const std::exception& e) {
       res.code = errc::body_failed;

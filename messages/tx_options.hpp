@@ -40,6 +40,19 @@ struct retry_policy {
   }
 };
 
+/// Per-transaction changes to which server errors are retried: SQLSTATEs (5 chars, e.g.
+/// "55P03") or classes (2 chars, e.g. "53"). An in-doubt commit is never made retryable.
+struct classification_overrides {
+  std::vector<std::string> retryable;
+  std::vector<std::string> not_retryable;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, classification_overrides& x) {
+    return f(caf::meta::type_name("actortx::classification_overrides"), x.retryable,
+             x.not_retryable);
+  }
+};
+
 /// Options of one transaction.
 struct tx_options {
   isolation level = isolation::read_committed;
@@ -51,11 +64,13 @@ struct tx_options {
   retry_policy retry;
   /// Free-form name for logs and metrics, e.g. "transfer".
   std::string label;
+  /// Add or remove retryable SQLSTATEs for this transaction.
+  classification_overrides classification;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
     return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
-             x.timeout, x.retry, x.label);
+             x.timeout, x.retry, x.label, x.classification);
   }
 };
 

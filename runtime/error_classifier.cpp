@@ -73,6 +73,22 @@ error_class classify_sqlstate(const std::string& sqlstate, tx_phase phase,
   return cls;
 }
 
+std::string validate(const classification_overrides& o) {
+  auto check = [](const std::vector<std::string>& entries, const char* field) -> std::string {
+    for (const auto& e : entries) {
+      bool ok = (e.size() == 2 || e.size() == 5) && std::all_of(e.begin(), e.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+                });
+      if (!ok)
+        return std::string{"tx_options.classification."} + field + ": \"" + e +
+               "\" is not a SQLSTATE (5 characters) or class (2 characters)";
+    }
+    return {};
+  };
+  auto err = check(o.retryable, "retryable");
+  return err.empty() ? check(o.not_retryable, "not_retryable") : err;
+}
+
 error_class classify_connection_loss(tx_phase phase) noexcept {
   return phase == tx_phase::commit ? error_class::in_doubt : error_class::reconnect;
 }

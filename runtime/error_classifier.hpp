@@ -4,19 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "messages/tx_options.hpp"
 #include "messages/tx_outcome.hpp"
 
 namespace actortx {
 
 /// Where in the transaction the error happened; a lost connection during COMMIT is in doubt.
 enum class tx_phase { begin, body, commit };
-
-/// Per-transaction changes to the table: SQLSTATEs (5 chars) or classes (2 chars) added to or
-/// removed from the retryable set.
-struct classification_overrides {
-  std::vector<std::string> retryable;
-  std::vector<std::string> not_retryable;
-};
 
 /// Classifies a server error by SQLSTATE.
 ///  40001, 40P01, 53xxx          -> retry
@@ -30,6 +24,10 @@ error_class classify_sqlstate(const std::string& sqlstate, tx_phase phase = tx_p
 
 /// A broken connection without a SQLSTATE: reconnect, or in_doubt when it broke during COMMIT.
 error_class classify_connection_loss(tx_phase phase) noexcept;
+
+/// Empty if every entry is a 5-char SQLSTATE or a 2-char class of [0-9A-Z] (case-insensitive),
+/// else a message naming the first bad entry.
+std::string validate(const classification_overrides& o);
 
 /// True for the classes that a retry can cure (retry, reconnect).
 bool is_retryable(error_class c) noexcept;

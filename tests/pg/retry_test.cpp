@@ -134,3 +134,68 @@ TEST_CASE("a backend killed between transactions does not break the next one", "
   CHECK(next_pid != pid);
   CHECK(out.attempts >= 1);
 }
+
+TEST_CASE("a body that throws retryable_error is retried and then commits", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE t(id int)");
+  runtime rt{test::test_config(db)};
+  auto out = rt.transact([&](tx& t) {
+    t.exec("INSERT INTO t VALUES ($1)", t.attempt());
+    if (t.attempt() == 1) throw retryable_error{"inventory service briefly unavailable"};
+  });
+  INFO(describe(out));
+  CHECK(out.committed());
+  CHECK(out.attempts == 2);
+  REQUIRE(out.attempt_log.size() == 2);
+  CHECK(out.attempt_log[0].cls == error_class::retry);
+  CHECK(out.attempt_log[0].message == "inventory service briefly unavailable");
+  CHECK(db.value<long>("SELECT count(*) FROM t") == 1);
+  CHECK(db.value<int>("SELECT id FROM t") == 2);
+}
+
+TEST_CASE("a SQLSTATE made retryable for one transaction is retried", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.classification.retryable = {"23505"};
+  auto out = rt.transact(opts, [&](tx& t) {
+    if (t.attempt() == 1) t.exec("DO $$BEGIN RAISE EXCEPTION 'dup' USING ERRCODE = '23505'; END$$");
+  });
+  INFO(describe(out));
+  CHECK(out.committed());
+  CHECK(out.attempts == 2);
+  CHECK(out.attempt_log.at(0).sqlstate == "23505");
+  // Without the override the same error fails fast.
+  auto plain = rt.transact(
+      [&](tx& t) { t.exec("DO $$BEGIN RAISE EXCEPTION 'dup' USING ERRCODE = '23505'; END$$"); });
+  CHECK(plain.state == tx_state::failed);
+  CHECK(plain.attempts == 1);
+}
+
+TEST_CASE("a SQLSTATE made not retryable for one transaction fails after one attempt", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.classification.not_retryable = {"40"};  // the whole class, 40001 included
+  int runs = 0;
+  auto out = rt.transact(opts, [&](tx& t) {
+    ++runs;
+    t.exec("DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END$$");
+  });
+  CHECK(out.state == tx_state::failed);
+  CHECK(out.attempts == 1);
+  CHECK(runs == 1);
+  CHECK(out.sqlstate == "40001");
+}
+
+TEST_CASE("a malformed SQLSTATE override is rejected before anything runs", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.classification.retryable = {"4000"};
+  bool ran = false;
+  auto out = rt.transact(opts, [&](tx&) { ran = true; });
+  CHECK_FALSE(ran);
+  CHECK(out.code == errc::invalid_argument);
+  CHECK(out.message.find("\"4000\"") != std::string::npos);
+}

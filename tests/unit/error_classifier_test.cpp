@@ -148,3 +148,18 @@ TEST_CASE("only retry and reconnect are retryable", "[unit]") {
   CHECK_FALSE(is_retryable(error_class::fail_fast));
   CHECK_FALSE(is_retryable(error_class::in_doubt));
 }
+
+TEST_CASE("validate accepts SQLSTATEs and classes and names a malformed entry", "[unit]") {
+  classification_overrides ok;
+  ok.retryable = {"40001", "53", "55p03"};
+  ok.not_retryable = {"08"};
+  CHECK(validate(ok).empty());
+  classification_overrides bad;
+  bad.not_retryable = {"40001", "4000"};
+  auto msg = validate(bad);
+  CHECK(msg.find("not_retryable") != std::string::npos);
+  CHECK(msg.find("\"4000\"") != std::string::npos);
+  classification_overrides injected;
+  injected.retryable = {"40'01"};
+  CHECK_FALSE(validate(injected).empty());
+}
