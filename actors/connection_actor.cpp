@@ -69,6 +69,25 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
           return err;
         }
       },
+      [=](activity_atom,
+          const std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
+        try {
+          std::string list = "{";
+          for (auto p : pids) list += (list.size() > 1 ? "," : "") + std::to_string(p);
+          list += '}';
+          pqxx::nontransaction w{*conn, "actortx_activity"};
+          auto r = w.exec_params(
+              "SELECT pid, coalesce(query, '') FROM pg_stat_activity WHERE pid = ANY($1::int[])",
+              list);
+          std::vector<backend_activity> out;
+          for (const auto& row : r) out.push_back({row[0].as<int32_t>(), row[1].c_str()});
+          return out;
+        } catch (const std::exception& e) {
+          auto err = make_error(errc::connection_lost, first_line(e.what()));
+          self->quit(err);
+          return err;
+        }
+      },
       [=](cancel_atom, int32_t target, const std::string& app) -> caf::result<bool> {
         try {
           // Matching application_name too: the backend may have moved on to another attempt.

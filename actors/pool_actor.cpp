@@ -222,6 +222,18 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
                     log().warn("cancel backend {} failed: {}", pid, self->system().render(err));
                   });
       },
+      [=](activity_atom, std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
+        auto& st = self->state;
+        auto i = st.conns.find(st.canceller);
+        if (i == st.conns.end() || !i->second.ready)
+          return make_error(errc::connection_failed, "no monitoring connection");
+        auto rp = self->make_response_promise<std::vector<backend_activity>>();
+        self->request(i->second.handle, std::chrono::seconds(2), activity_atom::value,
+                      std::move(pids))
+            .then([=](std::vector<backend_activity>& v) mutable { rp.deliver(std::move(v)); },
+                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
       [=](ready_atom, int32_t pid) {
         auto& st = self->state;
         auto addr = self->current_sender();

@@ -1,5 +1,6 @@
 #include "actors/supervisor_actor.hpp"
 
+#include <algorithm>
 #include <random>
 #include <unordered_map>
 #include <variant>
@@ -27,6 +28,7 @@ struct tx_entry {
   bool attempt_running = false;
   int32_t backend_pid = 0;  // of the running attempt, once leased
   int64_t attempt_started_ns = 0;
+  bool long_warned = false;  // logged once as long-running
   std::vector<attempt_record> log;
 };
 
@@ -39,6 +41,7 @@ struct supervisor_state {
   std::unordered_map<uint64_t, tx_entry> txs;
   std::unordered_map<caf::actor_addr, uint64_t> children;  // running attempt -> tx id
   std::mt19937_64 rng;
+  bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
   static inline const char* name = "actortx.supervisor";
 };
 
@@ -134,6 +137,52 @@ void on_failed_attempt(sup_ptr self, uint64_t id, const attempt_result& r) {
   self->delayed_send(self, delay, retry_atom::value, id);
 }
 
+/// Long-running checks need no more precision than a quarter of the threshold.
+caf::timespan tick_interval(const supervisor_settings& cfg) {
+  auto quarter = cfg.long_running_threshold / 4;
+  return std::clamp<caf::timespan>(quarter, std::chrono::milliseconds(50), std::chrono::seconds(1));
+}
+
+void schedule_tick(sup_ptr self) {
+  auto& st = self->state;
+  if (st.ticking) return;
+  st.ticking = true;
+  self->delayed_send(self, tick_interval(st.cfg), tick_atom::value);
+}
+
+void warn_long_running(sup_ptr self) {
+  auto& st = self->state;
+  const auto now = steady_now_ns();
+  const auto threshold = to_ns(st.cfg.long_running_threshold);
+  for (auto& [id, e] : st.txs) {
+    if (e.long_warned || now - e.started_ns < threshold) continue;
+    e.long_warned = true;
+    log().warn("tx {} [{}] is long-running: {} ms so far, attempt {}, backend {}", id, e.opts.label,
+               (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
+  }
+}
+
+std::vector<active_tx> snapshot(sup_ptr self) {
+  auto& st = self->state;
+  const auto now = steady_now_ns();
+  const auto threshold = to_ns(st.cfg.long_running_threshold);
+  std::vector<active_tx> out;
+  out.reserve(st.txs.size());
+  for (const auto& [id, e] : st.txs) {
+    active_tx a;
+    a.id = id;
+    a.label = e.opts.label;
+    a.attempt = e.attempts;
+    a.age = std::chrono::milliseconds{(now - e.started_ns) / 1000000};
+    a.backend_pid = e.attempt_running ? e.backend_pid : 0;
+    a.long_running = now - e.started_ns >= threshold;
+    out.push_back(std::move(a));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const active_tx& x, const active_tx& y) { return x.age > y.age; });
+  return out;
+}
+
 template <class Work>
 caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto& st = self->state;
@@ -142,6 +191,7 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto invalid = opts.timeout.count() <= 0 ? "tx_options.timeout must be positive, got " +
                                                  std::to_string(opts.timeout.count()) + " ms"
                                            : validate(opts.retry);
+  if (invalid.empty()) invalid = validate(opts.classification);
   if (!invalid.empty()) {
     tx_outcome out;
     out.id = id;
@@ -160,6 +210,7 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   e.work = std::move(work);
   e.rp = rp;
   st.txs.emplace(id, std::move(e));
+  schedule_tick(self);
   log().debug("tx {} started", id);
   start_attempt(self, id);
   return rp;
@@ -254,6 +305,36 @@ supervisor_impl_actor::behavior_type supervisor_fn(
       },
       [=](retry_atom, uint64_t id) {
         if (self->state.txs.count(id) > 0) start_attempt(self, id);
+      },
+      [=](tick_atom) {
+        self->state.ticking = false;
+        if (self->state.txs.empty()) return;  // the next accepted request starts it again
+        warn_long_running(self);
+        schedule_tick(self);
+      },
+      [=](active_atom) -> caf::result<std::vector<active_tx>> {
+        auto list = snapshot(self);
+        std::vector<int32_t> pids;
+        for (const auto& a : list)
+          if (a.backend_pid != 0) pids.push_back(a.backend_pid);
+        if (pids.empty()) return list;
+        // The statements come from the server: the connection threads are busy running them.
+        auto rp = self->make_response_promise<std::vector<active_tx>>();
+        self->request(self->state.pool, std::chrono::seconds(2), activity_atom::value,
+                      std::move(pids))
+            .then(
+                [=](std::vector<backend_activity>& acts) mutable {
+                  for (auto& a : list)
+                    for (auto& b : acts)
+                      if (a.backend_pid != 0 && a.backend_pid == b.pid) a.statement = b.query;
+                  rp.deliver(std::move(list));
+                },
+                [=](caf::error& err) mutable {
+                  log().warn("active transactions without statements: {}",
+                             self->system().render(err));
+                  rp.deliver(std::move(list));
+                });
+        return rp;
       },
   };
 }

@@ -11,6 +11,8 @@ struct supervisor_settings {
   caf::timespan acquire_timeout = std::chrono::seconds(5);
   /// Seed of the jitter generator; 0 = random.
   uint64_t seed = 0;
+  /// Transactions older than this are logged once at warn and flagged in active_atom replies.
+  std::chrono::milliseconds long_running_threshold{5000};
 };
 
 /// For every run request: arms the deadline timer, spawns a monitored transaction actor per

@@ -19,5 +19,8 @@ using ping_atom = caf::atom_constant<caf::atom("ping")>;          // validate a 
 using stats_atom = caf::atom_constant<caf::atom("stats")>;        // ask for a snapshot
 using waiter_atom = caf::atom_constant<caf::atom("waiter")>;      // timer: lease wait expired
 using spawn_atom = caf::atom_constant<caf::atom("spawnconn")>;    // timer: (re)connect now
+using active_atom = caf::atom_constant<caf::atom("active")>;      // list running transactions
+using activity_atom = caf::atom_constant<caf::atom("activity")>;  // backends' current queries
+using tick_atom = caf::atom_constant<caf::atom("tick")>;          // timer: periodic checks
 
 }  // namespace actortx

@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "messages/active_tx.hpp"
 #include "messages/atoms.hpp"
 #include "messages/attempt.hpp"
 #include "messages/local_body.hpp"
@@ -18,18 +20,22 @@
 namespace actortx {
 
 /// The runtime's front door. Every request is answered with a tx_outcome (also on failure);
-/// a caf::error only means the request itself could not be handled.
+/// a caf::error only means the request itself could not be handled. active_atom lists the
+/// transactions running now.
 using supervisor_actor =
     caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
-                     caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>>;
+                     caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
+                     caf::replies_to<active_atom>::with<std::vector<active_tx>>>;
 
 /// One PostgreSQL connection on its own thread (spawned detached).
-using connection_actor =
-    caf::typed_actor<caf::replies_to<exec_atom, exec_request, tx_script>::with<attempt_result>,
-                     caf::replies_to<exec_atom, exec_request, local_body>::with<attempt_result>,
-                     caf::replies_to<ping_atom>::with<int32_t>,
-                     // cancel the query of backend pid if it still runs under application_name
-                     caf::replies_to<cancel_atom, int32_t, std::string>::with<bool>>;
+using connection_actor = caf::typed_actor<
+    caf::replies_to<exec_atom, exec_request, tx_script>::with<attempt_result>,
+    caf::replies_to<exec_atom, exec_request, local_body>::with<attempt_result>,
+    caf::replies_to<ping_atom>::with<int32_t>,
+    // cancel the query of backend pid if it still runs under application_name
+    caf::replies_to<cancel_atom, int32_t, std::string>::with<bool>,
+    // current statements of these backends (from pg_stat_activity)
+    caf::replies_to<activity_atom, std::vector<int32_t>>::with<std::vector<backend_activity>>>;
 
 /// A leased connection; give it back with release_atom and the same id.
 struct lease {
@@ -50,6 +56,8 @@ using pool_actor =
                      caf::replies_to<stats_atom>::with<pool_stats>,
                      caf::reacts_to<cancel_atom, int32_t, std::string>,  // backend pid,
                                                                          // application_name
+                     caf::replies_to<activity_atom, std::vector<int32_t>>::with<
+                         std::vector<backend_activity>>,     // asked on the cancel connection
                      caf::reacts_to<ready_atom, int32_t>,    // from a connection: connected, pid
                      caf::reacts_to<waiter_atom, uint64_t>,  // timer: waiter's acquire timeout
                      caf::reacts_to<spawn_atom>>;            // timer: top up connections
@@ -59,6 +67,7 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<leased_atom, uint64_t, uint32_t, int32_t>,  // tx id, attempt, backend pid
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
-    caf::reacts_to<retry_atom, uint64_t>>;                     // timer: tx id
+    caf::reacts_to<retry_atom, uint64_t>,                      // timer: tx id
+    caf::reacts_to<tick_atom>>;                                // timer: long-running check
 
 }  // namespace actortx

@@ -22,6 +22,11 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<exec_request>("actortx::exec_request");
   cfg.add_message_type<attempt_result>("actortx::attempt_result");
   cfg.add_message_type<pool_stats>("actortx::pool_stats");
+  cfg.add_message_type<active_tx>("actortx::active_tx");
+  cfg.add_message_type<std::vector<active_tx>>("std::vector<actortx::active_tx>");
+  cfg.add_message_type<backend_activity>("actortx::backend_activity");
+  cfg.add_message_type<std::vector<backend_activity>>("std::vector<actortx::backend_activity>");
+  cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
                            std::string out = "actortx::";

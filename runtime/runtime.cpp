@@ -105,6 +105,7 @@ struct runtime::impl {
     pool = spawn_pool(s, ps);
     supervisor_settings ss;
     ss.acquire_timeout = cfg.acquire_timeout;
+    ss.long_running_threshold = cfg.long_running_threshold;
     sup = spawn_supervisor(s, pool, ss);
     log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
   }
@@ -200,6 +201,16 @@ pool_stats runtime::pool_snapshot() {
   caf::scoped_actor self{*impl_->sys};
   self->request(impl_->pool, std::chrono::seconds(5), stats_atom::value)
       .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
+  return out;
+}
+
+std::vector<active_tx> runtime::active_transactions() {
+  std::vector<active_tx> out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->sup, std::chrono::seconds(5), active_atom::value)
+      .receive(
+          [&](std::vector<active_tx>& v) { out = std::move(v); },
+          [&](caf::error& err) { log().warn("active_transactions: {}", impl_->sys->render(err)); });
   return out;
 }
 

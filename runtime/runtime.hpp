@@ -10,6 +10,7 @@
 
 #include "messages/interfaces.hpp"
 #include "runtime/outcome_text.hpp"
+#include "runtime/retryable_error.hpp"
 #include "runtime/runtime_config.hpp"
 #include "runtime/tx.hpp"
 
@@ -61,6 +62,9 @@ class runtime {
   const std::string& redacted_dsn() const noexcept;
   /// Snapshot of the pool (blocking, 5 s timeout).
   pool_stats pool_snapshot();
+  /// The transactions running now, oldest first, with their backend's current statement
+  /// (blocking, 5 s timeout; empty if the supervisor does not answer).
+  std::vector<active_tx> active_transactions();
 
  private:
   struct impl;

@@ -84,6 +84,9 @@ void validate(const runtime_config& cfg) {
   if (cfg.defaults.timeout.count() <= 0)
     throw config_error("actortx.tx-timeout", ms_text(cfg.defaults.timeout),
                        "a transaction needs a positive deadline");
+  if (cfg.long_running_threshold.count() <= 0)
+    throw config_error("actortx.long-running-threshold", ms_text(cfg.long_running_threshold),
+                       "must be positive");
   auto issue = first_issue(cfg.defaults.retry);
   if (!issue.field.empty()) throw config_error(retry_key(issue.field), issue.value, issue.why);
   if (!known_log_level(cfg.log_level))
@@ -121,6 +124,8 @@ caf_config::caf_config() {
       .add<double>("retry-jitter", "+/- fraction of the delay, 0..1 (default 0.1)")
       .add<bool>("retry-full-jitter", "draw the delay from [0, delay] instead")
       .add<size_t>("retry-max", "retries after the first attempt (default 3)")
+      .add<caf::timespan>("long-running-threshold",
+                          "age at which a transaction is logged as long-running (default 5s)")
       .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
       .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off");
 }
@@ -165,6 +170,8 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
       throw config_error("actortx.retry-max", std::to_string(*x), "must be at most 1000");
     retry.max_retries = static_cast<uint32_t>(*x);
   }
+  if (auto x = read<caf::timespan>(c, "actortx.long-running-threshold", "a duration"))
+    out.long_running_threshold = to_ms(*x);
   if (auto x = read<size_t>(c, "actortx.scheduler-threads", "a count")) out.scheduler_threads = *x;
   if (auto x = read<std::string>(c, "actortx.log-level", "a string")) out.log_level = *x;
   validate(out);

@@ -37,6 +37,8 @@ struct runtime_config {
   std::chrono::milliseconds connect_timeout{5000};
   /// Options used when a caller gives none (timeout, retry policy, isolation, ...).
   tx_options defaults;
+  /// Transactions running longer are logged once at warn and flagged by active_transactions().
+  std::chrono::milliseconds long_running_threshold{5000};
   /// CAF scheduler threads; 0 = number of cores.
   size_t scheduler_threads = 0;
   /// spdlog level: trace, debug, info, warn, error, critical, off.

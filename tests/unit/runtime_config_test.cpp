@@ -309,3 +309,9 @@ TEST_CASE("parse_isolation rejects unknown names", "[unit]") {
     CHECK_FALSE(parse_isolation(text, out));
   CHECK(out == isolation::read_committed);
 }
+
+TEST_CASE("a non-positive long-running threshold is rejected by name", "[unit]") {
+  runtime_config cfg;
+  cfg.long_running_threshold = std::chrono::milliseconds{0};
+  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.long-running-threshold"));
+}
