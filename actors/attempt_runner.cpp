@@ -11,6 +11,7 @@
 #include "actors/connection_actor.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
+#include "runtime/log.hpp"
 #include "runtime/retryable_error.hpp"
 #include "runtime/tx.hpp"
 
@@ -45,8 +46,9 @@ std::string rollback_sqlstate(const pqxx::transaction_rollback& e) {
   return "40000";
 }
 
-void on_sql_failure(pqxx::transaction_base& work, const exec_request& req, tx_phase phase,
-                    std::string sqlstate, const char* what, attempt_result& res) {
+/// Records a server error; true if the transaction is still open and needs a ROLLBACK.
+bool on_sql_failure(const exec_request& req, tx_phase phase, std::string sqlstate, const char* what,
+                    attempt_result& res) {
   res.record.sqlstate = std::move(sqlstate);
   res.record.cls = classify_sqlstate(res.record.sqlstate, phase, req.opts.classification);
   res.code = res.record.cls == error_class::timeout     ? errc::timeout
@@ -54,10 +56,11 @@ void on_sql_failure(pqxx::transaction_base& work, const exec_request& req, tx_ph
              : res.record.cls == error_class::reconnect ? errc::connection_lost
                                                         : errc::sql_error;
   res.record.message = first_line(what);
-  if (res.record.cls == error_class::reconnect || res.record.cls == error_class::in_doubt)
+  if (res.record.cls == error_class::reconnect || res.record.cls == error_class::in_doubt) {
     res.connection_ok = false;
-  else
-    try_rollback(work, res);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -75,9 +78,63 @@ std::string begin_sql(const exec_request& req, int64_t remaining_ms) {
   return sql;
 }
 
-attempt_result run_attempt(
-    pqxx::connection_base& conn, int32_t backend_pid, const exec_request& req,
-    const std::function<void(pqxx::transaction_base&, attempt_result&)>& body) {
+namespace {
+
+hook_event event_of(const exec_request& req, int32_t backend_pid, std::string reason = {}) {
+  hook_event ev;
+  ev.tx_id = req.tx_id;
+  ev.attempt = req.attempt;
+  ev.label = req.opts.label;
+  ev.backend_pid = backend_pid;
+  ev.reason = std::move(reason);
+  return ev;
+}
+
+/// Calls notification hooks, runtime-wide first; a throwing hook is logged and skipped.
+void notify(const attempt_hooks& hooks,
+            const std::vector<tx_hooks::notify_fn>& (tx_hooks::*list)() const, const char* kind,
+            const hook_event& ev) noexcept {
+  for (const tx_hooks* set : {hooks.global, hooks.local}) {
+    if (set == nullptr) continue;
+    for (const auto& fn : (set->*list)()) {
+      try {
+        fn(ev);
+      } catch (const std::exception& e) {
+        log().error("tx {} attempt {}: {} hook threw: {}", ev.tx_id, ev.attempt, kind, e.what());
+      } catch (...) {
+        log().error("tx {} attempt {}: {} hook threw a non-standard exception", ev.tx_id,
+                    ev.attempt, kind);
+      }
+    }
+  }
+}
+
+/// Runs the pre-commit hooks; a veto (any non-SQL exception) becomes an actortx::rollback.
+void check_pre_commit(const attempt_hooks& hooks, tx& t) {
+  for (const tx_hooks* set : {hooks.global, hooks.local}) {
+    if (set == nullptr) continue;
+    for (const auto& fn : set->pre_commit_hooks()) {
+      try {
+        fn(t);
+      } catch (const pqxx::pqxx_exception&) {
+        throw;  // a SQL or connection error: classified like the body's own
+      } catch (const rollback&) {
+        throw;
+      } catch (const retryable_error&) {
+        throw;  // asks for a retry, not a veto
+      } catch (const std::exception& e) {
+        throw rollback{std::string{"pre-commit hook vetoed the commit: "} + first_line(e.what())};
+      }
+    }
+  }
+}
+
+}  // namespace
+
+attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
+                           const exec_request& req,
+                           const std::function<void(tx&, attempt_result&)>& body,
+                           const attempt_hooks& hooks) {
   attempt_result res;
   res.record.number = req.attempt;
   res.record.backend_pid = backend_pid;
@@ -94,14 +151,19 @@ attempt_result run_attempt(
     return finish();
   }
   auto phase = tx_phase::begin;
+  bool begun = false;          // BEGIN went through: there is work to commit or roll back
+  bool send_rollback = false;  // the failure left the transaction open on a live connection
   try {
     // nontransaction sends nothing itself: BEGIN/COMMIT are ours, so isolation, READ ONLY,
     // DEFERRABLE and the statement_timeout go in one round trip.
     pqxx::nontransaction work{conn, "actortx"};
     try {
       work.exec(begin_sql(req, remaining_ms));
+      begun = true;
       phase = tx_phase::body;
-      body(work, res);
+      tx t{work, req, backend_pid};
+      body(t, res);
+      check_pre_commit(hooks, t);
       phase = tx_phase::commit;
       auto r = work.exec("COMMIT");
       if (std::strcmp(command_status(r), "COMMIT") == 0) {
@@ -126,29 +188,34 @@ attempt_result run_attempt(
       res.code = errc::commit_in_doubt;
       res.record.message = first_line(e.what());
     } catch (const pqxx::sql_error& e) {
-      on_sql_failure(work, req, phase, e.sqlstate(), e.what(), res);
+      send_rollback = on_sql_failure(req, phase, e.sqlstate(), e.what(), res);
     } catch (const pqxx::transaction_rollback& e) {
       // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
-      on_sql_failure(work, req, phase, rollback_sqlstate(e), e.what(), res);
+      send_rollback = on_sql_failure(req, phase, rollback_sqlstate(e), e.what(), res);
     } catch (const rollback& e) {
       res.code = errc::rolled_back;
       res.record.cls = error_class::fail_fast;
       res.record.message = e.what();
-      try_rollback(work, res);
+      send_rollback = true;
     } catch (const retryable_error& e) {
       res.code = errc::body_failed;
       res.record.cls = error_class::retry;
       res.record.message = first_line(e.what());
-      try_rollback(work, res);
+      send_rollback = true;
     } catch (const std::exception& e) {
       res.code = errc::body_failed;
       res.record.cls = error_class::fail_fast;
       res.record.message = first_line(e.what());
-      try_rollback(work, res);
+      send_rollback = true;
     } catch (...) {
       res.code = errc::body_failed;
       res.record.cls = error_class::fail_fast;
       res.record.message = "the body threw a non-standard exception";
+      send_rollback = true;
+    }
+    if (send_rollback) {
+      notify(hooks, &tx_hooks::pre_rollback_hooks, "pre-rollback",
+             event_of(req, backend_pid, res.record.message));
       try_rollback(work, res);
     }
   } catch (const std::exception& e) {
@@ -159,6 +226,11 @@ attempt_result run_attempt(
     res.record.message = first_line(e.what());
   }
   if (!conn.is_open()) res.connection_ok = false;
+  if (res.committed)
+    notify(hooks, &tx_hooks::post_commit_hooks, "post-commit", event_of(req, backend_pid));
+  else if (begun && res.record.cls != error_class::in_doubt)
+    notify(hooks, &tx_hooks::post_rollback_hooks, "post-rollback",
+           event_of(req, backend_pid, res.record.message));
   return finish();
 }
 

@@ -10,6 +10,8 @@
 
 #include "messages/attempt.hpp"
 #include "messages/statement.hpp"
+#include "runtime/tx.hpp"
+#include "runtime/tx_hooks.hpp"
 
 namespace actortx {
 
@@ -18,10 +20,18 @@ namespace actortx {
 /// SET LOCAL application_name = 'actortx/<id>/<attempt>'
 std::string begin_sql(const exec_request& req, int64_t remaining_ms);
 
-/// Runs `body` inside a transaction on `conn` and reports what happened. Never throws.
-attempt_result run_attempt(
-    pqxx::connection_base& conn, int32_t backend_pid, const exec_request& req,
-    const std::function<void(pqxx::transaction_base&, attempt_result&)>& body);
+/// Hooks of one attempt: runtime-wide ones run first, then the transaction's. Either may be null.
+struct attempt_hooks {
+  const tx_hooks* global = nullptr;
+  const tx_hooks* local = nullptr;
+};
+
+/// Runs `body` inside a transaction on `conn`, with the hooks around COMMIT/ROLLBACK, and
+/// reports what happened. Never throws.
+attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
+                           const exec_request& req,
+                           const std::function<void(tx&, attempt_result&)>& body,
+                           const attempt_hooks& hooks = {});
 
 /// Executes a script's statements with bound parameters, appending one result_set each.
 void run_script(pqxx::transaction_base& work, const tx_script& script, attempt_result& out);

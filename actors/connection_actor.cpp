@@ -25,7 +25,8 @@ std::string first_line(const std::string& s) {
 }  // namespace
 
 connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
-                                              pool_actor pool) {
+                                              pool_actor pool,
+                                              std::shared_ptr<const tx_hooks> hooks) {
   // Connecting blocks, which is fine: a detached actor runs its init on its own thread.
   std::shared_ptr<pqxx::connection> conn;
   int32_t pid = 0;
@@ -48,15 +49,16 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
   return {
       [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
         return check_alive(run_attempt(
-            *conn, pid, req,
-            [&](pqxx::transaction_base& w, attempt_result& out) { run_script(w, script, out); }));
+            *conn, pid, req, [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
+            attempt_hooks{hooks.get(), nullptr}));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
-        return check_alive(
-            run_attempt(*conn, pid, req, [&](pqxx::transaction_base& w, attempt_result&) {
-              tx t{w, req, pid};
-              body.state->run(t);
-            }));
+        // Guarded: the blocking caller waits until the body and its hooks are done.
+        return check_alive(body.state->guarded([&] {
+          return run_attempt(
+              *conn, pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
+              attempt_hooks{hooks.get(), body.state->hooks()});
+        }));
       },
       [=](ping_atom) -> caf::result<int32_t> {
         try {

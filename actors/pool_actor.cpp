@@ -60,8 +60,8 @@ namespace {
 using pool_ptr = pool_actor::stateful_pointer<pool_state>;
 
 void spawn_connection(pool_ptr self, bool canceller) {
-  auto h = self->spawn<caf::detached + caf::linked>(connection_fn, self->state.cfg.dsn,
-                                                    caf::actor_cast<pool_actor>(self));
+  auto h = self->spawn<caf::detached + caf::linked>(
+      connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks);
   conn_entry e;
   e.handle = h;
   e.canceller = canceller;

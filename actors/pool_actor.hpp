@@ -1,6 +1,8 @@
 // The connection pool: leases connection actors FIFO, bounded queue, acquire timeout.
 #pragma once
 
+#include <memory>
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -11,11 +13,15 @@
 
 namespace actortx {
 
+class tx_hooks;
+
 struct pool_settings {
   std::string dsn;
   size_t min_size = 1;
   size_t max_size = 8;
   size_t max_waiters = 10000;
+  /// Runtime-wide transaction hooks, handed to every connection; may be null.
+  std::shared_ptr<const tx_hooks> hooks;
 };
 
 /// Spawns connections (detached, linked) up to max_size on demand and keeps min_size open.

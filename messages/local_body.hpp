@@ -11,16 +11,25 @@
 namespace actortx {
 
 class tx;
+class tx_hooks;
 
 /// Shared between the caller and the connection thread that runs the body. The blocking API
-/// waits on it so that a body capturing locals by reference never outlives the caller's frame,
-/// even when the outcome (TIMEOUT) was delivered before the body returned.
+/// waits on it so that a body (or a hook) capturing locals by reference never outlives the
+/// caller's frame, even when the outcome (TIMEOUT) was delivered before the body returned.
 class body_state {
  public:
-  explicit body_state(std::function<void(tx&)> fn) : fn_(std::move(fn)) {}
+  explicit body_state(std::function<void(tx&)> fn, std::shared_ptr<const tx_hooks> hooks = {})
+      : fn_(std::move(fn)), hooks_(std::move(hooks)) {}
 
-  /// Runs the body on the calling thread, tracking that it is running.
-  void run(tx& t) {
+  /// Calls the body (inside guarded()).
+  void operator()(tx& t) const { fn_(t); }
+
+  /// Per-transaction hooks, or null.
+  const tx_hooks* hooks() const noexcept { return hooks_.get(); }
+
+  /// Runs `f` on the calling thread, counted as running until it returns.
+  template <class F>
+  decltype(auto) guarded(F&& f) {
     {
       std::lock_guard<std::mutex> guard{mtx_};
       ++running_;
@@ -32,10 +41,10 @@ class body_state {
         if (--self->running_ == 0) self->idle_.notify_all();
       }
     } done{this};
-    fn_(t);
+    return f();
   }
 
-  /// Blocks until no thread runs the body.
+  /// Blocks until no thread runs the body or its hooks.
   void wait_idle() {
     std::unique_lock<std::mutex> guard{mtx_};
     idle_.wait(guard, [this] { return running_ == 0; });
@@ -43,6 +52,7 @@ class body_state {
 
  private:
   std::function<void(tx&)> fn_;
+  std::shared_ptr<const tx_hooks> hooks_;
   std::mutex mtx_;
   std::condition_variable idle_;
   int running_ = 0;

@@ -72,8 +72,10 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
 
 }  // namespace
 
-local_body make_body(std::function<void(tx&)> fn) {
-  return local_body{std::make_shared<body_state>(std::move(fn))};
+local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks) {
+  std::shared_ptr<const tx_hooks> h;
+  if (!hooks.empty()) h = std::make_shared<const tx_hooks>(std::move(hooks));
+  return local_body{std::make_shared<body_state>(std::move(fn), std::move(h))};
 }
 
 struct runtime::impl {
@@ -102,6 +104,7 @@ struct runtime::impl {
     ps.min_size = cfg.pool_min;
     ps.max_size = cfg.pool_max;
     ps.max_waiters = cfg.pool_max_waiters;
+    if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
     pool = spawn_pool(s, ps);
     supervisor_settings ss;
     ss.acquire_timeout = cfg.acquire_timeout;
@@ -153,7 +156,12 @@ runtime::~runtime() {
 }
 
 tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body) {
-  auto work = make_body(std::move(body));
+  return transact(opts, std::move(body), tx_hooks{});
+}
+
+tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body,
+                             tx_hooks hooks) {
+  auto work = make_body(std::move(body), std::move(hooks));
   tx_outcome out;
   {
     caf::scoped_actor self{*impl_->sys};

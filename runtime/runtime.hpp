@@ -25,7 +25,7 @@ class startup_error : public std::runtime_error {
 
 /// Wraps a lambda for a run_atom request sent by an actor. Capture by value: when the
 /// deadline passes, the outcome is sent while the body may still be unwinding.
-local_body make_body(std::function<void(tx&)> fn);
+local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks = {});
 
 class runtime {
  public:
@@ -44,6 +44,8 @@ class runtime {
   /// Runs `body` as a transaction; returns when it committed, failed or timed out, and the
   /// body is no longer running (so capturing locals by reference is safe here).
   tx_outcome transact(const tx_options& opts, std::function<void(tx&)> body);
+  /// Same, with hooks for this transaction (after the runtime-wide ones; see tx_hooks.hpp).
+  tx_outcome transact(const tx_options& opts, std::function<void(tx&)> body, tx_hooks hooks);
   /// Same with config().defaults.
   tx_outcome transact(std::function<void(tx&)> body);
   /// Runs a script of parameterised statements; the outcome carries the result rows.

@@ -9,6 +9,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "messages/tx_options.hpp"
+#include "runtime/tx_hooks.hpp"
 
 namespace actortx {
 
@@ -43,6 +44,8 @@ struct runtime_config {
   size_t scheduler_threads = 0;
   /// spdlog level: trace, debug, info, warn, error, critical, off.
   std::string log_level = "info";
+  /// Runtime-wide hooks around every transaction's end (code only, not from config files).
+  tx_hooks hooks;
 };
 
 /// Throws config_error on the first invalid field, e.g.
