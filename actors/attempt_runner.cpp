@@ -11,6 +11,7 @@
 #include "actors/connection_actor.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
+#include "runtime/idempotency.hpp"
 #include "runtime/log.hpp"
 #include "runtime/retryable_error.hpp"
 #include "runtime/tx.hpp"
@@ -109,6 +110,17 @@ void notify(const attempt_hooks& hooks,
   }
 }
 
+/// The key was committed before: report that commit, roll back whatever this attempt did,
+/// and run no hooks (they belong to the attempt that committed).
+void deduplicate(pqxx::transaction_base& work, const exec_request& req, uint64_t by,
+                 attempt_result& res) {
+  try_rollback(work, res);
+  res.committed = true;
+  res.deduplicated = true;
+  res.record.message = "idempotency key '" + req.opts.idempotency_key + "' was committed by tx " +
+                       std::to_string(by) + "; the body did not run again";
+}
+
 /// Runs the pre-commit hooks; a veto (any non-SQL exception) becomes an actortx::rollback.
 void check_pre_commit(const attempt_hooks& hooks, tx& t) {
   for (const tx_hooks* set : {hooks.global, hooks.local}) {
@@ -161,9 +173,21 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
       work.exec(begin_sql(req, remaining_ms));
       begun = true;
       phase = tx_phase::body;
+      const auto& key = req.opts.idempotency_key;
+      if (!key.empty()) {
+        if (auto by = committed_by(work, key)) {
+          deduplicate(work, req, by, res);
+          return finish();
+        }
+      }
       tx t{work, req, backend_pid};
       body(t, res);
       check_pre_commit(hooks, t);
+      if (!key.empty() && !record_key(work, key, req.tx_id, req.opts.label)) {
+        // Committed by another transaction while our body ran: ours must not commit too.
+        deduplicate(work, req, committed_by(work, key), res);
+        return finish();
+      }
       phase = tx_phase::commit;
       auto r = work.exec("COMMIT");
       if (std::strcmp(command_status(r), "COMMIT") == 0) {

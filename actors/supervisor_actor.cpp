@@ -50,7 +50,7 @@ namespace {
 using sup_ptr = supervisor_impl_actor::stateful_pointer<supervisor_state>;
 
 void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string message,
-            std::vector<result_set> results = {}) {
+            std::vector<result_set> results = {}, bool deduplicated = false) {
   auto& st = self->state;
   auto i = st.txs.find(id);
   if (i == st.txs.end()) return;
@@ -61,6 +61,7 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
   out.state = state;
   out.attempts = e.attempts;
   out.results = std::move(results);
+  out.deduplicated = deduplicated;
   out.code = code;
   if (!e.log.empty()) out.sqlstate = e.log.back().sqlstate;
   out.message = std::move(message);
@@ -115,10 +116,13 @@ void on_failed_attempt(sup_ptr self, uint64_t id, const attempt_result& r) {
   auto& st = self->state;
   auto& e = st.txs.at(id);
   const auto& rec = r.record;
-  if (!is_retryable(rec.cls) || !may_retry(e.opts.retry, e.attempts)) {
+  // With an idempotency key a lost COMMIT reply is resolvable: the next attempt looks the key
+  // up first and reports the earlier commit instead of running the body again.
+  const bool retryable = is_retryable(rec.cls) ||
+                         (rec.cls == error_class::in_doubt && !e.opts.idempotency_key.empty());
+  if (!retryable || !may_retry(e.opts.retry, e.attempts)) {
     auto msg = rec.message;
-    if (is_retryable(rec.cls))
-      msg = "gave up after " + std::to_string(e.attempts) + " attempts: " + msg;
+    if (retryable) msg = "gave up after " + std::to_string(e.attempts) + " attempts: " + msg;
     finish(self, id, final_state(rec.cls, r.code), r.code, std::move(msg));
     return;
   }
@@ -192,6 +196,10 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
                                                  std::to_string(opts.timeout.count()) + " ms"
                                            : validate(opts.retry);
   if (invalid.empty()) invalid = validate(opts.classification);
+  if (invalid.empty() && opts.read_only && !opts.idempotency_key.empty())
+    invalid =
+        "tx_options.idempotency_key needs a read-write transaction: the key is written "
+        "in the transaction (and a read-only one has nothing to deduplicate)";
   if (!invalid.empty()) {
     tx_outcome out;
     out.id = id;
@@ -278,7 +286,9 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         e.attempt_running = false;
         e.log.push_back(r.record);
         if (r.committed) {
-          finish(self, id, tx_state::committed, errc::sql_error, {}, std::move(r.results));
+          auto note = r.deduplicated ? r.record.message : std::string{};
+          finish(self, id, tx_state::committed, errc::sql_error, std::move(note),
+                 std::move(r.results), r.deduplicated);
           return;
         }
         on_failed_attempt(self, id, r);

@@ -31,6 +31,8 @@ struct exec_request {
 struct attempt_result {
   attempt_record record;
   bool committed = false;
+  /// Its idempotency key had committed before: the body did not run (committed is true).
+  bool deduplicated = false;
   /// False when the connection must not be reused (broken, or state unknown).
   bool connection_ok = true;
   errc code = errc::sql_error;  ///< meaningful only when !committed
@@ -38,7 +40,7 @@ struct attempt_result {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, attempt_result& x) {
-    return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed,
+    return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed, x.deduplicated,
              x.connection_ok, x.code, x.results);
   }
 };

@@ -66,11 +66,16 @@ struct tx_options {
   std::string label;
   /// Add or remove retryable SQLSTATEs for this transaction.
   classification_overrides classification;
+  /// Makes the transaction safe to retry after a lost COMMIT reply, and at most once: the
+  /// runtime records the key in actortx.idempotency_keys inside the transaction, and an
+  /// attempt that finds the key committed reports COMMITTED without running the body.
+  /// Empty: no key (a lost COMMIT reply ends IN_DOUBT). Read-write transactions only.
+  std::string idempotency_key;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
     return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
-             x.timeout, x.retry, x.label, x.classification);
+             x.timeout, x.retry, x.label, x.classification, x.idempotency_key);
   }
 };
 

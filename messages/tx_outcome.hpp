@@ -54,13 +54,16 @@ struct tx_outcome {
   std::string message;              ///< human-readable final error, if any
   std::vector<attempt_record> attempt_log;
   std::chrono::microseconds duration{0};  ///< request received -> outcome sent
+  /// COMMITTED because its idempotency key had committed earlier (maybe by an attempt whose
+  /// COMMIT reply was lost): the body did not run again, and results are empty.
+  bool deduplicated = false;
 
   bool committed() const noexcept { return state == tx_state::committed; }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_outcome& x) {
     return f(caf::meta::type_name("actortx::tx_outcome"), x.id, x.label, x.state, x.attempts,
-             x.results, x.code, x.sqlstate, x.message, x.attempt_log, x.duration);
+             x.results, x.code, x.sqlstate, x.message, x.attempt_log, x.duration, x.deduplicated);
   }
 };
 

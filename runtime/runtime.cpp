@@ -10,6 +10,7 @@
 #include "messages/register_messages.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
+#include "runtime/idempotency.hpp"
 #include "runtime/log.hpp"
 
 namespace actortx {
@@ -43,15 +44,24 @@ std::string resolve_dsn(const runtime_config& cfg) {
   return dsn;
 }
 
-/// Fails early, in the caller's thread, with a message an operator can act on.
+/// Fails early, in the caller's thread, with a message an operator can act on; on the way,
+/// creates the runtime's own table if it is missing.
 void probe(const std::string& dsn) {
+  std::unique_ptr<pqxx::connection> c;
   try {
-    pqxx::connection c{dsn};
-    log().info("connected to PostgreSQL {} at {} (server version {})", c.dbname(), dsn_target(dsn),
-               c.server_version());
+    c = std::make_unique<pqxx::connection>(dsn);
+    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(), dsn_target(dsn),
+               c->server_version());
   } catch (const std::exception& e) {
     throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
                         first_line(e.what()));
+  }
+  try {
+    ensure_idempotency_table(*c);
+  } catch (const std::exception& e) {
+    // Not fatal: only transactions with an idempotency key need it (and will fail naming it).
+    log().warn("cannot create {} (idempotency keys will fail): {}", idempotency_table,
+               first_line(e.what()));
   }
 }
 

@@ -1,0 +1,29 @@
+// Idempotency keys: a transaction's key is written in the same transaction as its effects, so
+// "the key is committed" <=> "the transaction committed". This is what makes a lost COMMIT
+// reply resolvable, and a client's repeated request harmless.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <pqxx/connection_base>
+#include <pqxx/transaction_base>
+
+namespace actortx {
+
+/// The table, fully qualified (it is shared by every runtime and node on the database).
+inline constexpr const char* idempotency_table = "actortx.idempotency_keys";
+
+/// Creates the actortx schema and the key table if missing. Concurrent callers (several
+/// runtimes starting at once) are serialised by an advisory lock. Throws pqxx errors.
+void ensure_idempotency_table(pqxx::connection_base& conn);
+
+/// Inside an open transaction: the id of the transaction that committed `key`, or 0.
+uint64_t committed_by(pqxx::transaction_base& work, const std::string& key);
+
+/// Inside the transaction, just before COMMIT: records the key. False when another
+/// transaction committed it meanwhile (waits for a concurrent one to finish first).
+bool record_key(pqxx::transaction_base& work, const std::string& key, uint64_t tx_id,
+                const std::string& label);
+
+}  // namespace actortx
