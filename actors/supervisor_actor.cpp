@@ -39,7 +39,11 @@ struct supervisor_state {
   supervisor_settings cfg;
   uint64_t next_id = 0;
   std::unordered_map<uint64_t, tx_entry> txs;
-  std::unordered_map<caf::actor_addr, uint64_t> children;  // running attempt -> tx id
+  struct child {
+    uint64_t tx_id;
+    uint32_t attempt;
+  };
+  std::unordered_map<caf::actor_addr, child> children;  // attempt actor -> its transaction
   std::mt19937_64 rng;
   bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
   static inline const char* name = "actortx.supervisor";
@@ -96,7 +100,7 @@ void start_attempt(sup_ptr self, uint64_t id) {
                                          st.cfg.acquire_timeout);
       },
       e.work);
-  st.children.emplace(child.address(), id);
+  st.children.emplace(child.address(), supervisor_state::child{id, e.attempts});
 }
 
 tx_state final_state(error_class cls, errc code) {
@@ -235,10 +239,12 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     auto& st = self->state;
     auto c = st.children.find(dm.source);
     if (c == st.children.end()) return;
-    auto id = c->second;
+    auto [id, attempt] = c->second;
     st.children.erase(c);
     auto i = st.txs.find(id);
-    if (i == st.txs.end() || !i->second.attempt_running) return;  // reported already
+    // Reported already; or an earlier attempt's actor, whose down message can arrive after
+    // its report and after the next attempt (short backoff) has started.
+    if (i == st.txs.end() || !i->second.attempt_running || i->second.attempts != attempt) return;
     // Died without a report: a failed attempt, never a hung requester.
     attempt_result r;
     r.record.number = i->second.attempts;
@@ -277,8 +283,8 @@ supervisor_impl_actor::behavior_type supervisor_fn(
           // always wins; if COMMIT got through first, the requester was told wrong: say so loudly.
           if (r.committed)
             log().error(
-                "tx {} was reported TIMEOUT, but its attempt {} committed {} us after "
-                "the attempt started",
+                "tx {} was answered already (deadline), but its attempt {} committed {} us "
+                "after the attempt started",
                 id, r.record.number, r.record.duration.count());
           return;
         }

@@ -231,3 +231,23 @@ TEST_CASE("concurrent serializable read-modify-write increments end as if run on
   CHECK(conflicts > 0);
   CHECK(db.value<int>("SELECT n FROM counter WHERE id = 1") == clients * per_client);
 }
+
+TEST_CASE("immediate retries of a 40001 commit on the fourth attempt, never IN_DOUBT", "[pg]") {
+  // The previous attempt's actor reports and then exits; if that exit arrives after the next
+  // attempt started, it must not be taken for the new attempt's crash (IN_DOUBT). Found by the
+  // hot-spot bench under heavy preemption; here it is a smoke test of many quick retries.
+  test::test_schema db;
+  runtime rt{test::test_config(db, 2)};
+  tx_options opts = rt.default_options();
+  opts.retry.strategy = backoff::immediate;
+  opts.retry.max_retries = 5;
+  for (int i = 0; i < 100; ++i) {
+    auto out = rt.transact(opts, [](tx& t) {
+      if (t.attempt() < 4)
+        t.exec("DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END$$");
+    });
+    INFO(describe(out));
+    REQUIRE(out.committed());
+    REQUIRE(out.attempts == 4);
+  }
+}
