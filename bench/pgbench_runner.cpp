@@ -93,6 +93,10 @@ pgbench_result pgbench_runner::run(int clients, int seconds) const {
       run_checked({"-M", "prepared", "-c", n, "-j", n, "-T", std::to_string(seconds)}));
 }
 
+std::string pgbench_runner::run_args(std::vector<std::string> args) const {
+  return run_checked(std::move(args));
+}
+
 pgbench_result parse_pgbench_output(const std::string& output) {
   static const std::regex tps{R"(tps = ([0-9.]+))"};
   static const std::regex latency{R"(latency average = ([0-9.]+) ms)"};

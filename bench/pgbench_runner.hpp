@@ -24,6 +24,9 @@ class pgbench_runner {
   void init(int scale) const;
   /// pgbench -M prepared -c N -j N -T seconds; throws with pgbench's output on failure.
   pgbench_result run(int clients, int seconds) const;
+  /// pgbench with `args` followed by the connection arguments (custom scripts and options);
+  /// returns its output, throws with it on a non-zero exit.
+  std::string run_args(std::vector<std::string> args) const;
 
  private:
   std::vector<std::string> command(std::vector<std::string> args) const;
