@@ -1,12 +1,81 @@
 #include "runtime/tx.hpp"
 
+#include <pqxx/except>
+
 #include "runtime/clock.hpp"
+#include "runtime/error_classifier.hpp"
+#include "runtime/retryable_error.hpp"
+#include "runtime/savepoint_name.hpp"
 
 namespace actortx {
+
+namespace {
+
+std::string first_line(const char* what) {
+  std::string s{what ? what : ""};
+  auto nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  return s;
+}
+
+const std::string& checked(const std::string& name) {
+  auto problem = savepoint_name_problem(name);
+  if (!problem.empty()) throw std::invalid_argument(problem);
+  return name;
+}
+
+}  // namespace
 
 std::chrono::milliseconds tx::remaining() const noexcept {
   auto left = req_.deadline_ns - steady_now_ns();
   return std::chrono::milliseconds{left > 0 ? left / 1000000 : 0};
+}
+
+nested_result tx::nested(const std::function<void(tx&)>& body) {
+  const auto name = std::string{nested_savepoint_prefix} + std::to_string(depth_ + 1) + "_" +
+                    std::to_string(++nested_counter_);
+  work_.exec("SAVEPOINT " + name);
+  ++savepoints_used_;
+  nested_result failed;
+  failed.ok = false;
+  ++depth_;
+  try {
+    body(*this);
+    --depth_;
+    work_.exec("RELEASE SAVEPOINT " + name);
+    return {};
+  } catch (const pqxx::sql_error& e) {
+    --depth_;
+    auto cls = classify_sqlstate(e.sqlstate(), tx_phase::body, req_.opts.classification);
+    if (cls != error_class::fail_fast) throw;
+    failed.sqlstate = e.sqlstate();
+    failed.message = first_line(e.what());
+  } catch (const pqxx::failure&) {
+    --depth_;
+    throw;  // connection lost, commit in doubt, serialization failure, deadlock
+  } catch (const retryable_error&) {
+    --depth_;
+    throw;
+  } catch (const std::exception& e) {
+    --depth_;  // includes actortx::rollback and libpqxx's client-side usage/conversion errors
+    failed.message = first_line(e.what());
+  }
+  work_.exec("ROLLBACK TO SAVEPOINT " + name);
+  work_.exec("RELEASE SAVEPOINT " + name);
+  return failed;
+}
+
+void tx::savepoint(const std::string& name) {
+  work_.exec("SAVEPOINT " + checked(name));
+  ++savepoints_used_;
+}
+
+void tx::rollback_to(const std::string& name) {
+  work_.exec("ROLLBACK TO SAVEPOINT " + checked(name));
+}
+
+void tx::release(const std::string& name) {
+  work_.exec("RELEASE SAVEPOINT " + checked(name));
 }
 
 }  // namespace actortx

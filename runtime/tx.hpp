@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -13,6 +14,15 @@
 #include "messages/attempt.hpp"
 
 namespace actortx {
+
+/// What tx::nested() reports; converts to false when the nested block was rolled back.
+struct nested_result {
+  bool ok = true;
+  std::string sqlstate;  ///< of the error that rolled the block back, if it came from SQL
+  std::string message;   ///< first line of that error
+
+  explicit operator bool() const noexcept { return ok; }
+};
 
 /// One attempt of a transaction, seen from its body. BEGIN has been sent with the requested
 /// isolation and access mode and a statement_timeout equal to the remaining deadline; the
@@ -46,6 +56,25 @@ class tx {
   /// Time left until the transaction's deadline.
   std::chrono::milliseconds remaining() const noexcept;
 
+  /// Runs `body` inside a SAVEPOINT (nestable). If it fails with an error that concerns only
+  /// its own work — a SQL error classified fail-fast (constraint, data, syntax, ...), an
+  /// exception of the body's own, or actortx::rollback — its work is rolled back to the
+  /// savepoint, the result says why, and the outer transaction goes on. Errors that doom the
+  /// whole transaction are NOT swallowed but rethrown, so the runtime can retry or stop:
+  /// serialization failures and deadlocks, a lost connection, the deadline's cancel (57014),
+  /// SQLSTATEs made retryable for this transaction, and actortx::retryable_error.
+  nested_result nested(const std::function<void(tx&)>& body);
+
+  /// Manual savepoints. `name` must be a plain identifier (letters, digits, '_', '$'; not
+  /// starting with a digit; at most 63 bytes; not "actortx_sp_..."), else
+  /// std::invalid_argument naming it — it is never spliced into SQL unchecked.
+  void savepoint(const std::string& name);
+  void rollback_to(const std::string& name);
+  void release(const std::string& name);
+
+  /// Savepoints created in this attempt (nested() and savepoint()).
+  uint32_t savepoints_used() const noexcept { return savepoints_used_; }
+
   /// Escape hatch to libpqxx (e.g. stream_to). Do not COMMIT or ROLLBACK through it.
   pqxx::transaction_base& raw() noexcept { return work_; }
 
@@ -53,6 +82,9 @@ class tx {
   pqxx::transaction_base& work_;
   const exec_request& req_;
   int32_t backend_pid_;
+  uint32_t depth_ = 0;  // of nested() calls
+  uint32_t nested_counter_ = 0;
+  uint32_t savepoints_used_ = 0;
 };
 
 }  // namespace actortx
