@@ -173,21 +173,17 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
       work.exec(begin_sql(req, remaining_ms));
       begun = true;
       phase = tx_phase::body;
+      // The key first: if an earlier attempt's COMMIT is still in flight on the server (its
+      // reply lost), this waits for it and then sees the key as committed, so the body is
+      // never run twice; a concurrent request with the same key waits for this one.
       const auto& key = req.opts.idempotency_key;
-      if (!key.empty()) {
-        if (auto by = committed_by(work, key)) {
-          deduplicate(work, req, by, res);
-          return finish();
-        }
+      if (!key.empty() && !record_key(work, key, req.tx_id, req.opts.label)) {
+        deduplicate(work, req, committed_by(work, key), res);
+        return finish();
       }
       tx t{work, req, backend_pid};
       body(t, res);
       check_pre_commit(hooks, t);
-      if (!key.empty() && !record_key(work, key, req.tx_id, req.opts.label)) {
-        // Committed by another transaction while our body ran: ours must not commit too.
-        deduplicate(work, req, committed_by(work, key), res);
-        return finish();
-      }
       phase = tx_phase::commit;
       auto r = work.exec("COMMIT");
       if (std::strcmp(command_status(r), "COMMIT") == 0) {

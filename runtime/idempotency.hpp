@@ -21,8 +21,10 @@ void ensure_idempotency_table(pqxx::connection_base& conn);
 /// Inside an open transaction: the id of the transaction that committed `key`, or 0.
 uint64_t committed_by(pqxx::transaction_base& work, const std::string& key);
 
-/// Inside the transaction, just before COMMIT: records the key. False when another
-/// transaction committed it meanwhile (waits for a concurrent one to finish first).
+/// Inside the transaction, as its first statement: records the key. False when another
+/// transaction committed it; waits first for one that holds it and is still running (e.g. a
+/// COMMIT whose reply was lost). Under REPEATABLE READ / SERIALIZABLE a key committed after
+/// our snapshot is a serialization failure (40001), retried like any other.
 bool record_key(pqxx::transaction_base& work, const std::string& key, uint64_t tx_id,
                 const std::string& label);
 
