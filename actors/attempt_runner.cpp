@@ -115,6 +115,14 @@ void notify(const attempt_hooks& hooks,
 void deduplicate(pqxx::transaction_base& work, const exec_request& req, uint64_t by,
                  attempt_result& res) {
   try_rollback(work, res);
+  if (by == fenced_tx_id) {
+    // A saga decided this step never ran (see saga_log.hpp): it must not run now either.
+    res.code = errc::fenced;
+    res.record.cls = error_class::fail_fast;
+    res.record.message = "idempotency key '" + req.opts.idempotency_key +
+                         "' is fenced: its saga gave up on this step, so it must not run";
+    return;
+  }
   res.committed = true;
   res.deduplicated = true;
   res.record.message = "idempotency key '" + req.opts.idempotency_key + "' was committed by tx " +

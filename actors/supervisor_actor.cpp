@@ -8,6 +8,8 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_actor.hpp"
+#include "actors/supervisor_sagas.hpp"
+#include "actors/supervisor_state.hpp"
 #include "actors/transaction_actor.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
@@ -17,41 +19,6 @@
 namespace actortx {
 
 namespace {
-
-struct tx_entry {
-  tx_options opts;
-  std::variant<tx_script, local_body> work;
-  caf::typed_response_promise<tx_outcome> rp;
-  int64_t started_ns = 0;
-  int64_t deadline_ns = 0;
-  uint32_t attempts = 0;
-  bool attempt_running = false;
-  int32_t backend_pid = 0;  // of the running attempt, once leased
-  int64_t attempt_started_ns = 0;
-  bool long_warned = false;  // logged once as long-running
-  std::vector<attempt_record> log;
-};
-
-}  // namespace
-
-struct supervisor_state {
-  pool_actor pool;
-  supervisor_settings cfg;
-  uint64_t next_id = 0;
-  std::unordered_map<uint64_t, tx_entry> txs;
-  struct child {
-    uint64_t tx_id;
-    uint32_t attempt;
-  };
-  std::unordered_map<caf::actor_addr, child> children;  // attempt actor -> its transaction
-  std::mt19937_64 rng;
-  bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
-  static inline const char* name = "actortx.supervisor";
-};
-
-namespace {
-
-using sup_ptr = supervisor_impl_actor::stateful_pointer<supervisor_state>;
 
 void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string message,
             std::vector<result_set> results = {}, bool deduplicated = false) {
@@ -236,6 +203,7 @@ supervisor_impl_actor::behavior_type supervisor_fn(
   st.cfg = settings;
   st.rng.seed(settings.seed != 0 ? settings.seed : std::random_device{}());
   self->set_down_handler([self](caf::down_msg& dm) {
+    if (on_saga_down(self, dm)) return;
     auto& st = self->state;
     auto c = st.children.find(dm.source);
     if (c == st.children.end()) return;
@@ -262,6 +230,7 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     for (auto& kv : self->state.txs) ids.push_back(kv.first);
     for (auto id : ids)
       finish(self, id, tx_state::failed, errc::shutting_down, "the runtime is shutting down");
+    stop_sagas(self, em.reason);
     self->quit(em.reason);
   });
   return {
@@ -328,6 +297,13 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         warn_long_running(self);
         schedule_tick(self);
       },
+      [=](saga_atom, saga_request& req) -> caf::result<saga_outcome> {
+        return accept_saga(self, std::move(req));
+      },
+      [=](sagas_atom) -> std::vector<saga_info> { return list_sagas(self); },
+      [=](saga_done_atom, saga_outcome& out) { on_saga_done(self, out); },
+      [=](saga_step_atom, saga_info& info) { on_saga_progress(self, info); },
+      [=](recover_atom, std::string& id) { adopt_saga(self, id); },
       [=](active_atom) -> caf::result<std::vector<active_tx>> {
         auto list = snapshot(self);
         std::vector<int32_t> pids;

@@ -1,9 +1,13 @@
 // The supervisor: deadline per transaction, retries with backoff, one child per attempt.
 #pragma once
 
+#include <memory>
+
 #include <caf/fwd.hpp>
 
+#include "actors/saga_actor.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/saga_registry.hpp"
 
 namespace actortx {
 
@@ -13,6 +17,9 @@ struct supervisor_settings {
   uint64_t seed = 0;
   /// Transactions older than this are logged once at warn and flagged in active_atom replies.
   std::chrono::milliseconds long_running_threshold{5000};
+  /// The saga types this node can run and resume (empty registry: no sagas).
+  std::shared_ptr<const saga_registry> sagas;
+  std::shared_ptr<const saga_settings> saga;
 };
 
 /// For every run request: arms the deadline timer, spawns a monitored transaction actor per

@@ -12,17 +12,20 @@ namespace actortx {
 
 /// Error codes; 0 is "no error" in CAF's convention, so the enum starts at 1.
 enum class errc : uint8_t {
-  sql_error = 1,      ///< the server rejected a statement (see the SQLSTATE)
-  timeout,            ///< the transaction's deadline passed
-  pool_exhausted,     ///< no connection could be leased before the acquire timeout
-  commit_in_doubt,    ///< the connection was lost during COMMIT: outcome unknown
-  connection_failed,  ///< could not connect to PostgreSQL
-  connection_lost,    ///< the connection broke while the transaction ran
-  body_failed,        ///< the local body threw a non-SQL exception
-  attempt_crashed,    ///< an actor running the attempt died unexpectedly
-  invalid_argument,   ///< a malformed request (bad script, bad option)
-  rolled_back,        ///< the transaction rolled back without an error of its own
-  shutting_down,      ///< the runtime is stopping
+  sql_error = 1,        ///< the server rejected a statement (see the SQLSTATE)
+  timeout,              ///< the transaction's deadline passed
+  pool_exhausted,       ///< no connection could be leased before the acquire timeout
+  commit_in_doubt,      ///< the connection was lost during COMMIT: outcome unknown
+  connection_failed,    ///< could not connect to PostgreSQL
+  connection_lost,      ///< the connection broke while the transaction ran
+  body_failed,          ///< the local body threw a non-SQL exception
+  attempt_crashed,      ///< an actor running the attempt died unexpectedly
+  invalid_argument,     ///< a malformed request (bad script, bad option)
+  rolled_back,          ///< the transaction rolled back without an error of its own
+  shutting_down,        ///< the runtime is stopping
+  fenced,               ///< a saga gave up on this step: its idempotency key is fenced
+  not_owner,            ///< another node owns the saga now (its lease had expired)
+  compensation_failed,  ///< a saga's compensation kept failing: an operator must look
 };
 
 /// The CAF error category atom of actortx errors.
@@ -53,6 +56,12 @@ inline const char* to_string(errc x) noexcept {
       return "rolled_back";
     case errc::shutting_down:
       return "shutting_down";
+    case errc::fenced:
+      return "fenced";
+    case errc::not_owner:
+      return "not_owner";
+    case errc::compensation_failed:
+      return "compensation_failed";
   }
   return "unknown";
 }

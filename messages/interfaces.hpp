@@ -13,19 +13,22 @@
 #include "messages/atoms.hpp"
 #include "messages/attempt.hpp"
 #include "messages/local_body.hpp"
+#include "messages/saga_outcome.hpp"
 #include "messages/statement.hpp"
 #include "messages/tx_options.hpp"
 #include "messages/tx_outcome.hpp"
 
 namespace actortx {
 
-/// The runtime's front door. Every request is answered with a tx_outcome (also on failure);
-/// a caf::error only means the request itself could not be handled. active_atom lists the
-/// transactions running now.
+/// The runtime's front door. Every request is answered with a tx_outcome or saga_outcome
+/// (also on failure); a caf::error only means the request itself could not be handled.
+/// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
 using supervisor_actor =
     caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
                      caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
-                     caf::replies_to<active_atom>::with<std::vector<active_tx>>>;
+                     caf::replies_to<active_atom>::with<std::vector<active_tx>>,
+                     caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
+                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>>;
 
 /// One PostgreSQL connection on its own thread (spawned detached).
 using connection_actor = caf::typed_actor<
@@ -68,6 +71,18 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
     caf::reacts_to<retry_atom, uint64_t>,                      // timer: tx id
-    caf::reacts_to<tick_atom>>;                                // timer: long-running check
+    caf::reacts_to<tick_atom>,                                 // timer: long-running check
+    caf::reacts_to<saga_done_atom, saga_outcome>,              // from a saga actor
+    caf::reacts_to<saga_step_atom, saga_info>,                 // a saga's progress
+    caf::reacts_to<recover_atom, std::string>>;                // claimed saga id: resume it
+
+/// A saga actor's own timer: retry a compensation after its backoff.
+using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
+
+/// Claims sagas whose owner went away and renews this node's leases. (recover_atom) claims
+/// now and answers how many sagas it handed to the supervisor.
+using saga_recovery_actor = caf::typed_actor<caf::reacts_to<tick_atom>,   // timer: claim round
+                                             caf::reacts_to<lease_atom>,  // timer: renew leases
+                                             caf::replies_to<recover_atom>::with<uint32_t>>;
 
 }  // namespace actortx

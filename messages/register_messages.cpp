@@ -27,6 +27,14 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<backend_activity>("actortx::backend_activity");
   cfg.add_message_type<std::vector<backend_activity>>("std::vector<actortx::backend_activity>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
+  cfg.add_message_type<saga_context>("actortx::saga_context");
+  cfg.add_message_type<saga_state>("actortx::saga_state");
+  cfg.add_message_type<step_state>("actortx::step_state");
+  cfg.add_message_type<saga_request>("actortx::saga_request");
+  cfg.add_message_type<step_report>("actortx::step_report");
+  cfg.add_message_type<saga_outcome>("actortx::saga_outcome");
+  cfg.add_message_type<saga_info>("actortx::saga_info");
+  cfg.add_message_type<std::vector<saga_info>>("std::vector<actortx::saga_info>");
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
                            std::string out = "actortx::";

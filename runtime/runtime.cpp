@@ -1,17 +1,24 @@
 #include "runtime/runtime.hpp"
 
+#include <cstdio>
+#include <random>
 #include <thread>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
 #include "actors/pool_actor.hpp"
+#include "actors/saga_recovery_actor.hpp"
 #include "actors/supervisor_actor.hpp"
 #include "messages/register_messages.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/idempotency.hpp"
 #include "runtime/log.hpp"
+#include "runtime/saga_id.hpp"
+#include "runtime/saga_log.hpp"
 
 namespace actortx {
 
@@ -46,7 +53,7 @@ std::string resolve_dsn(const runtime_config& cfg) {
 
 /// Fails early, in the caller's thread, with a message an operator can act on; on the way,
 /// creates the runtime's own table if it is missing.
-void probe(const std::string& dsn) {
+void probe(const std::string& dsn, bool sagas) {
   std::unique_ptr<pqxx::connection> c;
   try {
     c = std::make_unique<pqxx::connection>(dsn);
@@ -55,6 +62,15 @@ void probe(const std::string& dsn) {
   } catch (const std::exception& e) {
     throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
                         first_line(e.what()));
+  }
+  if (sagas) {
+    try {
+      ensure_saga_tables(*c);  // also the key table
+    } catch (const std::exception& e) {
+      throw startup_error("cannot create the saga log tables on " + dsn_target(dsn) + ": " +
+                          first_line(e.what()));
+    }
+    return;
   }
   try {
     ensure_idempotency_table(*c);
@@ -80,6 +96,26 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
   return out;
 }
 
+std::string default_node_id() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
+  return std::string{host} + ":" + std::to_string(getpid());
+}
+
+std::shared_ptr<const saga_settings> make_saga_settings(const runtime_config& cfg) {
+  auto s = std::make_shared<saga_settings>();
+  s->node_id = cfg.node_id.empty() ? default_node_id() : cfg.node_id;
+  s->lease = cfg.saga_lease;
+  s->step_defaults = cfg.defaults;
+  auto& log_opts = s->log_options;
+  log_opts.label = "actortx.saga_log";
+  log_opts.timeout = std::chrono::seconds(10);
+  log_opts.retry.initial_delay = std::chrono::milliseconds(50);
+  log_opts.retry.max_delay = std::chrono::seconds(2);
+  log_opts.retry.max_retries = 5;
+  return s;
+}
+
 }  // namespace
 
 local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks) {
@@ -90,6 +126,9 @@ local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks) {
 
 struct runtime::impl {
   runtime_config cfg;
+  std::shared_ptr<const saga_registry> sagas;
+  std::shared_ptr<const saga_settings> saga_cfg;
+  saga_recovery_actor recovery;
   std::string dsn;
   std::string redacted;
   std::unique_ptr<caf_config> own_cfg;
@@ -98,13 +137,16 @@ struct runtime::impl {
   pool_actor pool;
   supervisor_impl_actor sup;
 
-  explicit impl(runtime_config c) : cfg(std::move(c)) {
+  impl(runtime_config c, saga_registry registry)
+      : cfg(std::move(c)),
+        sagas(std::make_shared<const saga_registry>(std::move(registry))),
+        saga_cfg(make_saga_settings(cfg)) {
     validate(cfg);
     if (!set_log_level(cfg.log_level))
       throw config_error("actortx.log-level", cfg.log_level, "unknown level");
     dsn = resolve_dsn(cfg);
     redacted = redact_dsn(dsn);
-    probe(dsn);
+    probe(dsn, !sagas->empty());
   }
 
   void boot(caf::actor_system& s) {
@@ -119,7 +161,17 @@ struct runtime::impl {
     supervisor_settings ss;
     ss.acquire_timeout = cfg.acquire_timeout;
     ss.long_running_threshold = cfg.long_running_threshold;
+    ss.sagas = sagas;
+    ss.saga = saga_cfg;
     sup = spawn_supervisor(s, pool, ss);
+    if (!sagas->empty()) {
+      saga_recovery_settings rs;
+      rs.interval = cfg.saga_recovery_interval;
+      recovery = spawn_saga_recovery(s, sup, sagas, saga_cfg, rs);
+      log().info("sagas: node {} runs {} saga type(s); recovery every {} ms, lease {} ms",
+                 saga_cfg->node_id, sagas->names().size(), cfg.saga_recovery_interval.count(),
+                 cfg.saga_lease.count());
+    }
     log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
   }
 
@@ -140,7 +192,13 @@ struct runtime::impl {
   }
 };
 
-runtime::runtime(runtime_config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {
+runtime::runtime(runtime_config cfg) : runtime(std::move(cfg), saga_registry{}) {}
+
+runtime::runtime(caf::actor_system& sys, runtime_config cfg)
+    : runtime(sys, std::move(cfg), saga_registry{}) {}
+
+runtime::runtime(runtime_config cfg, saga_registry sagas)
+    : impl_(std::make_unique<impl>(std::move(cfg), std::move(sagas))) {
   impl_->own_cfg = std::make_unique<caf_config>();
   auto threads = impl_->cfg.scheduler_threads != 0
                      ? impl_->cfg.scheduler_threads
@@ -155,8 +213,8 @@ runtime::runtime(runtime_config cfg) : impl_(std::make_unique<impl>(std::move(cf
   impl_->boot(*impl_->own_sys);
 }
 
-runtime::runtime(caf::actor_system& sys, runtime_config cfg)
-    : impl_(std::make_unique<impl>(std::move(cfg))) {
+runtime::runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas)
+    : impl_(std::make_unique<impl>(std::move(cfg), std::move(sagas))) {
   impl_->boot(sys);
 }
 
@@ -196,6 +254,69 @@ tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {
       .receive([&](tx_outcome& o) { out = std::move(o); },
                [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
   return out;
+}
+
+saga_outcome runtime::run_saga(const std::string& type, saga_context context,
+                               std::chrono::milliseconds timeout) {
+  saga_request req;
+  req.type = type;
+  req.context = std::move(context);
+  return run_saga(std::move(req), timeout);
+}
+
+saga_outcome runtime::run_saga(saga_request req, std::chrono::milliseconds timeout) {
+  // The id is chosen here, so that even a timed-out caller can name the saga.
+  if (req.id.empty()) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    req.id = make_saga_id(rng);
+  }
+  saga_outcome out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->sup, timeout, saga_atom::value, req)
+      .receive([&](saga_outcome& o) { out = std::move(o); },
+               [&](caf::error& err) {
+                 out.id = req.id;
+                 out.type = req.type;
+                 out.state = saga_state::failed;
+                 out.code =
+                     err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
+                 out.error = "no saga outcome: " + impl_->sys->render(err) +
+                             " (the saga is durable: look it up by id " + req.id + ")";
+               });
+  return out;
+}
+
+std::vector<saga_info> runtime::running_sagas() {
+  std::vector<saga_info> out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->sup, std::chrono::seconds(5), sagas_atom::value)
+      .receive([&](std::vector<saga_info>& v) { out = std::move(v); },
+               [&](caf::error& err) { log().warn("running_sagas: {}", impl_->sys->render(err)); });
+  return out;
+}
+
+std::vector<saga_info> runtime::sagas_in_state(saga_state state, size_t limit) {
+  auto opts = impl_->saga_cfg->log_options;
+  opts.read_only = true;
+  opts.label = "actortx.saga_list";
+  auto out = transact(opts, list_script(state, limit));
+  if (!out.committed()) throw std::runtime_error("cannot read the saga log: " + out.message);
+  return parse_list(out);
+}
+
+uint32_t runtime::recover_sagas_now() {
+  if (!impl_->recovery) return 0;
+  uint32_t n = 0;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->recovery, std::chrono::seconds(30), recover_atom::value)
+      .receive(
+          [&](uint32_t x) { n = x; },
+          [&](caf::error& err) { log().warn("recover_sagas_now: {}", impl_->sys->render(err)); });
+  return n;
+}
+
+const std::string& runtime::node_id() const noexcept {
+  return impl_->saga_cfg->node_id;
 }
 
 supervisor_actor runtime::supervisor() const {

@@ -12,6 +12,7 @@
 #include "runtime/outcome_text.hpp"
 #include "runtime/retryable_error.hpp"
 #include "runtime/runtime_config.hpp"
+#include "runtime/saga_registry.hpp"
 #include "runtime/tx.hpp"
 
 namespace actortx {
@@ -32,8 +33,12 @@ class runtime {
   /// Validates `cfg` (config_error), starts its own CAF actor system, checks that PostgreSQL
   /// answers (startup_error), and spawns pool and supervisor.
   explicit runtime(runtime_config cfg);
+  /// Same, able to run (and after a crash, resume) the sagas defined in `sagas`. Creates the
+  /// saga log tables if missing and starts saga recovery at once.
+  runtime(runtime_config cfg, saga_registry sagas);
   /// Runs on the caller's actor system, whose config must have had register_messages().
   runtime(caf::actor_system& sys, runtime_config cfg);
+  runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas);
   /// Stops supervisor and pool; in-flight requests get errc::shutting_down.
   ~runtime();
 
@@ -50,6 +55,23 @@ class runtime {
   tx_outcome transact(std::function<void(tx&)> body);
   /// Runs a script of parameterised statements; the outcome carries the result rows.
   tx_outcome transact(const tx_options& opts, const tx_script& script);
+
+  // --- sagas (blocking; from actors send (saga_atom, saga_request) to supervisor()) ----------
+  /// Runs a saga of a registered type and returns its outcome. If no outcome arrives within
+  /// `timeout` the result is FAILED with errc::timeout, and the saga goes on (it is durable).
+  saga_outcome run_saga(const std::string& type, saga_context context = {},
+                        std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  saga_outcome run_saga(saga_request req,
+                        std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  /// Sagas this node drives now.
+  std::vector<saga_info> running_sagas();
+  /// Sagas in `state` according to the log (any node), oldest update first; e.g. FAILED ones
+  /// for an operator. Throws std::runtime_error if the log cannot be read.
+  std::vector<saga_info> sagas_in_state(saga_state state, size_t limit = 100);
+  /// Runs a recovery round now; returns how many sagas it claimed.
+  uint32_t recover_sagas_now();
+  /// This node's owner name in the saga log.
+  const std::string& node_id() const noexcept;
 
   // --- for actors ----------------------------------------------------------------------------
   /// Send (run_atom, tx_options, tx_script | local_body) and receive a tx_outcome.

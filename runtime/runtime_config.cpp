@@ -89,6 +89,17 @@ void validate(const runtime_config& cfg) {
                        "must be positive");
   auto issue = first_issue(cfg.defaults.retry);
   if (!issue.field.empty()) throw config_error(retry_key(issue.field), issue.value, issue.why);
+  if (cfg.saga_lease < std::chrono::milliseconds(300))
+    throw config_error("actortx.saga-lease", ms_text(cfg.saga_lease),
+                       "must be at least 300ms (it is renewed every third of it)");
+  if (cfg.saga_recovery_interval.count() <= 0)
+    throw config_error("actortx.saga-recovery-interval", ms_text(cfg.saga_recovery_interval),
+                       "must be positive");
+  for (char c : cfg.node_id) {
+    if (std::isprint(static_cast<unsigned char>(c)) == 0 || c == ' ')
+      throw config_error("actortx.node-id", cfg.node_id,
+                         "only printable characters without spaces are allowed");
+  }
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,
                        std::string{"expected one of "} + log_level_names);
@@ -127,6 +138,10 @@ caf_config::caf_config() {
       .add<caf::timespan>("long-running-threshold",
                           "age at which a transaction is logged as long-running (default 5s)")
       .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
+      .add<std::string>("node-id", "owner name of this node's sagas (default host:pid)")
+      .add<caf::timespan>("saga-lease", "lease of a node on its sagas (default 30s)")
+      .add<caf::timespan>("saga-recovery-interval",
+                          "between looks for orphaned sagas (default 10s)")
       .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off");
 }
 
@@ -174,6 +189,11 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
     out.long_running_threshold = to_ms(*x);
   if (auto x = read<size_t>(c, "actortx.scheduler-threads", "a count")) out.scheduler_threads = *x;
   if (auto x = read<std::string>(c, "actortx.log-level", "a string")) out.log_level = *x;
+  if (auto x = read<std::string>(c, "actortx.node-id", "a string")) out.node_id = *x;
+  if (auto x = read<caf::timespan>(c, "actortx.saga-lease", "a duration"))
+    out.saga_lease = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.saga-recovery-interval", "a duration"))
+    out.saga_recovery_interval = to_ms(*x);
   validate(out);
   return out;
 }

@@ -46,6 +46,14 @@ struct runtime_config {
   std::string log_level = "info";
   /// Runtime-wide hooks around every transaction's end (code only, not from config files).
   tx_hooks hooks;
+  /// This node's name as the owner of sagas in the log; must be unique among running nodes.
+  /// Empty: <hostname>:<pid>. Give a stable name to take back a crashed process's sagas at
+  /// once on restart (instead of after their lease expired).
+  std::string node_id;
+  /// How long a node's claim on a saga lasts without renewal (renewed every third of it).
+  std::chrono::milliseconds saga_lease{30000};
+  /// How often a node looks for sagas whose owner's lease expired.
+  std::chrono::milliseconds saga_recovery_interval{10000};
 };
 
 /// Throws config_error on the first invalid field, e.g.

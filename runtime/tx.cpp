@@ -1,6 +1,9 @@
 #include "runtime/tx.hpp"
 
+#include <vector>
+
 #include <pqxx/except>
+#include <pqxx/prepared_statement>
 
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
@@ -25,6 +28,13 @@ const std::string& checked(const std::string& name) {
 }
 
 }  // namespace
+
+pqxx::result tx::exec(const statement& st) {
+  std::vector<const char*> params;
+  params.reserve(st.params.size());
+  for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
+  return work_.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params));
+}
 
 std::chrono::milliseconds tx::remaining() const noexcept {
   auto left = req_.deadline_ns - steady_now_ns();

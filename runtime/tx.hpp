@@ -12,6 +12,7 @@
 #include <pqxx/result>
 
 #include "messages/attempt.hpp"
+#include "messages/statement.hpp"
 
 namespace actortx {
 
@@ -42,6 +43,9 @@ class tx {
   pqxx::result exec(const std::string& sql, Args&&... args) {
     return work_.exec_params(sql, std::forward<Args>(args)...);
   }
+
+  /// Runs a statement given as data (parameters bound, never spliced into SQL).
+  pqxx::result exec(const statement& st);
 
   /// Runs a query that returns exactly one row with one column and converts it to T.
   template <class T, class... Args>

@@ -55,9 +55,36 @@ pqxx::result test_schema::exec(const std::string& sql) {
   return w.exec(sql);
 }
 
-runtime_config test_config(const test_schema& schema, size_t pool_max) {
+test_database::test_database()
+    : base_(require_dsn()),
+      name_("d" + unique_schema_name()),
+      dsn_(dsn_with(base_, "dbname", name_)) {
+  pqxx::connection c{base_};
+  pqxx::nontransaction w{c};
+  w.exec("CREATE DATABASE " + name_);
+}
+
+test_database::~test_database() {
+  try {
+    pqxx::connection c{base_};
+    pqxx::nontransaction w{c};
+    w.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {
+    // Harmless in a throwaway cluster; never throw from here.
+  }
+}
+
+pqxx::result test_database::exec(const std::string& sql) {
+  pqxx::connection c{dsn_};
+  pqxx::nontransaction w{c};
+  return w.exec(sql);
+}
+
+namespace {
+
+runtime_config config_for(const std::string& dsn, size_t pool_max) {
   runtime_config cfg;
-  cfg.dsn = schema.dsn();
+  cfg.dsn = dsn;
   cfg.pool_min = 1;
   cfg.pool_max = pool_max;
   cfg.acquire_timeout = std::chrono::seconds(5);
@@ -68,6 +95,16 @@ runtime_config test_config(const test_schema& schema, size_t pool_max) {
   cfg.scheduler_threads = 2;
   cfg.log_level = "error";
   return cfg;
+}
+
+}  // namespace
+
+runtime_config test_config(const test_schema& schema, size_t pool_max) {
+  return config_for(schema.dsn(), pool_max);
+}
+
+runtime_config test_config(const test_database& db, size_t pool_max) {
+  return config_for(db.dsn(), pool_max);
 }
 
 }  // namespace actortx::test

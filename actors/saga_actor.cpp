@@ -1,0 +1,651 @@
+#include "actors/saga_actor.hpp"
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <random>
+
+#include <caf/all.hpp>
+
+#include "runtime/clock.hpp"
+#include "runtime/log.hpp"
+#include "runtime/retry_policy.hpp"
+#include "runtime/saga_log.hpp"
+
+namespace actortx {
+
+namespace {
+
+/// How long past a transaction's own deadline the saga waits for its outcome: the supervisor
+/// answers at the deadline, so this only covers a supervisor that is gone.
+constexpr auto reply_grace = std::chrono::seconds(5);
+
+/// What a body step leaves behind for the saga actor: the context after the step. Written on
+/// the connection thread, read by the actor only after the step committed.
+struct context_slot {
+  std::mutex mtx;
+  saga_context ctx;
+};
+
+/// A step row to write with the next log write (the step ran on another database).
+struct pending_row {
+  size_t step;
+  step_state status;
+};
+
+struct saga_actor_state {
+  saga_args args;
+  std::shared_ptr<const saga_definition> def;  // null: the type is unknown on this node
+  supervisor_impl_actor home;
+  saga_context ctx;
+  saga_state state = saga_state::started;
+  std::vector<step_report> steps;
+  std::vector<pending_row> pending;
+  size_t current = 0;        // step running (forward) or being compensated
+  uint32_t op_failures = 0;  // consecutive failures of the log write / fence / compensation
+  std::function<void()> retry;
+  std::string error;
+  errc code = errc::sql_error;
+  int64_t started_ns = 0;
+  bool final_logged = false;  // the last transaction wrote the final state already
+  std::mt19937_64 rng{std::random_device{}()};
+  static inline const char* name = "actortx.saga";
+};
+
+using saga_ptr = saga_actor::stateful_pointer<saga_actor_state>;
+
+local_body body_of(std::function<void(tx&)> fn) {
+  return local_body{std::make_shared<body_state>(std::move(fn))};
+}
+
+const saga_settings& settings(saga_ptr self) {
+  return *self->state.args.settings;
+}
+const saga_definition& def(saga_ptr self) {
+  return *self->state.def;
+}
+size_t step_count(saga_ptr self) {
+  return def(self).steps().size();
+}
+
+supervisor_actor target(saga_ptr self, size_t step) {
+  const auto& on = def(self).steps()[step].options.on;
+  return on ? on : caf::actor_cast<supervisor_actor>(self->state.home);
+}
+bool is_local(saga_ptr self, size_t step) {
+  return !def(self).steps()[step].options.on;
+}
+
+tx_options step_options(saga_ptr self, size_t step, bool compensation) {
+  const auto& sd = def(self).steps()[step];
+  tx_options o = sd.options.tx ? *sd.options.tx : settings(self).step_defaults;
+  o.read_only = false;
+  o.label = self->state.args.type + "/" + sd.name + (compensation ? "/undo" : "");
+  o.idempotency_key = step_key(self->state.args.id, step, compensation);
+  return o;
+}
+
+/// A log write with the current saga row and, optionally, one step row.
+saga_write make_write(saga_ptr self, saga_state state, const saga_context* ctx,
+                      std::optional<size_t> step = std::nullopt,
+                      step_state status = step_state::done) {
+  auto& st = self->state;
+  saga_write w;
+  w.id = st.args.id;
+  w.type = st.args.type;
+  w.state = state;
+  w.context = ctx;
+  w.owner = settings(self).node_id;
+  w.lease = settings(self).lease;
+  w.error = st.error;
+  if (step) {
+    const auto& rep = st.steps[*step];
+    w.step = static_cast<int32_t>(*step);
+    w.step_name = rep.name;
+    w.step_status = status;
+    // -1: the function takes the attempt number from the transaction's application_name.
+    w.attempts = status == step_state::done ? -1 : static_cast<int32_t>(rep.attempts);
+    w.compensation_attempts = rep.compensation_attempts;
+    w.step_error = rep.error;
+  }
+  return w;
+}
+
+/// The rows of steps that ran elsewhere and are not logged yet, then `main`.
+std::vector<statement> log_statements(saga_ptr self, const saga_write& main) {
+  std::vector<statement> out;
+  for (const auto& p : self->state.pending) {
+    auto w = main;
+    w.step = static_cast<int32_t>(p.step);
+    const auto& rep = self->state.steps[p.step];
+    w.step_name = rep.name;
+    w.step_status = p.status;
+    w.attempts = static_cast<int32_t>(rep.attempts);
+    w.compensation_attempts = rep.compensation_attempts;
+    w.step_error = rep.error;
+    out.push_back(saga_write_statement(w));
+  }
+  out.push_back(saga_write_statement(main));
+  return out;
+}
+
+void progress(saga_ptr self, saga_state s) {
+  auto& st = self->state;
+  st.state = s;
+  saga_info info;
+  info.id = st.args.id;
+  info.type = st.args.type;
+  info.state = s;
+  info.step = static_cast<uint32_t>(st.current);
+  self->send(st.home, saga_step_atom::value, std::move(info));
+}
+
+void finish(saga_ptr self, saga_state s, errc code = errc::sql_error) {
+  auto& st = self->state;
+  saga_outcome out;
+  out.id = st.args.id;
+  out.type = st.args.type;
+  out.state = s;
+  out.steps = st.steps;
+  out.context = st.ctx;
+  out.code = s == saga_state::committed ? errc::sql_error : code;
+  out.error = st.error;
+  out.recovered = st.args.mode != saga_start::fresh;
+  out.duration = std::chrono::microseconds{(steady_now_ns() - st.started_ns) / 1000};
+  if (s == saga_state::failed)
+    log().error("saga {} [{}] FAILED and needs an operator: {}", out.id, out.type, out.error);
+  else if (s == saga_state::compensated)
+    log().warn("saga {} [{}] COMPENSATED: {}", out.id, out.type, out.error);
+  else
+    log().debug("saga {} [{}] {}", out.id, out.type, to_string(s));
+  self->send(st.home, saga_done_atom::value, std::move(out));
+  self->quit();
+}
+
+/// Runs a transaction through `where`; every failure to get an answer becomes an outcome.
+template <class Work, class F>
+void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work work, F on_done) {
+  self->request(where, opts.timeout + reply_grace, run_atom::value, opts, std::move(work))
+      .then([=](tx_outcome& out) mutable { on_done(out); },
+            [=](caf::error& err) mutable {
+              tx_outcome out;
+              out.label = opts.label;
+              out.state = tx_state::failed;
+              out.code = errc::attempt_crashed;
+              if (err == caf::sec::request_timeout) {
+                out.state = tx_state::timeout;
+                out.code = errc::timeout;
+              }
+              out.message = "no outcome from the supervisor: " + self->system().render(err);
+              on_done(out);
+            });
+}
+
+bool lost_ownership(const tx_outcome& out) {
+  return out.sqlstate == saga_not_owner_sqlstate;
+}
+
+void stop_not_owner(saga_ptr self, const tx_outcome& out) {
+  self->state.error = "stopped driving the saga: " + out.message;
+  log().warn("saga {} [{}]: {}", self->state.args.id, self->state.args.type, self->state.error);
+  finish(self, self->state.state, errc::not_owner);
+}
+
+/// Schedules `again` after the compensation policy's backoff, or returns false when its
+/// retries are used up.
+bool retry_later(saga_ptr self, std::function<void()> again) {
+  auto& st = self->state;
+  const auto p =
+      st.def ? st.def->compensation_policy() : saga_definition::default_compensation_retry();
+  ++st.op_failures;
+  if (!may_retry(p, st.op_failures)) return false;
+  std::uniform_real_distribution<double> u01{0.0, 1.0};
+  auto delay = jittered_delay(p, st.op_failures, u01(st.rng));
+  st.retry = std::move(again);
+  self->delayed_send(self, delay, retry_atom::value);
+  return true;
+}
+
+void fail_saga(saga_ptr self, std::string why);
+
+/// Writes the saga row in `state` (and the pending step rows) in a transaction of its own.
+void write_log(saga_ptr self, saga_state state, std::function<void()> then) {
+  auto& st = self->state;
+  tx_script script;
+  script.statements = log_statements(self, make_write(self, state, &st.ctx));
+  run_tx(self, caf::actor_cast<supervisor_actor>(st.home), settings(self).log_options,
+         std::move(script), [=](const tx_outcome& out) {
+           auto& st = self->state;
+           if (out.committed()) {
+             st.pending.clear();
+             st.op_failures = 0;
+             then();
+             return;
+           }
+           if (lost_ownership(out)) return stop_not_owner(self, out);
+           log().warn("saga {}: writing the log failed: {}", st.args.id, out.message);
+           if (!retry_later(self, [=] { write_log(self, state, then); })) {
+             // Without the log we cannot go on; the saga stays unfinished in the log, and
+             // recovery (here after a restart, or on another node) takes it up.
+             st.error = "cannot write the saga log: " + out.message;
+             log().error("saga {} [{}]: {}; left to recovery", st.args.id, st.args.type, st.error);
+             finish(self, saga_state::failed, errc::connection_failed);
+           }
+         });
+}
+
+void fail_saga(saga_ptr self, std::string why) {
+  auto& st = self->state;
+  st.error = std::move(why);
+  st.op_failures = 0;
+  progress(self, saga_state::failed);
+  write_log(self, saga_state::failed,
+            [=] { finish(self, saga_state::failed, errc::compensation_failed); });
+}
+
+/// Asks the step's database whether its action committed, fencing it if it did not.
+void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then) {
+  auto& st = self->state;
+  auto opts = settings(self).log_options;
+  opts.label = st.args.type + "/" + st.steps[step].name + "/fence";
+  run_tx(self, target(self, step), opts, fence_script(step_key(st.args.id, step, false)),
+         [=](const tx_outcome& out) {
+           auto ran = fence_result(out);
+           if (ran) {
+             self->state.op_failures = 0;
+             then(*ran);
+             return;
+           }
+           if (!retry_later(self, [=] { resolve_step(self, step, then); }))
+             fail_saga(self, "cannot tell whether step '" + self->state.steps[step].name +
+                                 "' ran (its database does not answer): " + out.message);
+         });
+}
+
+/// A step on the log's database that turned out to have run wrote its context with its log
+/// row, in its own transaction: read it back, the compensation may need it.
+void reload_context(saga_ptr self, std::function<void()> then) {
+  auto& st = self->state;
+  run_tx(self, caf::actor_cast<supervisor_actor>(st.home), settings(self).log_options,
+         load_script(st.args.id), [=](const tx_outcome& out) {
+           try {
+             auto snap = parse_load(out);
+             if (snap.found) self->state.ctx = snap.context;
+           } catch (const std::exception& e) {
+             if (retry_later(self, [=] { reload_context(self, then); })) return;
+             log().warn("saga {}: context of a late step not reloaded: {}", self->state.args.id,
+                        e.what());
+           }
+           self->state.op_failures = 0;
+           then();
+         });
+}
+
+// --- compensation ----------------------------------------------------------------------------
+
+void run_compensation(saga_ptr self);
+
+void finish_compensated(saga_ptr self) {
+  if (self->state.final_logged) return finish(self, saga_state::compensated, self->state.code);
+  write_log(self, saga_state::compensated,
+            [=] { finish(self, saga_state::compensated, self->state.code); });
+}
+
+/// The next step to compensate at or below `from`: DONE and with a compensation.
+std::optional<size_t> next_to_compensate(saga_ptr self, size_t from_plus_one) {
+  for (size_t k = from_plus_one; k-- > 0;) {
+    if (self->state.steps[k].state == step_state::done &&
+        !def(self).steps()[k].compensation.empty())
+      return k;
+  }
+  return std::nullopt;
+}
+
+void on_compensated(saga_ptr self, size_t k, const tx_outcome& out) {
+  auto& st = self->state;
+  auto& rep = st.steps[k];
+  if (out.committed()) {
+    rep.state = step_state::compensated;
+    st.op_failures = 0;
+    if (!is_local(self, k)) st.pending.push_back({k, step_state::compensated});
+    st.current = k;
+    run_compensation(self);
+    return;
+  }
+  if (lost_ownership(out)) return stop_not_owner(self, out);
+  rep.error = out.message;
+  log().warn("saga {} [{}]: compensation of step '{}' failed (run {}): {}", st.args.id,
+             st.args.type, rep.name, rep.compensation_attempts, out.message);
+  if (!retry_later(self, [=] { run_compensation(self); })) {
+    rep.state = step_state::compensation_failed;
+    auto why = "compensation of step '" + rep.name + "' failed " +
+               std::to_string(rep.compensation_attempts) + " times; last error: " + out.message;
+    st.pending.push_back({k, step_state::compensation_failed});
+    fail_saga(self, std::move(why));
+  }
+}
+
+/// Compensates the highest DONE step below st.current (+1 on entry), then the next ...
+void run_compensation(saga_ptr self) {
+  auto& st = self->state;
+  auto k = next_to_compensate(self, st.current);
+  if (!k) return finish_compensated(self);
+  st.current = *k + 1;  // a retry of this compensation finds the same step again
+  auto& rep = st.steps[*k];
+  ++rep.compensation_attempts;
+  const auto& action = def(self).steps()[*k].compensation;
+  auto opts = step_options(self, *k, true);
+  const bool last = !next_to_compensate(self, *k);
+  const bool local = is_local(self, *k);
+  auto done = [=](const tx_outcome& out) { on_compensated(self, *k, out); };
+  auto start = [=] {
+    auto& st = self->state;
+    if (!local) {
+      if (const auto* body = def(self).steps()[*k].compensation.body()) {
+        auto fn = *body;
+        auto ctx = st.ctx;
+        run_tx(self, target(self, *k), opts, body_of([fn, ctx](tx& t) {
+                 auto c = ctx;  // a compensation reads the context; its changes are not kept
+                 fn(t, c);
+               }),
+               done);
+      } else {
+        run_tx(self, target(self, *k), opts, (*action.script())(st.ctx), done);
+      }
+      return;
+    }
+    // Local: the step row and saga row change in the compensation's own transaction.
+    auto state = last ? saga_state::compensated : saga_state::compensating;
+    auto main = make_write(self, state, &st.ctx, *k, step_state::compensated);
+    if (const auto* body = action.body()) {
+      auto fn = *body;
+      auto ctx = st.ctx;
+      auto rows = log_statements(self, main);
+      run_tx(self, target(self, *k), opts, body_of([fn, ctx, rows](tx& t) {
+               auto c = ctx;  // a compensation reads the context; its changes are not kept
+               fn(t, c);
+               for (const auto& s : rows) t.exec(s);
+             }),
+             [=](const tx_outcome& out) {
+               if (out.committed()) {
+                 self->state.pending.clear();
+                 self->state.final_logged = last;
+               }
+               done(out);
+             });
+    } else {
+      auto script = (*action.script())(st.ctx);
+      for (auto& s : log_statements(self, main)) script.statements.push_back(std::move(s));
+      run_tx(self, target(self, *k), opts, std::move(script), [=](const tx_outcome& out) {
+        if (out.committed()) {
+          self->state.pending.clear();
+          self->state.final_logged = last;
+        }
+        done(out);
+      });
+    }
+  };
+  progress(self, saga_state::compensating);
+  // Before anything runs on another database, the log must know every step row so far.
+  if (!local && !st.pending.empty())
+    write_log(self, saga_state::compensating, start);
+  else
+    start();
+}
+
+/// Compensates every DONE step at or below `top`, highest first.
+void start_compensation(saga_ptr self, size_t top_plus_one) {
+  auto& st = self->state;
+  st.current = top_plus_one;
+  st.op_failures = 0;
+  st.final_logged = false;
+  run_compensation(self);
+}
+
+// --- forward ---------------------------------------------------------------------------------
+
+void run_step(saga_ptr self, size_t i);
+
+void finish_committed(saga_ptr self) {
+  progress(self, saga_state::committed);
+  if (self->state.final_logged) return finish(self, saga_state::committed);
+  write_log(self, saga_state::committed, [=] { finish(self, saga_state::committed); });
+}
+
+/// A step did not commit: find out whether it ran after all, then compensate.
+void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
+  auto& st = self->state;
+  auto& rep = st.steps[i];
+  rep.error = out.message;
+  st.error = "step '" + rep.name + "' failed: " + out.message;
+  st.code = out.code;
+  log().warn("saga {} [{}]: {}", st.args.id, st.args.type, st.error);
+  progress(self, saga_state::compensating);
+  // Even a clean failure is fenced: an attempt still in flight (deadline) must not commit
+  // after the saga has decided the step did not happen.
+  resolve_step(self, i, [=](bool ran) {
+    auto& st = self->state;
+    if (ran) {
+      log().warn("saga {}: step '{}' committed after all; compensating it too", st.args.id,
+                 st.steps[i].name);
+      st.steps[i].state = step_state::done;
+      if (!is_local(self, i)) {
+        st.pending.push_back({i, step_state::done});
+        start_compensation(self, i + 1);
+      } else {
+        reload_context(self, [=] { start_compensation(self, i + 1); });
+      }
+    } else {
+      st.steps[i].state = step_state::failed;
+      st.pending.push_back({i, step_state::failed});
+      start_compensation(self, i);
+    }
+  });
+}
+
+void on_step_done(saga_ptr self, size_t i, const tx_outcome& out,
+                  const std::shared_ptr<context_slot>& slot) {
+  auto& st = self->state;
+  auto& rep = st.steps[i];
+  rep.attempts += out.attempts;
+  if (!out.committed()) {
+    if (lost_ownership(out)) return stop_not_owner(self, out);
+    return on_step_failed(self, i, out);
+  }
+  rep.state = step_state::done;
+  rep.error.clear();
+  if (slot && !out.deduplicated) {
+    std::lock_guard<std::mutex> guard{slot->mtx};
+    st.ctx = slot->ctx;
+  }
+  if (is_local(self, i)) {
+    st.pending.clear();
+    st.final_logged = i + 1 == step_count(self);
+  } else {
+    st.pending.push_back({i, step_state::done});
+    st.final_logged = false;
+  }
+  if (i + 1 == step_count(self)) return finish_committed(self);
+  run_step(self, i + 1);
+}
+
+void run_step(saga_ptr self, size_t i) {
+  auto& st = self->state;
+  st.current = i;
+  const auto& sd = def(self).steps()[i];
+  auto opts = step_options(self, i, false);
+  const bool local = is_local(self, i);
+  const bool last = i + 1 == step_count(self);
+  auto slot = sd.action.body() ? std::make_shared<context_slot>() : nullptr;
+  auto done = [=](const tx_outcome& out) { on_step_done(self, i, out, slot); };
+  auto start = [=] {
+    auto& st = self->state;
+    progress(self, saga_state::executing);
+    std::vector<statement> rows;
+    if (local) {
+      // The step's own transaction logs it: its effects and "step i is DONE" commit together.
+      auto main = make_write(self, last ? saga_state::committed : saga_state::executing, &st.ctx, i,
+                             step_state::done);
+      rows = log_statements(self, main);
+    }
+    if (const auto* body = sd.action.body()) {
+      auto fn = *body;
+      auto ctx = st.ctx;
+      run_tx(self, target(self, i), opts, body_of([fn, ctx, rows, slot](tx& t) mutable {
+               auto c = ctx;  // a retry starts from the context as it was
+               fn(t, c);
+               for (auto& s : rows) {
+                 s.params[3] = sql_value::of(context_to_json(c));
+                 t.exec(s);
+               }
+               std::lock_guard<std::mutex> guard{slot->mtx};
+               slot->ctx = std::move(c);
+             }),
+             done);
+    } else {
+      auto script = (*sd.action.script())(st.ctx);
+      for (auto& s : rows) script.statements.push_back(std::move(s));
+      run_tx(self, target(self, i), opts, std::move(script), done);
+    }
+  };
+  if (!local) {
+    // The log must know the saga (and every step so far) before another database sees it.
+    write_log(self, saga_state::executing, start);
+  } else {
+    start();
+  }
+}
+
+// --- recovery --------------------------------------------------------------------------------
+
+/// Resolves steps from `k` on (they may have run without the log knowing): each that ran is
+/// DONE; the first that did not is fenced; then compensate, or commit if all had run.
+void resolve_then_compensate(saga_ptr self, size_t k) {
+  if (k == step_count(self)) {
+    self->state.final_logged = false;
+    return finish_committed(self);
+  }
+  resolve_step(self, k, [=](bool ran) {
+    if (!ran) return start_compensation(self, k);
+    self->state.steps[k].state = step_state::done;
+    if (!is_local(self, k)) {
+      self->state.pending.push_back({k, step_state::done});
+      resolve_then_compensate(self, k + 1);
+    } else {
+      reload_context(self, [=] { resolve_then_compensate(self, k + 1); });
+    }
+  });
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "none" : out;
+}
+
+void resume(saga_ptr self, saga_snapshot snap) {
+  auto& st = self->state;
+  const auto& node = settings(self).node_id;
+  if (snap.found) st.args.type = snap.type;
+  st.def = st.args.registry ? st.args.registry->find(st.args.type) : nullptr;
+  if (!st.def) {
+    st.steps = snap.steps;
+    st.ctx = snap.context;
+    auto known = st.args.registry ? st.args.registry->names() : std::vector<std::string>{};
+    return fail_saga(self, "saga type '" + st.args.type + "' is not registered on node " + node +
+                               " (it knows: " + join(known) + ")");
+  }
+  const auto& defs = def(self).steps();
+  st.steps.resize(defs.size());
+  for (size_t k = 0; k < defs.size(); ++k) st.steps[k].name = defs[k].name;
+  if (snap.found) {
+    st.ctx = snap.context;
+    for (size_t k = 0; k < snap.steps.size(); ++k) {
+      const auto& logged = snap.steps[k];
+      if (logged.name.empty()) continue;  // a gap: never logged
+      if (k >= defs.size() || defs[k].name != logged.name) {
+        st.steps = snap.steps;
+        return fail_saga(self, "step '" + logged.name + "' (number " + std::to_string(k + 1) +
+                                   ") of saga type '" + st.args.type + "' is not defined on node " +
+                                   node);
+      }
+      st.steps[k] = logged;
+    }
+    st.error = snap.error;
+    if (is_final(snap.state)) return finish(self, snap.state);
+  }
+  log().info("saga {} [{}]: recovering from the log ({}, mode {})", st.args.id, st.args.type,
+             to_string(snap.found ? snap.state : saga_state::started),
+             st.args.mode == saga_start::compensate ? "compensate" : "recover");
+  if (snap.found && snap.state == saga_state::compensating) {
+    st.state = saga_state::compensating;
+    return start_compensation(self, st.steps.size());
+  }
+  size_t k = 0;
+  while (k < st.steps.size() && st.steps[k].state == step_state::done) ++k;
+  if (st.args.mode == saga_start::recover && def(self).forward_recovery()) {
+    if (k == st.steps.size()) {
+      st.final_logged = false;
+      return finish_committed(self);
+    }
+    return run_step(self, k);  // a step that had committed is deduplicated by its key
+  }
+  if (st.error.empty()) st.error = "recovered: compensating what ran";
+  progress(self, saga_state::compensating);
+  resolve_then_compensate(self, k);
+}
+
+void load_and_resume(saga_ptr self) {
+  auto& st = self->state;
+  run_tx(self, caf::actor_cast<supervisor_actor>(st.home), settings(self).log_options,
+         load_script(st.args.id), [=](const tx_outcome& out) {
+           saga_snapshot snap;
+           try {
+             snap = parse_load(out);
+           } catch (const std::exception& e) {
+             if (!retry_later(self, [=] { load_and_resume(self); })) {
+               self->state.error = std::string{"cannot load the saga from the log: "} + e.what();
+               finish(self, saga_state::failed, errc::connection_failed);
+             }
+             return;
+           }
+           self->state.op_failures = 0;
+           if (!snap.found && self->state.args.mode == saga_start::recover) {
+             self->state.error = "claimed saga is not in the log";
+             return finish(self, saga_state::failed, errc::invalid_argument);
+           }
+           resume(self, std::move(snap));
+         });
+}
+
+saga_actor::behavior_type saga_fn(saga_ptr self, supervisor_impl_actor home, saga_args args) {
+  auto& st = self->state;
+  st.home = std::move(home);
+  st.args = std::move(args);
+  st.ctx = st.args.context;
+  st.started_ns = steady_now_ns();
+  if (st.args.mode == saga_start::fresh) {
+    st.def = st.args.registry->find(st.args.type);
+    const auto& defs = def(self).steps();
+    st.steps.resize(defs.size());
+    for (size_t k = 0; k < defs.size(); ++k) st.steps[k].name = defs[k].name;
+    run_step(self, 0);
+  } else {
+    load_and_resume(self);
+  }
+  return {
+      [=](retry_atom) {
+        auto again = std::move(self->state.retry);
+        self->state.retry = nullptr;
+        if (again) again();
+      },
+  };
+}
+
+}  // namespace
+
+saga_actor spawn_saga(caf::local_actor* sup, supervisor_impl_actor home, saga_args args) {
+  return sup->spawn<caf::monitored>(saga_fn, std::move(home), std::move(args));
+}
+
+}  // namespace actortx

@@ -1,0 +1,64 @@
+// The supervisor's state, shared by its transaction part (supervisor_actor.cpp) and its saga
+// part (supervisor_sagas.cpp). Internal to actors/.
+#pragma once
+
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_addr.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/supervisor_actor.hpp"
+
+namespace actortx {
+
+struct tx_entry {
+  tx_options opts;
+  std::variant<tx_script, local_body> work;
+  caf::typed_response_promise<tx_outcome> rp;
+  int64_t started_ns = 0;
+  int64_t deadline_ns = 0;
+  uint32_t attempts = 0;
+  bool attempt_running = false;
+  int32_t backend_pid = 0;  // of the running attempt, once leased
+  int64_t attempt_started_ns = 0;
+  bool long_warned = false;  // logged once as long-running
+  std::vector<attempt_record> log;
+};
+
+/// A saga this node drives now.
+struct saga_entry {
+  std::string type;
+  saga_context initial;  // for a restart before anything was logged
+  saga_actor actor;
+  /// The requester, if any (a recovered saga has none). Valid until delivered.
+  caf::typed_response_promise<saga_outcome> rp;
+  bool has_requester = false;
+  saga_state state = saga_state::started;
+  uint32_t step = 0;
+  uint32_t restarts = 0;  // of its actor after it died
+};
+
+struct supervisor_state {
+  pool_actor pool;
+  supervisor_settings cfg;
+  uint64_t next_id = 0;
+  std::unordered_map<uint64_t, tx_entry> txs;
+  struct child {
+    uint64_t tx_id;
+    uint32_t attempt;
+  };
+  std::unordered_map<caf::actor_addr, child> children;  // attempt actor -> its transaction
+  std::unordered_map<std::string, saga_entry> sagas;    // by saga id
+  std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
+  std::mt19937_64 rng;
+  bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
+  static inline const char* name = "actortx.supervisor";
+};
+
+using sup_ptr = supervisor_impl_actor::stateful_pointer<supervisor_state>;
+
+}  // namespace actortx
