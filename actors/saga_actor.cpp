@@ -625,6 +625,8 @@ saga_actor::behavior_type saga_fn(saga_ptr self, supervisor_impl_actor home, sag
   st.ctx = st.args.context;
   st.started_ns = steady_now_ns();
   if (st.args.mode == saga_start::fresh) {
+    // Steps often need the id (e.g. to tag what they wrote); it is part of the context.
+    st.ctx.set(saga_id_key, st.args.id);
     st.def = st.args.registry->find(st.args.type);
     const auto& defs = def(self).steps();
     st.steps.resize(defs.size());

@@ -12,6 +12,9 @@
 
 namespace actortx {
 
+/// Context key the runtime sets when a saga starts: the saga's id.
+inline constexpr const char* saga_id_key = "saga_id";
+
 class saga_context {
  public:
   saga_context() = default;

@@ -48,6 +48,9 @@ struct step_options {
   std::optional<tx_options> tx;
   /// Runs the step on another runtime (another database): its supervisor. Null: this
   /// runtime's database, where the step's log row is written in the step's own transaction.
+  /// Runtimes in one process that send each other work must share one caf::actor_system
+  /// (runtime(sys, cfg, ...)): CAF 0.17 does not support replies across actor systems that
+  /// are torn down one after the other.
   supervisor_actor on;
 };
 

@@ -1,0 +1,86 @@
+// A node for the crash tests: runs transfer sagas until it is killed (run), or takes back the
+// sagas a killed incarnation left and exits once none is unfinished (recover).
+//   actortx-saga-crash-node run|recover <dsn-a> <dsn-b> <node-id> <clients> <seed>
+#include <atomic>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "runtime/runtime.hpp"
+#include "saga/transfer_saga.hpp"
+
+using namespace actortx;
+using namespace std::chrono_literals;
+
+namespace {
+
+runtime_config node_config(const std::string& dsn, const std::string& node) {
+  runtime_config cfg;
+  cfg.dsn = dsn;
+  cfg.pool_min = 1;
+  cfg.pool_max = 4;
+  cfg.node_id = node;
+  cfg.saga_lease = 1s;
+  cfg.saga_recovery_interval = 200ms;
+  cfg.scheduler_threads = 2;
+  cfg.log_level = "error";
+  return cfg;
+}
+
+long unfinished(const std::string& dsn_a) {
+  pqxx::connection c{dsn_a};
+  pqxx::nontransaction w{c};
+  return w.exec("SELECT count(*) FROM actortx.saga WHERE state IN "
+                "('STARTED', 'EXECUTING', 'COMPENSATING')")[0][0]
+      .as<long>();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 7) {
+    std::fprintf(stderr, "usage: %s run|recover dsn-a dsn-b node-id clients seed\n", argv[0]);
+    return 2;
+  }
+  std::string mode = argv[1], dsn_a = argv[2], dsn_b = argv[3], node = argv[4];
+  int clients = std::stoi(argv[5]);
+  unsigned seed = static_cast<unsigned>(std::stoul(argv[6]));
+  try {
+    // One actor system for both databases' runtimes: a saga runtime sends steps to the other.
+    caf_config caf_cfg;
+    caf::actor_system sys{caf_cfg};
+    runtime rt_b{sys, node_config(dsn_b, node + "/b")};
+    saga_registry reg;
+    test::define_transfer(reg, rt_b.supervisor(), node);
+    runtime rt_a{sys, node_config(dsn_a, node), std::move(reg)};  // takes back this node's sagas
+    if (mode == "recover") {
+      for (int i = 0; i < 600 && unfinished(dsn_a) > 0; ++i) std::this_thread::sleep_for(100ms);
+      auto left = unfinished(dsn_a);
+      std::printf("recover: %ld unfinished\n", left);
+      return left == 0 ? 0 : 1;
+    }
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        std::mt19937 rng{seed * 31 + static_cast<unsigned>(c)};
+        std::uniform_int_distribution<int> account{1, 20}, amount{1, 50};
+        for (;;) {  // until kill -9
+          saga_context ctx{{"from", std::to_string(account(rng))},
+                           {"to", std::to_string(account(rng))},
+                           {"amount", std::to_string(amount(rng))}};
+          rt_a.run_saga("transfer", ctx, 60s);
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crash node %s: %s\n", node.c_str(), e.what());
+    return 1;
+  }
+  return 0;
+}
