@@ -186,8 +186,12 @@ TEST_CASE("after a restart, a saga of a type the node no longer knows is FAILED 
   runtime rt{node_config(a.dsn(), "node-u"), std::move(reg)};
   wait_finished(a, 30s);
 
+  CHECK(count(a, "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
+                 "'COMPENSATING')") == 0);
+  // (A COMMIT the killed node had sent may still land after the count above: at most orphans.)
   auto failed = rt.sagas_in_state(saga_state::failed, 1000);
-  CHECK(static_cast<long>(failed.size()) == orphans);
+  CHECK(!failed.empty());
+  CHECK(static_cast<long>(failed.size()) <= orphans);
   for (const auto& f : failed) {
     CHECK(f.type == "transfer");
     CHECK_THAT(f.error, Catch::Contains("saga type 'transfer' is not registered on node node-u") &&
