@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -32,6 +33,13 @@ class saga_action {
   saga_action(saga_script script) : fn_(std::move(script)) {}  // NOLINT
   saga_action(tx_script script)                                // NOLINT: a fixed script
       : fn_(saga_script{[s = std::move(script)](const saga_context&) { return s; }}) {}
+  /// Any callable as a body (tx&, saga_context&) or a script builder (const saga_context&).
+  template <class F, std::enable_if_t<std::is_invocable_v<F&, tx&, saga_context&>, int> = 0>
+  saga_action(F f) : fn_(saga_body{std::move(f)}) {}  // NOLINT
+  template <class F, std::enable_if_t<!std::is_invocable_v<F&, tx&, saga_context&> &&
+                                          std::is_invocable_r_v<tx_script, F&, const saga_context&>,
+                                      int> = 0>
+  saga_action(F f) : fn_(saga_script{std::move(f)}) {}  // NOLINT
 
   bool empty() const noexcept { return std::holds_alternative<std::monostate>(fn_); }
   const saga_body* body() const noexcept { return std::get_if<saga_body>(&fn_); }
