@@ -35,8 +35,10 @@ runtime_config node_config(const std::string& dsn, const std::string& node) {
 long unfinished(const std::string& dsn_a) {
   pqxx::connection c{dsn_a};
   pqxx::nontransaction w{c};
-  return w.exec("SELECT count(*) FROM actortx.saga WHERE state IN "
-                "('STARTED', 'EXECUTING', 'COMPENSATING')")[0][0]
+  return w
+      .exec(
+          "SELECT count(*) FROM actortx.saga WHERE state IN "
+          "('STARTED', 'EXECUTING', 'COMPENSATING')")[0][0]
       .as<long>();
 }
 

@@ -30,8 +30,9 @@ class node_process {
  public:
   node_process(const std::string& mode, const std::string& dsn_a, const std::string& dsn_b,
                const std::string& node, int clients, unsigned seed) {
-    std::vector<std::string> args{ACTORTX_CRASH_NODE, mode,  dsn_a, dsn_b, node,
-                                  std::to_string(clients), std::to_string(seed)};
+    std::vector<std::string> args{
+        ACTORTX_CRASH_NODE,  mode, dsn_a, dsn_b, node, std::to_string(clients),
+        std::to_string(seed)};
     pid_ = ::fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
@@ -80,17 +81,19 @@ runtime_config node_config(const std::string& dsn, const std::string& node) {
 /// Waits until no saga in the log is unfinished (or the time is up).
 void wait_finished(test::test_database& a, std::chrono::seconds limit) {
   auto until = std::chrono::steady_clock::now() + limit;
-  while (count(a, "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
-                  "'COMPENSATING')") > 0 &&
+  while (count(a,
+               "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
+               "'COMPENSATING')") > 0 &&
          std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(50ms);
 }
 
 }  // namespace
 
-TEST_CASE("crash test: a node killed -9 at random points 20 times leaves every saga "
-          "COMMITTED or COMPENSATED, money conserved, no step applied twice",
-          "[saga][pg]") {
+TEST_CASE(
+    "crash test: a node killed -9 at random points 20 times leaves every saga "
+    "COMMITTED or COMPENSATED, money conserved, no step applied twice",
+    "[saga][pg]") {
   test::test_database a, b;
   test::create_transfer_tables(a.dsn(), b.dsn(), accounts, initial_balance);
   const long long total = 2LL * accounts * initial_balance;
@@ -115,8 +118,7 @@ TEST_CASE("crash test: a node killed -9 at random points 20 times leaves every s
   CHECK(test::check_transfers(a.dsn(), b.dsn(), total) == "");
 }
 
-TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once",
-          "[saga][pg]") {
+TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once", "[saga][pg]") {
   test::test_database a, b;
   test::create_transfer_tables(a.dsn(), b.dsn(), accounts, initial_balance);
   const long long total = 2LL * accounts * initial_balance;
@@ -126,8 +128,9 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
     std::this_thread::sleep_for(1200ms);
     dead.kill9();
   }
-  auto orphans = count(a, "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
-                          "'EXECUTING', 'COMPENSATING')");
+  auto orphans = count(a,
+                       "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
+                       "'EXECUTING', 'COMPENSATING')");
   INFO("orphaned sagas: " << orphans);
   REQUIRE(orphans > 0);
   // Two nodes start together; each claims with FOR UPDATE SKIP LOCKED once the dead node's
@@ -157,19 +160,22 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
   wait_finished(a, 30s);
 
   // Every orphan now belongs to one of the two nodes, and finished.
-  CHECK(count(a, "SELECT count(*) FROM actortx.saga WHERE owner = 'dead-node' AND state NOT IN "
-                 "('COMMITTED', 'COMPENSATED')") == 0);
+  CHECK(count(a,
+              "SELECT count(*) FROM actortx.saga WHERE owner = 'dead-node' AND state NOT IN "
+              "('COMMITTED', 'COMPENSATED')") == 0);
   CHECK(count(a, "SELECT count(*) FROM actortx.saga WHERE owner IN ('node-1', 'node-2')") ==
         orphans);
   // Exactly once, from the data: no compensation ran twice (on either node or both).
-  CHECK(count(a, "SELECT count(*) FROM (SELECT saga_id FROM ledger WHERE kind = 'refund' GROUP "
-                 "BY saga_id HAVING count(*) > 1) x") == 0);
+  CHECK(count(a,
+              "SELECT count(*) FROM (SELECT saga_id FROM ledger WHERE kind = 'refund' GROUP "
+              "BY saga_id HAVING count(*) > 1) x") == 0);
   CHECK(test::check_transfers(a.dsn(), b.dsn(), total) == "");
 }
 
-TEST_CASE("after a restart, a saga of a type the node no longer knows is FAILED with a clear "
-          "error while others go on",
-          "[saga][pg]") {
+TEST_CASE(
+    "after a restart, a saga of a type the node no longer knows is FAILED with a clear "
+    "error while others go on",
+    "[saga][pg]") {
   test::test_database a, b;
   test::create_transfer_tables(a.dsn(), b.dsn(), accounts, initial_balance);
   {
@@ -177,8 +183,9 @@ TEST_CASE("after a restart, a saga of a type the node no longer knows is FAILED 
     std::this_thread::sleep_for(900ms);
     old.kill9();
   }
-  auto orphans = count(a, "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
-                          "'EXECUTING', 'COMPENSATING')");
+  auto orphans = count(a,
+                       "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
+                       "'EXECUTING', 'COMPENSATING')");
   REQUIRE(orphans > 0);
   // The same node restarts with new code: "transfer" is gone, "noop" is new.
   saga_registry reg;
@@ -186,8 +193,9 @@ TEST_CASE("after a restart, a saga of a type the node no longer knows is FAILED 
   runtime rt{node_config(a.dsn(), "node-u"), std::move(reg)};
   wait_finished(a, 30s);
 
-  CHECK(count(a, "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
-                 "'COMPENSATING')") == 0);
+  CHECK(count(a,
+              "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
+              "'COMPENSATING')") == 0);
   // (A COMMIT the killed node had sent may still land after the count above: at most orphans.)
   auto failed = rt.sagas_in_state(saga_state::failed, 1000);
   CHECK(!failed.empty());

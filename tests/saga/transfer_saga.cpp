@@ -11,13 +11,16 @@ void create_transfer_tables(const std::string& dsn_a, const std::string& dsn_b, 
   for (const auto& dsn : {dsn_a, dsn_b}) {
     pqxx::connection c{dsn};
     pqxx::work w{c};
-    w.exec("CREATE TABLE account (id int PRIMARY KEY, balance bigint NOT NULL, "
-           "frozen boolean NOT NULL DEFAULT false)");
-    w.exec("CREATE TABLE ledger (seq bigserial PRIMARY KEY, saga_id text NOT NULL, "
-           "kind text NOT NULL, node text NOT NULL DEFAULT '')");
-    w.exec_params("INSERT INTO account(id, balance, frozen) SELECT i, $2, $3 AND i % 5 = 0 "
-                  "FROM generate_series(1, $1) i",
-                  accounts, balance, dsn == dsn_b);
+    w.exec(
+        "CREATE TABLE account (id int PRIMARY KEY, balance bigint NOT NULL, "
+        "frozen boolean NOT NULL DEFAULT false)");
+    w.exec(
+        "CREATE TABLE ledger (seq bigserial PRIMARY KEY, saga_id text NOT NULL, "
+        "kind text NOT NULL, node text NOT NULL DEFAULT '')");
+    w.exec_params(
+        "INSERT INTO account(id, balance, frozen) SELECT i, $2, $3 AND i % 5 = 0 "
+        "FROM generate_series(1, $1) i",
+        accounts, balance, dsn == dsn_b);
     w.commit();
   }
 }
@@ -29,38 +32,38 @@ void define_transfer(saga_registry& reg, const supervisor_actor& b, const std::s
   step.retry.max_delay = std::chrono::milliseconds(100);
   step.retry.max_retries = 5;
   reg.define("transfer")
-      .step(
-          "debit",
-          saga_body{[](tx& t, saga_context& ctx) {
-            auto r = t.exec("UPDATE account SET balance = balance - $1 WHERE id = $2 AND "
-                            "balance >= $1",
-                            ctx.get_int("amount"), ctx.get_int("from"));
-            if (r.affected_rows() != 1) throw rollback{"insufficient funds"};
-            t.exec("INSERT INTO ledger(saga_id, kind) VALUES ($1, 'debit')", ctx.get(saga_id_key));
-          }},
-          saga_body{[tag](tx& t, saga_context& ctx) {
-            t.exec("UPDATE account SET balance = balance + $1 WHERE id = $2",
-                   ctx.get_int("amount"), ctx.get_int("from"));
-            t.exec("INSERT INTO ledger(saga_id, kind, node) VALUES ($1, 'refund', $2)",
-                   ctx.get(saga_id_key), tag);
-          }},
-          step_options{step, {}})
-      .step(
-          "credit",
-          saga_body{[](tx& t, saga_context& ctx) {
-            auto r = t.exec("UPDATE account SET balance = balance + $1 WHERE id = $2 AND NOT "
-                            "frozen",
-                            ctx.get_int("amount"), ctx.get_int("to"));
-            if (r.affected_rows() != 1) throw rollback{"target account is frozen"};
-            t.exec("INSERT INTO ledger(saga_id, kind) VALUES ($1, 'credit')", ctx.get(saga_id_key));
-          }},
-          saga_body{[tag](tx& t, saga_context& ctx) {
-            t.exec("UPDATE account SET balance = balance - $1 WHERE id = $2",
-                   ctx.get_int("amount"), ctx.get_int("to"));
-            t.exec("INSERT INTO ledger(saga_id, kind, node) VALUES ($1, 'uncredit', $2)",
-                   ctx.get(saga_id_key), tag);
-          }},
-          step_options{step, b});
+      .step("debit", saga_body{[](tx& t, saga_context& ctx) {
+              auto r = t.exec(
+                  "UPDATE account SET balance = balance - $1 WHERE id = $2 AND "
+                  "balance >= $1",
+                  ctx.get_int("amount"), ctx.get_int("from"));
+              if (r.affected_rows() != 1) throw rollback{"insufficient funds"};
+              t.exec("INSERT INTO ledger(saga_id, kind) VALUES ($1, 'debit')",
+                     ctx.get(saga_id_key));
+            }},
+            saga_body{[tag](tx& t, saga_context& ctx) {
+              t.exec("UPDATE account SET balance = balance + $1 WHERE id = $2",
+                     ctx.get_int("amount"), ctx.get_int("from"));
+              t.exec("INSERT INTO ledger(saga_id, kind, node) VALUES ($1, 'refund', $2)",
+                     ctx.get(saga_id_key), tag);
+            }},
+            step_options{step, {}})
+      .step("credit", saga_body{[](tx& t, saga_context& ctx) {
+              auto r = t.exec(
+                  "UPDATE account SET balance = balance + $1 WHERE id = $2 AND NOT "
+                  "frozen",
+                  ctx.get_int("amount"), ctx.get_int("to"));
+              if (r.affected_rows() != 1) throw rollback{"target account is frozen"};
+              t.exec("INSERT INTO ledger(saga_id, kind) VALUES ($1, 'credit')",
+                     ctx.get(saga_id_key));
+            }},
+            saga_body{[tag](tx& t, saga_context& ctx) {
+              t.exec("UPDATE account SET balance = balance - $1 WHERE id = $2",
+                     ctx.get_int("amount"), ctx.get_int("to"));
+              t.exec("INSERT INTO ledger(saga_id, kind, node) VALUES ($1, 'uncredit', $2)",
+                     ctx.get(saga_id_key), tag);
+            }},
+            step_options{step, b});
 }
 
 long long total_balance(const std::string& dsn_a, const std::string& dsn_b) {
@@ -77,12 +80,13 @@ std::string check_transfers(const std::string& dsn_a, const std::string& dsn_b,
                             long long expected_total) {
   auto total = total_balance(dsn_a, dsn_b);
   if (total != expected_total)
-    return "money not conserved: " + std::to_string(total) + " != " +
-           std::to_string(expected_total);
+    return "money not conserved: " + std::to_string(total) +
+           " != " + std::to_string(expected_total);
   pqxx::connection a{dsn_a};
   pqxx::nontransaction wa{a};
-  auto unfinished = wa.exec("SELECT id, state FROM actortx.saga WHERE state NOT IN "
-                            "('COMMITTED', 'COMPENSATED')");
+  auto unfinished = wa.exec(
+      "SELECT id, state FROM actortx.saga WHERE state NOT IN "
+      "('COMMITTED', 'COMPENSATED')");
   if (!unfinished.empty())
     return std::to_string(unfinished.size()) + " saga(s) not COMMITTED/COMPENSATED, e.g. " +
            unfinished[0][0].as<std::string>() + " " + unfinished[0][1].as<std::string>();
