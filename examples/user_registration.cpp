@@ -55,21 +55,29 @@ int main(int argc, char** argv) try {
     t.exec(
         "CREATE TABLE IF NOT EXISTS outbox(id serial PRIMARY KEY, user_id int NOT NULL, "
         "address text NOT NULL CHECK (address LIKE '%@%'))");
+    // A fresh start on every run, so that "ada" can register again.
+    t.exec("TRUNCATE users, accounts, outbox RESTART IDENTITY");
   });
 
   // The second address violates the outbox's CHECK: step 3 fails, steps 2 and 1 are undone.
   for (const auto& [name, email] :
        {std::pair{"ada", "ada@example.org"}, {"bob", "not-an-address"}}) {
     auto out = rt.run_saga("user_registration", {{"name", name}, {"email", email}});
-    std::cout << "register " << name << ": " << actortx::to_string(out.state) << '\n';
+    std::cout << "register " << name << ": " << actortx::to_string(out.state);
+    // The context as the last step left it: what later code needs from the saga.
+    if (out.committed()) std::cout << " (user_id " << out.context.get("user_id") << ")";
+    std::cout << '\n';
     for (const auto& s : out.steps)
       std::cout << "  " << s.name << ": " << actortx::to_string(s.state) << '\n';
     if (!out.error.empty()) std::cout << "  why: " << out.error.substr(0, 90) << '\n';
   }
+  // Only ada's rows are left: bob's user and account rows were deleted by the compensations.
   rt.transact([](tx& t) {
     std::cout << "users now: " << t.query_value<int64_t>("SELECT count(*) FROM users")
               << ", accounts now: " << t.query_value<int64_t>("SELECT count(*) FROM accounts")
-              << '\n';
+              << ", outbox now: " << t.query_value<int64_t>("SELECT count(*) FROM outbox")
+              << ", bob's rows: "
+              << t.query_value<int64_t>("SELECT count(*) FROM users WHERE name = 'bob'") << '\n';
   });
   return 0;
 } catch (const std::exception& e) {
