@@ -1,5 +1,6 @@
 // actortx-stress: concurrent random bank transfers through the actortx runtime, then a check
-// that money was neither created nor lost. Exit codes: see options.hpp.
+// that money was neither created nor lost. With --saga, the transfers are sagas across two
+// databases (saga_run.hpp). Exit codes: see options.hpp.
 #include <iostream>
 #include <memory>
 
@@ -12,38 +13,12 @@
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/log.hpp"
 #include "runtime/runtime.hpp"
+#include "saga_run.hpp"
+#include "settings.hpp"
 #include "stop_signal.hpp"
 #include "transfer_workload.hpp"
 
-using namespace std::chrono_literals;
-
 namespace {
-
-/// Short backoff for a workload whose conflicts (deadlocks, serialization failures) clear
-/// within milliseconds; ten retries stay well inside the default 5 s deadline.
-actortx::tx_options transfer_options(const stress::options& o) {
-  actortx::tx_options t;
-  t.level = o.level;
-  t.timeout = o.timeout;
-  t.label = "transfer";
-  t.retry.strategy = actortx::backoff::exponential;
-  t.retry.initial_delay = 5ms;
-  t.retry.max_delay = 200ms;
-  t.retry.jitter = 0.5;  // spread the retries of the two deadlock victims' peers
-  t.retry.max_retries = 10;
-  return t;
-}
-
-actortx::runtime_config runtime_settings(const stress::options& o, const std::string& dsn) {
-  actortx::runtime_config cfg;
-  cfg.dsn = dsn;
-  cfg.pool_min = static_cast<size_t>(o.pool);  // all connections up before the clock starts
-  cfg.pool_max = static_cast<size_t>(o.pool);
-  cfg.acquire_timeout = o.timeout;
-  cfg.defaults = transfer_options(o);
-  cfg.log_level = o.log_level;
-  return cfg;
-}
 
 int run(const stress::options& o) {
   actortx::set_log_level(o.log_level);
@@ -61,12 +36,12 @@ int run(const stress::options& o) {
   if (o.duration_s) ws.duration = std::chrono::duration<double>{*o.duration_s};
   ws.allow_negative = o.allow_negative;
   ws.seed = o.seed;
-  ws.opts = transfer_options(o);
+  ws.opts = stress::transfer_options(o);
 
   stress::workload_result result;
   stress::run_report report;
   {
-    actortx::runtime rt{runtime_settings(o, schema.runtime_dsn())};
+    actortx::runtime rt{stress::runtime_settings(o, schema.runtime_dsn())};
     std::cout << "running on " << actortx::dsn_target(dsn) << ", schema " << schema.name()
               << ", seed " << o.seed << '\n';
     stress::transfer_workload workload{rt, ws};
@@ -103,7 +78,7 @@ int main(int argc, char** argv) {
   if (!opts) return exit;
   stress::install_stop_handlers();
   try {
-    return run(*opts);
+    return opts->saga ? stress::run_saga_mode(*opts) : run(*opts);
   } catch (const std::exception& e) {
     // startup_error, config_error, dsn_error and server errors: one line, no stack trace.
     std::string what = e.what();

@@ -63,6 +63,16 @@ void validate(options& o, const std::string& isolation_text, int64_t timeout_ms)
   if (!known_log_level(o.log_level))
     throw usage_error{"--log-level: " + o.log_level +
                       " is invalid: use trace, debug, info, warn, error, critical or off"};
+  if (!(o.saga_fail_rate >= 0 && o.saga_fail_rate <= 1))  // also refuses NaN
+    throw usage_error{"--saga-fail-rate: " + text_of(o.saga_fail_rate) +
+                      " is invalid: must be between 0 and 1"};
+  // --saga: two databases of `accounts` accounts each.
+  if (o.saga && o.initial_balance > std::numeric_limits<int64_t>::max() / 2 / o.accounts)
+    throw usage_error{"--initial-balance: " + text_of(o.initial_balance) +
+                      " is invalid: 2 * accounts * initial balance overflows a bigint"};
+  if (!o.dsn_b.empty() && !o.saga)
+    throw usage_error{"--dsn-b: " + o.dsn_b +
+                      " is invalid without --saga: only sagas use a second database"};
   o.timeout = std::chrono::milliseconds{timeout_ms};
 }
 
@@ -76,8 +86,9 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
   std::optional<uint64_t> seed;
 
   CLI::App app{
-      "actortx-stress: random bank transfers through the actortx runtime, then checks that no "
-      "money was created or lost.\nExit codes: 0 invariant OK, 1 invariant violated, 2 bad "
+      "actortx-stress: random bank transfers through the actortx runtime (or, with --saga, as "
+      "sagas across two databases), then checks that no money was created or lost.\nExit codes: 0 "
+      "invariant OK, 1 invariant violated, 2 bad "
       "usage, 3 startup failure."};
   app.option_defaults()->always_capture_default();
   app.add_option("--dsn", o.dsn,
@@ -100,6 +111,16 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
                "after the run, add 1 to one balance behind the runtime's back, so the "
                "invariant check must fail (for tests)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, critical, off");
+  app.add_flag("--saga", o.saga,
+               "run every transfer as a saga across two databases (debit on one, credit on the "
+               "other, compensated when the credit fails); checks money, saga states and that "
+               "no step was applied twice");
+  app.add_option("--dsn-b", o.dsn_b,
+                 "--saga: DSN of the second database (default: a database created next to "
+                 "--dsn's for the run, and dropped after it)");
+  app.add_option("--saga-fail-rate", o.saga_fail_rate,
+                 "--saga: fraction of transfers sent to a frozen account, whose credit fails so "
+                 "that the debit is compensated");
 
   try {
     app.parse(argc, argv);

@@ -24,6 +24,10 @@ struct options {
   bool allow_negative = false;
   bool corrupt_balance_for_test = false;
   std::string log_level = "error";  // failures are summed up in the report instead
+  /// --saga: every transfer is a saga across two databases (see saga_run.hpp).
+  bool saga = false;
+  std::string dsn_b;            ///< --saga: database B; empty: one created next to --dsn
+  double saga_fail_rate = 0.1;  ///< --saga: fraction of transfers to a frozen account
 };
 
 /// Exit codes of the program, documented in --help.

@@ -80,17 +80,21 @@ std::string progress::line(bool tty) const {
   os << fraction * 100 << "%  " << done;
   if (!duration_) os << '/' << total_;
   if (tty) {  // compact: a wrapped line could not be redrawn with \r
-    os << "  ok " << live_.committed << "  skip " << live_.skipped << "  retry " << live_.retries
-       << "  tmo " << live_.timeouts << "  fail " << live_.failed << "  "
-       << static_cast<int64_t>(rate) << "/s  " << elapsed.count() << "s";
+    os << "  ok " << live_.committed;
+    if (live_.compensated > 0) os << "  comp " << live_.compensated;  // sagas only
+    os << "  skip " << live_.skipped << "  retry " << live_.retries << "  tmo " << live_.timeouts
+       << "  fail " << live_.failed << "  " << static_cast<int64_t>(rate) << "/s  "
+       << elapsed.count() << "s";
     if (stop_requested()) os << "  stopping";
     auto text = os.str();
     if (text.size() >= terminal_columns()) text.resize(terminal_columns() - 1);
     return text + "\033[K";  // clear what a longer previous line left behind
   }
-  os << " done  " << live_.committed << " committed  " << live_.skipped << " skipped  "
-     << live_.retries << " retries  " << live_.timeouts << " timeouts  " << live_.failed
-     << " failed  " << static_cast<int64_t>(rate) << " tx/s  " << elapsed.count() << " s";
+  os << " done  " << live_.committed << " committed  ";
+  if (live_.compensated > 0) os << live_.compensated << " compensated  ";  // sagas only
+  os << live_.skipped << " skipped  " << live_.retries << " retries  " << live_.timeouts
+     << " timeouts  " << live_.failed << " failed  " << static_cast<int64_t>(rate) << " tx/s  "
+     << elapsed.count() << " s";
   if (stop_requested()) os << "  (stopping: finishing in-flight transfers)";
   return os.str();
 }

@@ -12,7 +12,10 @@ namespace {
 constexpr int label_width = 20;
 
 void row(std::ostream& os, const std::string& label, const std::string& value) {
-  os << "  " << std::left << std::setw(label_width) << label << std::right << value << '\n';
+  // A label too long for the column still gets a space before its value.
+  os << "  " << std::left << std::setw(label_width) << label
+     << (label.size() >= static_cast<size_t>(label_width) ? " " : "") << std::right << value
+     << '\n';
 }
 
 template <class T>
@@ -75,6 +78,58 @@ void print_report(std::ostream& os, const run_report& r) {
   row(os, "  max", ms(r.latency.max));
   row(os, "  mean", ms(r.latency.mean));
   os << '\n';
+}
+
+void print_saga_report(std::ostream& os, const saga_report& r) {
+  const auto& o = *r.opts;
+  const auto& live = *r.live;
+  const auto& res = *r.result;
+  os << "\nactortx-stress saga report\n";
+  row(os, "database A", r.target + " (saga log)");
+  row(os, "database B", r.target_b);
+  row(os, "schema", r.schema);
+  row(os, "isolation", actortx::to_string(o.level));
+  row(os, "accounts", str(o.accounts) + " x " + str(o.initial_balance) + " per database");
+  row(os, "run", o.duration_s ? fixed(*o.duration_s, 1) + " s" : str(o.transfers) + " sagas");
+  row(os, "fail rate",
+      fixed(o.saga_fail_rate, 2) + " (" + str(res.to_frozen) + " sent to a frozen account)");
+  row(os, "concurrency / pool", str(o.concurrency) + " / " + str(o.pool) + " per database");
+  row(os, "timeout", str(o.timeout.count()) + " ms per step");
+  row(os, "seed", str(o.seed));
+  if (r.stop_signal != 0)
+    row(os, "stopped early", std::string{"by "} + (r.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  os << '\n';
+  row(os, "wall time", fixed(res.wall.count(), 3) + " s");
+  row(os, "sagas done", str(live.done.load()));
+  row(os, "committed", str(live.committed.load()));
+  row(os, "compensated", str(live.compensated.load()));
+  row(os, "failed", str(live.failed.load()));
+  row(os, "no outcome", str(live.timeouts.load()) + " (the caller stopped waiting)");
+  for (const auto& [key, info] : res.tally.failures)
+    row(os, "  " + key,
+        str(info.count) + "  e.g. " + info.sample.substr(0, info.sample.find('\n')).substr(0, 80));
+  row(os, "step retries", str(live.retries.load()));
+  auto secs = res.wall.count();
+  row(os, "throughput",
+      fixed(secs > 0 ? static_cast<double>(live.committed.load()) / secs : 0.0, 1) +
+          " committed sagas/s");
+  os << '\n';
+  row(os, "latency (all)", str(r.latency.count) + " samples");
+  row(os, "  p50", ms(r.latency.p50));
+  row(os, "  p95", ms(r.latency.p95));
+  row(os, "  p99", ms(r.latency.p99));
+  row(os, "  max", ms(r.latency.max));
+  os << '\n';
+}
+
+void print_saga_log(std::ostream& os, const saga_log_summary& s) {
+  os << "saga log (database A)\n";
+  row(os, "committed", str(s.committed));
+  row(os, "compensated", str(s.compensated));
+  row(os, "failed", str(s.failed));
+  row(os, "unfinished", str(s.unfinished));
+  row(os, "refunds applied", str(s.refunds) + " (ledger)");
+  row(os, "credits undone", str(s.uncredits) + " (ledger)");
 }
 
 void print_invariant(std::ostream& os, const invariant_result& inv) {

@@ -21,6 +21,7 @@ struct live_counters {
   std::atomic<int64_t> timeouts{0};
   std::atomic<int64_t> failed{0};
   std::atomic<int64_t> in_doubt{0};
+  std::atomic<int64_t> compensated{0};  ///< --saga: undone after a step failed
 };
 
 struct failure_info {

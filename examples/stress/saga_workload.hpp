@@ -1,0 +1,69 @@
+// The --saga load generator: `concurrency` client threads, each running one transfer saga at a
+// time through the blocking run_saga (as transfer_workload does with transactions).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "messages/saga_outcome.hpp"
+#include "run_stats.hpp"
+#include "transfer_saga.hpp"
+
+namespace actortx {
+class runtime;
+}
+
+namespace stress {
+
+struct saga_workload_settings {
+  int accounts = 100;  ///< per database; account accounts + 1 is the frozen one
+  int concurrency = 16;
+  int64_t transfers = 10000;  ///< total, unless `duration` is set
+  std::optional<std::chrono::duration<double>> duration;
+  double fail_rate = 0.1;  ///< fraction of transfers to the frozen account
+  uint64_t seed = 0;
+  std::string run;  ///< saga ids are <run>-<client>-<n>, so the run's sagas can be found
+  transfer_saga_types types;
+  /// How long a client waits for an outcome (the saga goes on without it: it is durable).
+  std::chrono::milliseconds saga_timeout{120000};
+};
+
+/// What the callers saw.
+struct saga_workload_result {
+  /// Latencies of all sagas; `failures`: why sagas did not commit ("compensated at credit",
+  /// "FAILED: compensation_failed", "no outcome", ...) with a sample message.
+  outcome_tally tally;
+  /// Saga id and final state of every outcome a caller received (to compare with the log).
+  std::vector<std::pair<std::string, actortx::saga_state>> reported;
+  int64_t started = 0;    ///< run_saga calls
+  int64_t to_frozen = 0;  ///< of those, sent to the frozen account on purpose
+  std::chrono::duration<double> wall{0};
+};
+
+class saga_workload {
+ public:
+  saga_workload(actortx::runtime& rt_a, saga_workload_settings s) : rt_(rt_a), s_(std::move(s)) {}
+
+  /// Blocks until all sagas are done, the duration passed, or a stop was requested; in every
+  /// case the sagas in flight finish (or their callers time out) first.
+  saga_workload_result run();
+
+  const live_counters& live() const noexcept { return live_; }
+
+ private:
+  void client(int index, saga_workload_result& out);
+  bool next_ticket(std::chrono::steady_clock::time_point end);
+  void record(const actortx::saga_outcome& out, saga_workload_result& r);
+
+  actortx::runtime& rt_;
+  saga_workload_settings s_;
+  live_counters live_;
+  std::atomic<int64_t> issued_{0};
+};
+
+}  // namespace stress

@@ -1,0 +1,20 @@
+// The runtime settings the harness derives from its options (both workloads use them).
+#pragma once
+
+#include <string>
+
+#include "messages/tx_options.hpp"
+#include "options.hpp"
+#include "runtime/runtime_config.hpp"
+
+namespace stress {
+
+/// Short backoff for a workload whose conflicts (deadlocks, serialization failures) clear
+/// within milliseconds; ten retries stay well inside the default 5 s deadline.
+actortx::tx_options transfer_options(const options& o);
+
+/// A runtime on `dsn` with the pool fully open from the start and transfer_options() as its
+/// defaults.
+actortx::runtime_config runtime_settings(const options& o, const std::string& dsn);
+
+}  // namespace stress
