@@ -50,6 +50,10 @@ struct bench_options {
   // Hidden: the memory child.
   std::string memory_child;
   int64_t long_running_ms = 3600000;
+  /// CAF workers of the memory child. One: CAF 0.17's work stealing walks the victim's whole
+  /// job list on every steal (double_ended_queue::take_tail), so with two workers a burst of
+  /// 100000 spawns takes minutes (quadratic) instead of seconds; the memory is the same.
+  size_t scheduler_threads = 1;
 };
 
 struct row {
@@ -283,6 +287,8 @@ sb::memory_result run_memory(const bench_options& o, const std::string& dsn, sb:
                                 std::to_string(o.long_running_ms),
                                 "--seed",
                                 std::to_string(o.seed),
+                                "--scheduler-threads",
+                                std::to_string(o.scheduler_threads),
                                 "--log-level",
                                 o.log_level};
   // The DSN goes through the environment, never the command line (it may hold a password).
@@ -300,7 +306,10 @@ std::string mib(int64_t bytes) {
 void print_memory(const std::vector<sb::memory_result>& rows, const bench_options& o) {
   std::cout << "\nMemory per in-flight item: N items queued for a pool of " << o.memory_pool
             << " connections blocked on a table lock (RSS of a fresh process, /proc/self/statm; "
-            << o.hold << " s hold)\n\n"
+            << o.hold << " s hold; "
+            << (o.scheduler_threads == 0 ? std::string{"one CAF worker per core"}
+                                         : std::to_string(o.scheduler_threads) + " CAF worker(s)")
+            << ")\n\n"
             << "| in flight | N | RSS before (MiB) | RSS all queued (MiB) | RSS per item (B) | "
                "heap per item (B) | peak RSS during hold, per item (B) | time to queue all (s) | "
                "drain after release (items/s) |\n"
@@ -382,7 +391,7 @@ int main(int argc, char** argv) {
   app.add_option("--hold", o.hold, "seconds all stay in flight before the release")
       ->check(CLI::Range(0, 3600));
   app.add_option("--drain-timeout", o.drain_timeout,
-                 "seconds to wait for all to finish after the release (then shut down)")
+                 "seconds to wait for all to finish after the release (then exit at once)")
       ->check(CLI::Range(0, 36000));
   app.add_option("--seed", o.seed, "random seed of the clients");
   app.add_option("--log-level", o.log_level, "actortx log level");
@@ -391,6 +400,10 @@ int main(int argc, char** argv) {
       ->group("");
   app.add_option("--long-running-ms", o.long_running_ms,
                  "internal: long-running threshold of the memory part")
+      ->group("");
+  app.add_option("--memory-threads", o.scheduler_threads,
+                 "CAF worker threads of the memory part (0: one per core, slow for large N)");
+  app.add_option("--scheduler-threads", o.scheduler_threads, "internal: the same, for the child")
       ->group("");
   CLI11_PARSE(app, argc, argv);
   // The exact command, for the report; a DSN's password redacted.
@@ -412,6 +425,7 @@ int main(int argc, char** argv) {
       s.long_running = std::chrono::milliseconds(o.long_running_ms);
       s.seed = o.seed;
       s.log_level = o.log_level;
+      s.scheduler_threads = o.scheduler_threads;
       return sb::run_memory_child(s);
     }
     return run(o, command);

@@ -27,6 +27,7 @@ struct memory_settings {
   std::chrono::milliseconds long_running{std::chrono::hours(1)};
   uint64_t seed = 42;
   std::string log_level = "warn";
+  size_t scheduler_threads = 0;  ///< CAF workers; 0: the runtime's default (one per core)
 };
 
 /// The child's side: runs against $ACTORTX_DSN (tables made by create_schema()) and prints one
