@@ -17,7 +17,6 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
-#include "child_process.hpp"
 #include "latency.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
@@ -27,6 +26,7 @@
 #include "runtime/saga_log.hpp"
 #include "saga_memory.hpp"
 #include "saga_workload.hpp"
+#include "subprocess.hpp"
 #include "timed_phase.hpp"
 
 namespace {
@@ -292,7 +292,8 @@ sb::memory_result run_memory(const bench_options& o, const std::string& dsn, sb:
                                 "--log-level",
                                 o.log_level};
   // The DSN goes through the environment, never the command line (it may hold a password).
-  auto res = bench::run_child(argv, {{"ACTORTX_DSN", dsn}, {"ACTORTX_DSN_FILE", ""}});
+  auto res = bench::run_process(argv, {{"ACTORTX_DSN", dsn}, {"ACTORTX_DSN_FILE", ""}},
+                                /*capture_stderr=*/false);
   if (res.exit_code != 0)
     throw std::runtime_error(std::string{"memory child ("} + sb::to_string(k) + ") exited with " +
                              std::to_string(res.exit_code));

@@ -1,6 +1,7 @@
 #include "subprocess.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,11 +14,18 @@ extern char** environ;
 namespace bench {
 
 process_result run_process(const std::vector<std::string>& argv,
-                           const std::vector<std::pair<std::string, std::string>>& extra_env) {
+                           const std::vector<std::pair<std::string, std::string>>& extra_env,
+                           bool capture_stderr) {
   // Everything the child needs is built before fork(): between fork and exec a threaded
   // program may only call async-signal-safe functions.
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry{*e};
+    bool overridden = false;
+    for (const auto& kv : extra_env)
+      if (entry.compare(0, kv.first.size() + 1, kv.first + "=") == 0) overridden = true;
+    if (!overridden) env_strings.push_back(std::move(entry));
+  }
   for (const auto& [key, value] : extra_env) env_strings.push_back(key + "=" + value);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
@@ -35,7 +43,7 @@ process_result run_process(const std::vector<std::string>& argv,
   if (pid < 0) throw std::runtime_error(std::string{"fork: "} + std::strerror(errno));
   if (pid == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
-    ::dup2(fds[1], STDERR_FILENO);
+    if (capture_stderr) ::dup2(fds[1], STDERR_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
     ::execve(argp[0], argp.data(), envp.data());
@@ -59,6 +67,14 @@ process_result run_process(const std::vector<std::string>& argv,
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (out.exit_code == 127 && out.output.empty()) throw std::runtime_error("cannot run " + argv[0]);
   return out;
+}
+
+std::string self_exe() {
+  char buf[PATH_MAX];
+  auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0)
+    throw std::runtime_error(std::string{"readlink /proc/self/exe: "} + std::strerror(errno));
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 }  // namespace bench
