@@ -17,33 +17,6 @@
 using namespace actortx;
 using namespace std::chrono_literals;
 
-namespace {
-
-runtime_config node_config(const std::string& dsn, const std::string& node) {
-  runtime_config cfg;
-  cfg.dsn = dsn;
-  cfg.pool_min = 1;
-  cfg.pool_max = 4;
-  cfg.node_id = node;
-  cfg.saga_lease = 1s;
-  cfg.saga_recovery_interval = 200ms;
-  cfg.scheduler_threads = 2;
-  cfg.log_level = "error";
-  return cfg;
-}
-
-long unfinished(const std::string& dsn_a) {
-  pqxx::connection c{dsn_a};
-  pqxx::nontransaction w{c};
-  return w
-      .exec(
-          "SELECT count(*) FROM actortx.saga WHERE state IN "
-          "('STARTED', 'EXECUTING', 'COMPENSATING')")[0][0]
-      .as<long>();
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   if (argc != 7) {
     std::fprintf(stderr, "usage: %s run|recover dsn-a dsn-b node-id clients seed\n", argv[0]);
@@ -56,13 +29,15 @@ int main(int argc, char** argv) {
     // One actor system for both databases' runtimes: a saga runtime sends steps to the other.
     caf_config caf_cfg;
     caf::actor_system sys{caf_cfg};
-    runtime rt_b{sys, node_config(dsn_b, node + "/b")};
+    runtime rt_b{sys, test::node_config(dsn_b, node + "/b")};
     saga_registry reg;
     test::define_transfer(reg, rt_b.supervisor(), node);
-    runtime rt_a{sys, node_config(dsn_a, node), std::move(reg)};  // takes back this node's sagas
+    runtime rt_a{sys, test::node_config(dsn_a, node),
+                 std::move(reg)};  // takes back this node's sagas
     if (mode == "recover") {
-      for (int i = 0; i < 600 && unfinished(dsn_a) > 0; ++i) std::this_thread::sleep_for(100ms);
-      auto left = unfinished(dsn_a);
+      for (int i = 0; i < 600 && test::unfinished_sagas(dsn_a) > 0; ++i)
+        std::this_thread::sleep_for(100ms);
+      auto left = test::unfinished_sagas(dsn_a);
       std::printf("recover: %ld unfinished\n", left);
       return left == 0 ? 0 : 1;
     }

@@ -66,25 +66,10 @@ long count(test::test_database& db, const std::string& sql) {
   return db.value<long>(sql);
 }
 
-runtime_config node_config(const std::string& dsn, const std::string& node) {
-  runtime_config cfg;
-  cfg.dsn = dsn;
-  cfg.pool_max = 4;
-  cfg.node_id = node;
-  cfg.saga_lease = 1s;
-  cfg.saga_recovery_interval = 200ms;
-  cfg.scheduler_threads = 2;
-  cfg.log_level = "error";
-  return cfg;
-}
-
 /// Waits until no saga in the log is unfinished (or the time is up).
 void wait_finished(test::test_database& a, std::chrono::seconds limit) {
   auto until = std::chrono::steady_clock::now() + limit;
-  while (count(a,
-               "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
-               "'COMPENSATING')") > 0 &&
-         std::chrono::steady_clock::now() < until)
+  while (test::unfinished_sagas(a.dsn()) > 0 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(50ms);
 }
 
@@ -128,9 +113,7 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
     std::this_thread::sleep_for(1200ms);
     dead.kill9();
   }
-  auto orphans = count(a,
-                       "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
-                       "'EXECUTING', 'COMPENSATING')");
+  auto orphans = test::unfinished_sagas(a.dsn());
   INFO("orphaned sagas: " << orphans);
   REQUIRE(orphans > 0);
   // Two nodes start together; each claims with FOR UPDATE SKIP LOCKED once the dead node's
@@ -147,10 +130,10 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
   };
   auto start_node = [&](node& n, const std::string& name) {
     n.sys = std::make_unique<caf::actor_system>(n.cfg);
-    n.rt_b = std::make_unique<runtime>(*n.sys, node_config(b.dsn(), name + "/b"));
+    n.rt_b = std::make_unique<runtime>(*n.sys, test::node_config(b.dsn(), name + "/b"));
     saga_registry reg;
     test::define_transfer(reg, n.rt_b->supervisor(), name);
-    n.rt_a = std::make_unique<runtime>(*n.sys, node_config(a.dsn(), name), std::move(reg));
+    n.rt_a = std::make_unique<runtime>(*n.sys, test::node_config(a.dsn(), name), std::move(reg));
   };
   node n1, n2;
   std::thread t1{[&] { start_node(n1, "node-1"); }};
@@ -183,19 +166,15 @@ TEST_CASE(
     std::this_thread::sleep_for(900ms);
     old.kill9();
   }
-  auto orphans = count(a,
-                       "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', "
-                       "'EXECUTING', 'COMPENSATING')");
+  auto orphans = test::unfinished_sagas(a.dsn());
   REQUIRE(orphans > 0);
   // The same node restarts with new code: "transfer" is gone, "noop" is new.
   saga_registry reg;
   reg.define("noop").step("nothing", saga_body{[](tx&, saga_context&) {}});
-  runtime rt{node_config(a.dsn(), "node-u"), std::move(reg)};
+  runtime rt{test::node_config(a.dsn(), "node-u"), std::move(reg)};
   wait_finished(a, 30s);
 
-  CHECK(count(a,
-              "SELECT count(*) FROM actortx.saga WHERE state IN ('STARTED', 'EXECUTING', "
-              "'COMPENSATING')") == 0);
+  CHECK(test::unfinished_sagas(a.dsn()) == 0);
   // (A COMMIT the killed node had sent may still land after the count above: at most orphans.)
   auto failed = rt.sagas_in_state(saga_state::failed, 1000);
   CHECK(!failed.empty());

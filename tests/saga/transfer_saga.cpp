@@ -66,6 +66,29 @@ void define_transfer(saga_registry& reg, const supervisor_actor& b, const std::s
             step_options{step, b});
 }
 
+runtime_config node_config(const std::string& dsn, const std::string& node) {
+  runtime_config cfg;
+  cfg.dsn = dsn;
+  cfg.pool_min = 1;
+  cfg.pool_max = 4;
+  cfg.node_id = node;
+  cfg.saga_lease = std::chrono::seconds(1);
+  cfg.saga_recovery_interval = std::chrono::milliseconds(200);
+  cfg.scheduler_threads = 2;
+  cfg.log_level = "error";
+  return cfg;
+}
+
+long unfinished_sagas(const std::string& dsn) {
+  pqxx::connection c{dsn};
+  pqxx::nontransaction w{c};
+  return w
+      .exec(
+          "SELECT count(*) FROM actortx.saga WHERE state IN "
+          "('STARTED', 'EXECUTING', 'COMPENSATING')")[0][0]
+      .as<long>();
+}
+
 long long total_balance(const std::string& dsn_a, const std::string& dsn_b) {
   long long sum = 0;
   for (const auto& dsn : {dsn_a, dsn_b}) {

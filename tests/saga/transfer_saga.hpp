@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "runtime/runtime_config.hpp"
 #include "runtime/saga_registry.hpp"
 
 namespace actortx::test {
@@ -17,6 +18,12 @@ void create_transfer_tables(const std::string& dsn_a, const std::string& dsn_b, 
 /// Defines "transfer" (context: from, to, amount) with its credit step on `b`. `tag` is
 /// written into compensation ledger rows to tell which node ran them.
 void define_transfer(saga_registry& reg, const supervisor_actor& b, const std::string& tag = {});
+
+/// A node of the recovery tests: small pool, stable node id, 1 s lease, claims every 200 ms.
+runtime_config node_config(const std::string& dsn, const std::string& node);
+
+/// Sagas in the log of `dsn` that are STARTED, EXECUTING or COMPENSATING.
+long unfinished_sagas(const std::string& dsn);
 
 /// Sum of balances on A plus on B.
 long long total_balance(const std::string& dsn_a, const std::string& dsn_b);
