@@ -85,6 +85,20 @@ tx_options step_options(saga_ptr self, size_t step, bool compensation) {
   return o;
 }
 
+/// Sets `w`'s step row from what the actor knows of step `step`. `written_by_step`: the row
+/// goes into the step's own transaction, whose attempt number the database knows best.
+void set_step_row(saga_ptr self, saga_write& w, size_t step, step_state status,
+                  bool written_by_step) {
+  const auto& rep = self->state.steps[step];
+  w.step = static_cast<int32_t>(step);
+  w.step_name = rep.name;
+  w.step_status = status;
+  // -1: the function takes the attempt number from the transaction's application_name.
+  w.attempts = written_by_step ? -1 : static_cast<int32_t>(rep.attempts);
+  w.compensation_attempts = rep.compensation_attempts;
+  w.step_error = rep.error;
+}
+
 /// A log write with the current saga row and, optionally, one step row.
 saga_write make_write(saga_ptr self, saga_state state, const saga_context* ctx,
                       std::optional<size_t> step = std::nullopt,
@@ -98,16 +112,7 @@ saga_write make_write(saga_ptr self, saga_state state, const saga_context* ctx,
   w.owner = settings(self).node_id;
   w.lease = settings(self).lease;
   w.error = st.error;
-  if (step) {
-    const auto& rep = st.steps[*step];
-    w.step = static_cast<int32_t>(*step);
-    w.step_name = rep.name;
-    w.step_status = status;
-    // -1: the function takes the attempt number from the transaction's application_name.
-    w.attempts = status == step_state::done ? -1 : static_cast<int32_t>(rep.attempts);
-    w.compensation_attempts = rep.compensation_attempts;
-    w.step_error = rep.error;
-  }
+  if (step) set_step_row(self, w, *step, status, status == step_state::done);
   return w;
 }
 
@@ -116,13 +121,7 @@ std::vector<statement> log_statements(saga_ptr self, const saga_write& main) {
   std::vector<statement> out;
   for (const auto& p : self->state.pending) {
     auto w = main;
-    w.step = static_cast<int32_t>(p.step);
-    const auto& rep = self->state.steps[p.step];
-    w.step_name = rep.name;
-    w.step_status = p.status;
-    w.attempts = static_cast<int32_t>(rep.attempts);
-    w.compensation_attempts = rep.compensation_attempts;
-    w.step_error = rep.error;
+    set_step_row(self, w, p.step, p.status, false);
     out.push_back(saga_write_statement(w));
   }
   out.push_back(saga_write_statement(main));
@@ -337,52 +336,34 @@ void run_compensation(saga_ptr self) {
   auto opts = step_options(self, *k, true);
   const bool last = !next_to_compensate(self, *k);
   const bool local = is_local(self, *k);
-  auto done = [=](const tx_outcome& out) { on_compensated(self, *k, out); };
+  auto done = [=](const tx_outcome& out) {
+    if (local && out.committed()) {
+      self->state.pending.clear();  // written by the compensation's transaction
+      self->state.final_logged = last;
+    }
+    on_compensated(self, *k, out);
+  };
   auto start = [=] {
     auto& st = self->state;
-    if (!local) {
-      if (const auto* body = def(self).steps()[*k].compensation.body()) {
-        auto fn = *body;
-        auto ctx = st.ctx;
-        run_tx(self, target(self, *k), opts, body_of([fn, ctx](tx& t) {
-                 auto c = ctx;  // a compensation reads the context; its changes are not kept
-                 fn(t, c);
-               }),
-               done);
-      } else {
-        run_tx(self, target(self, *k), opts, (*action.script())(st.ctx), done);
-      }
-      return;
+    std::vector<statement> rows;
+    if (local) {
+      // The step row and saga row change in the compensation's own transaction.
+      auto state = last ? saga_state::compensated : saga_state::compensating;
+      rows = log_statements(self, make_write(self, state, &st.ctx, *k, step_state::compensated));
     }
-    // Local: the step row and saga row change in the compensation's own transaction.
-    auto state = last ? saga_state::compensated : saga_state::compensating;
-    auto main = make_write(self, state, &st.ctx, *k, step_state::compensated);
     if (const auto* body = action.body()) {
       auto fn = *body;
       auto ctx = st.ctx;
-      auto rows = log_statements(self, main);
       run_tx(self, target(self, *k), opts, body_of([fn, ctx, rows](tx& t) {
                auto c = ctx;  // a compensation reads the context; its changes are not kept
                fn(t, c);
                for (const auto& s : rows) t.exec(s);
              }),
-             [=](const tx_outcome& out) {
-               if (out.committed()) {
-                 self->state.pending.clear();
-                 self->state.final_logged = last;
-               }
-               done(out);
-             });
+             done);
     } else {
       auto script = (*action.script())(st.ctx);
-      for (auto& s : log_statements(self, main)) script.statements.push_back(std::move(s));
-      run_tx(self, target(self, *k), opts, std::move(script), [=](const tx_outcome& out) {
-        if (out.committed()) {
-          self->state.pending.clear();
-          self->state.final_logged = last;
-        }
-        done(out);
-      });
+      for (auto& s : rows) script.statements.push_back(std::move(s));
+      run_tx(self, target(self, *k), opts, std::move(script), done);
     }
   };
   progress(self, saga_state::compensating);
