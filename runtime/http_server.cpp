@@ -1,12 +1,20 @@
 #include "runtime/http_server.hpp"
 
-#include <algorithm>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #include <civetweb.h>
 
@@ -36,6 +44,31 @@ void respond(mg_connection* conn, int status, const char* reason, const char* co
             "Connection: close\r\n\r\n",
             status, reason, content_type, body.size(), extra_headers);
   if (!head_only && !body.empty()) mg_write(conn, body.data(), body.size());
+}
+
+/// Opens and closes one TCP connection to the server's own port (best effort).
+void poke(const std::string& bind_address, uint16_t port) {
+  // A wildcard address is reached over loopback.
+  bool v6 = bind_address.find(':') != std::string::npos;
+  std::string host = bind_address == "0.0.0.0" ? "127.0.0.1"
+                     : bind_address == "::"    ? "::1"
+                                               : bind_address;
+  int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1)
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1)
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  ::close(fd);
 }
 
 std::string bind_spec(const std::string& address, uint16_t port) {
@@ -159,7 +192,20 @@ http_server::http_server(const std::string& bind_address, uint16_t port, http_ro
 }
 
 http_server::~http_server() {
-  if (impl_ && impl_->ctx) mg_stop(impl_->ctx);
+  if (!impl_ || !impl_->ctx) return;
+  // civetweb's listener checks its stop flag only when poll() returns, which it does every
+  // 2 s when nothing connects: mg_stop alone takes up to 2 s. Connections to our own port
+  // wake it up at once (they are not accepted any more once the flag is set).
+  std::atomic<bool> stopped{false};
+  std::thread waker{[this, &stopped] {
+    while (!stopped.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!stopped.load()) poke(impl_->address, impl_->port);
+    }
+  }};
+  mg_stop(impl_->ctx);
+  stopped = true;
+  waker.join();
 }
 
 uint16_t http_server::port() const noexcept {
