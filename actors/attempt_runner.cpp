@@ -191,6 +191,8 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
       }
       tx t{work, req, backend_pid};
       body(t, res);
+      res.savepoints = t.savepoints_used();
+      res.rows += t.rows();
       check_pre_commit(hooks, t);
       phase = tx_phase::commit;
       auto r = work.exec("COMMIT");
@@ -270,6 +272,7 @@ void run_script(pqxx::transaction_base& work, const tx_script& script, attempt_r
     auto r = work.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params));
     result_set rs;
     rs.affected_rows = r.affected_rows();
+    out.rows += r.columns() > 0 ? r.size() : r.affected_rows();
     rs.columns.reserve(r.columns());
     for (pqxx::row::size_type c = 0; c < r.columns(); ++c)
       rs.columns.emplace_back(r.column_name(c));

@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_actor.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 
 namespace actortx {
@@ -24,6 +25,7 @@ struct conn_entry {
 struct waiter {
   uint64_t id;
   caf::typed_response_promise<lease> rp;
+  int64_t queued_ns = 0;  // for the lease-wait figures
 };
 
 }  // namespace
@@ -110,6 +112,9 @@ void make_available(pool_ptr self, const caf::actor_addr& addr) {
   if (!st.waiters.empty()) {
     auto w = std::move(st.waiters.front());
     st.waiters.pop_front();
+    const auto waited_ns = steady_now_ns() - w.queued_ns;
+    st.stats.lease_wait_us += static_cast<uint64_t>(waited_ns / 1000);
+    if (waited_ns > 100'000'000) ++st.stats.leases_waited_over_100ms;
     grant(self, addr, w.rp);
     return;
   }
@@ -171,7 +176,7 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
           return rp;
         }
         auto id = ++st.next_waiter;
-        st.waiters.push_back(waiter{id, rp});
+        st.waiters.push_back(waiter{id, rp, steady_now_ns()});
         self->delayed_send(self, timeout, waiter_atom::value, id);
         top_up(self);
         return rp;
@@ -202,6 +207,7 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
       [=](stats_atom) -> pool_stats {
         auto& st = self->state;
         pool_stats s = st.stats;
+        s.max = static_cast<uint32_t>(st.cfg.max_size);
         s.connecting = static_cast<uint32_t>(st.connecting());
         s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
         s.idle = static_cast<uint32_t>(st.idle.size());

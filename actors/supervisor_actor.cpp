@@ -14,6 +14,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
 #include "runtime/log.hpp"
+#include "runtime/metrics_records.hpp"
 #include "runtime/retry_policy.hpp"
 
 namespace actortx {
@@ -45,6 +46,9 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
                to_string(state), out.attempts, out.message,
                out.sqlstate.empty() ? "-" : out.sqlstate);
   }
+  // One message per transaction, after the answer is built: the hot path's only cost.
+  if (st.cfg.metrics)
+    self->send(st.cfg.metrics, make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us()));
   e.rp.deliver(std::move(out));
   st.txs.erase(i);
 }
@@ -158,6 +162,23 @@ std::vector<active_tx> snapshot(sup_ptr self) {
   return out;
 }
 
+/// Counts of what runs now, for the metrics actor (cheap: no statements from the server).
+active_summary summarize(sup_ptr self) {
+  auto& st = self->state;
+  const auto now = steady_now_ns();
+  const auto threshold = to_ns(st.cfg.long_running_threshold);
+  active_summary out;
+  out.transactions = static_cast<int64_t>(st.txs.size());
+  std::unordered_map<std::string, int64_t> labels;
+  for (const auto& [id, e] : st.txs) {
+    ++labels[e.opts.label];
+    if (now - e.started_ns >= threshold) ++out.long_running;
+  }
+  for (auto& [label, n] : labels) out.by_label.push_back(label_count{label, n});
+  for (const auto& [id, s] : st.sagas) ++out.sagas_by_state[static_cast<size_t>(s.state)];
+  return out;
+}
+
 template <class Work>
 caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto& st = self->state;
@@ -261,6 +282,8 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         e.attempt_running = false;
         e.log.push_back(r.record);
         if (r.committed) {
+          e.savepoints = r.savepoints;
+          e.rows = r.rows;
           auto note = r.deduplicated ? r.record.message : std::string{};
           finish(self, id, tx_state::committed, errc::sql_error, std::move(note),
                  std::move(r.results), r.deduplicated);
@@ -292,8 +315,11 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         if (self->state.txs.count(id) > 0) start_attempt(self, id);
       },
       [=](tick_atom) {
-        self->state.ticking = false;
-        if (self->state.txs.empty()) return;  // the next accepted request starts it again
+        auto& st = self->state;
+        st.ticking = false;
+        // Also when idle: the metrics actor must see the counts drop to zero.
+        if (st.cfg.metrics) self->send(st.cfg.metrics, summary_atom::value, summarize(self));
+        if (st.txs.empty() && st.sagas.empty()) return;  // the next request starts it again
         warn_long_running(self);
         schedule_tick(self);
       },

@@ -20,6 +20,8 @@ struct supervisor_settings {
   /// The saga types this node can run and resume (empty registry: no sagas).
   std::shared_ptr<const saga_registry> sagas;
   std::shared_ptr<const saga_settings> saga;
+  /// Receives one record per finished transaction and saga; none when metrics are off.
+  metrics_actor metrics;
 };
 
 /// For every run request: arms the deadline timer, spawns a monitored transaction actor per

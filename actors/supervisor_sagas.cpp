@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/log.hpp"
+#include "runtime/metrics_records.hpp"
 #include "runtime/saga_id.hpp"
 
 namespace actortx {
@@ -80,6 +81,7 @@ void on_saga_done(sup_ptr self, saga_outcome& out) {
   auto i = st.sagas.find(out.id);
   if (i == st.sagas.end()) return;
   st.saga_children.erase(i->second.actor.address());
+  if (st.cfg.metrics) self->send(st.cfg.metrics, make_saga_record(out, unix_now_us()));
   if (i->second.has_requester) {
     i->second.rp.deliver(out);
   } else {

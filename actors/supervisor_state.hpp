@@ -27,6 +27,8 @@ struct tx_entry {
   int64_t attempt_started_ns = 0;
   bool long_warned = false;  // logged once as long-running
   std::vector<attempt_record> log;
+  uint32_t savepoints = 0;  // of the committed attempt, for its metrics record
+  uint64_t rows = 0;
 };
 
 /// A saga this node drives now.

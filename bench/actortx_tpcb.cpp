@@ -9,13 +9,14 @@
 namespace bench {
 
 phase_result run_actortx(const std::string& dsn, int scale, const phase_settings& s, uint64_t seed,
-                         const std::string& log_level) {
+                         const std::string& log_level, bool metrics) {
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
   // pool_min = pool_max: every connection is open before the clock starts, like the baseline.
   cfg.pool_min = static_cast<size_t>(s.clients);
   cfg.pool_max = static_cast<size_t>(s.clients);
   cfg.log_level = log_level;
+  cfg.metrics_enabled = metrics;
   cfg.defaults.label = "tpcb";
   cfg.defaults.timeout = std::chrono::seconds(10);
   actortx::runtime rt{cfg};

@@ -28,5 +28,10 @@ using saga_done_atom = caf::atom_constant<caf::atom("sagadone")>;  // saga actor
 using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;  // saga actor progressed
 using recover_atom = caf::atom_constant<caf::atom("recover")>;     // resume a claimed saga
 using lease_atom = caf::atom_constant<caf::atom("lease")>;         // timer: renew saga leases
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;     // ask for a metrics snapshot
+using report_atom = caf::atom_constant<caf::atom("report")>;       // snapshot + recent records
+using find_atom = caf::atom_constant<caf::atom("find")>;           // tx records by id or label
+using alerts_atom = caf::atom_constant<caf::atom("alerts")>;       // alert history
+using summary_atom = caf::atom_constant<caf::atom("summary")>;     // what runs now, counted
 
 }  // namespace actortx

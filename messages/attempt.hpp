@@ -37,11 +37,13 @@ struct attempt_result {
   bool connection_ok = true;
   errc code = errc::sql_error;  ///< meaningful only when !committed
   std::vector<result_set> results;
+  uint32_t savepoints = 0;  ///< savepoints the attempt created
+  uint64_t rows = 0;        ///< rows returned or affected by its statements
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, attempt_result& x) {
     return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed, x.deduplicated,
-             x.connection_ok, x.code, x.results);
+             x.connection_ok, x.code, x.results, x.savepoints, x.rows);
   }
 };
 
@@ -56,11 +58,15 @@ struct pool_stats {
   uint64_t exhausted = 0;  ///< acquire requests that ended pool_exhausted
   uint64_t replaced = 0;   ///< connections dropped as broken
   uint64_t connect_failures = 0;
+  uint32_t max = 0;                       ///< configured maximum size
+  uint64_t leases_waited_over_100ms = 0;  ///< leases granted after queueing > 100 ms
+  uint64_t lease_wait_us = 0;             ///< total queueing time of granted leases
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
     return f(caf::meta::type_name("actortx::pool_stats"), x.open, x.idle, x.leased, x.connecting,
-             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures);
+             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.max,
+             x.leases_waited_over_100ms, x.lease_wait_us);
   }
 };
 

@@ -13,6 +13,7 @@
 #include "messages/atoms.hpp"
 #include "messages/attempt.hpp"
 #include "messages/local_body.hpp"
+#include "messages/metrics.hpp"
 #include "messages/saga_outcome.hpp"
 #include "messages/statement.hpp"
 #include "messages/tx_options.hpp"
@@ -75,6 +76,19 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<saga_done_atom, saga_outcome>,              // from a saga actor
     caf::reacts_to<saga_step_atom, saga_info>,                 // a saga's progress
     caf::reacts_to<recover_atom, std::string>>;                // claimed saga id: resume it
+
+/// Owns the metrics model, the alert engine and what the exporters read. Records arrive once
+/// per finished transaction / saga; everything else is a query.
+using metrics_actor = caf::typed_actor<
+    caf::reacts_to<tx_record>, caf::reacts_to<saga_record>,
+    caf::reacts_to<alert>,                         // raise an application alert
+    caf::reacts_to<summary_atom, active_summary>,  // the supervisor, while work runs
+    caf::replies_to<metrics_atom>::with<metrics_snapshot>,
+    caf::replies_to<report_atom, uint64_t>::with<metrics_report>,        // records per kind
+    caf::replies_to<find_atom, uint64_t>::with<std::vector<tx_record>>,  // by id: 0 or 1
+    caf::replies_to<find_atom, std::string, uint64_t>::with<std::vector<tx_record>>,  // label
+    caf::replies_to<alerts_atom>::with<std::vector<alert>>,
+    caf::reacts_to<tick_atom>>;  // timer: poll, evaluate alerts, log the summary
 
 /// A saga actor's own timer: retry a compensation after its backoff.
 using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;

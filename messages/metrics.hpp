@@ -91,11 +91,10 @@ struct tx_aggregate {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_aggregate& x) {
-    return f(caf::meta::type_name("actortx::tx_aggregate"), x.started, x.committed,
-             x.rolled_back, x.failed, x.timed_out, x.in_doubt, x.retries, x.deadlocks,
-             x.serialization_failures, x.savepoints, x.rows, x.active, x.latency_buckets,
-             x.latency_sum_seconds, x.p50_seconds, x.p95_seconds, x.p99_seconds,
-             x.success_rate);
+    return f(caf::meta::type_name("actortx::tx_aggregate"), x.started, x.committed, x.rolled_back,
+             x.failed, x.timed_out, x.in_doubt, x.retries, x.deadlocks, x.serialization_failures,
+             x.savepoints, x.rows, x.active, x.latency_buckets, x.latency_sum_seconds,
+             x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate);
   }
 };
 
@@ -159,7 +158,7 @@ struct trend_point {
 enum class alert_level : uint8_t { info, warning, error, critical };
 
 struct alert {
-  std::string rule;  ///< e.g. "failure_rate"; the dedup key together with subject
+  std::string rule;     ///< e.g. "failure_rate"; the dedup key together with subject
   std::string subject;  ///< what it is about (a label, a saga id), may be empty
   alert_level level = alert_level::warning;
   std::string message;
@@ -169,8 +168,8 @@ struct alert {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, alert& x) {
-    return f(caf::meta::type_name("actortx::alert"), x.rule, x.subject, x.level, x.message,
-             x.value, x.threshold, x.unix_ms);
+    return f(caf::meta::type_name("actortx::alert"), x.rule, x.subject, x.level, x.message, x.value,
+             x.threshold, x.unix_ms);
   }
 };
 
@@ -219,15 +218,15 @@ struct metrics_snapshot {
   pool_gauges pool;
   uint32_t long_running = 0;  ///< active transactions older than the threshold
   std::vector<sqlstate_count> failures_by_sqlstate;  ///< sorted by count, descending
-  std::vector<trend_point> trend;  ///< oldest first, up to 60 minutes
-  std::vector<alert> recent_alerts;  ///< newest first
+  std::vector<trend_point> trend;                    ///< oldest first, up to 60 minutes
+  std::vector<alert> recent_alerts;                  ///< newest first
   health_report health;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
     return f(caf::meta::type_name("actortx::metrics_snapshot"), x.unix_ms, x.uptime_seconds,
-             x.overall, x.by_label, x.sagas, x.pool, x.long_running, x.failures_by_sqlstate, x.trend, x.recent_alerts,
-             x.health);
+             x.overall, x.by_label, x.sagas, x.pool, x.long_running, x.failures_by_sqlstate,
+             x.trend, x.recent_alerts, x.health);
   }
 };
 
@@ -241,8 +240,8 @@ struct metrics_report {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, metrics_report& x) {
-    return f(caf::meta::type_name("actortx::metrics_report"), x.snapshot, x.transactions,
-             x.sagas, x.active);
+    return f(caf::meta::type_name("actortx::metrics_report"), x.snapshot, x.transactions, x.sagas,
+             x.active);
   }
 };
 

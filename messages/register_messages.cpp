@@ -35,6 +35,15 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<saga_outcome>("actortx::saga_outcome");
   cfg.add_message_type<saga_info>("actortx::saga_info");
   cfg.add_message_type<std::vector<saga_info>>("std::vector<actortx::saga_info>");
+  cfg.add_message_type<tx_record>("actortx::tx_record");
+  cfg.add_message_type<std::vector<tx_record>>("std::vector<actortx::tx_record>");
+  cfg.add_message_type<saga_record>("actortx::saga_record");
+  cfg.add_message_type<alert_level>("actortx::alert_level");
+  cfg.add_message_type<alert>("actortx::alert");
+  cfg.add_message_type<std::vector<alert>>("std::vector<actortx::alert>");
+  cfg.add_message_type<metrics_snapshot>("actortx::metrics_snapshot");
+  cfg.add_message_type<metrics_report>("actortx::metrics_report");
+  cfg.add_message_type<active_summary>("actortx::active_summary");
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
                            std::string out = "actortx::";

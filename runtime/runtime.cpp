@@ -9,14 +9,18 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/metrics_actor.hpp"
 #include "actors/pool_actor.hpp"
 #include "actors/saga_recovery_actor.hpp"
 #include "actors/supervisor_actor.hpp"
 #include "messages/register_messages.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
+#include "runtime/http_server.hpp"
 #include "runtime/idempotency.hpp"
 #include "runtime/log.hpp"
+#include "runtime/metrics_report.hpp"
+#include "runtime/prometheus_text.hpp"
 #include "runtime/saga_id.hpp"
 #include "runtime/saga_log.hpp"
 
@@ -102,6 +106,20 @@ std::string default_node_id() {
   return std::string{host} + ":" + std::to_string(getpid());
 }
 
+metrics_settings metrics_settings_of(const runtime_config& cfg) {
+  metrics_settings m;
+  m.store.ring_capacity = cfg.metrics_ring;
+  m.store.trend_bucket = cfg.metrics_trend_bucket;
+  m.alerts = cfg.alerts;
+  m.health.latency_target = cfg.health_latency_target;
+  m.health.pool_max = static_cast<uint32_t>(cfg.pool_max);
+  m.health.deadline = cfg.defaults.timeout;
+  m.health.max_retries = cfg.defaults.retry.max_retries;
+  m.log_interval = cfg.metrics_log_interval;
+  m.on_alert = cfg.on_alert;
+  return m;
+}
+
 std::shared_ptr<const saga_settings> make_saga_settings(const runtime_config& cfg) {
   auto s = std::make_shared<saga_settings>();
   s->node_id = cfg.node_id.empty() ? default_node_id() : cfg.node_id;
@@ -136,6 +154,8 @@ struct runtime::impl {
   caf::actor_system* sys = nullptr;
   pool_actor pool;
   supervisor_impl_actor sup;
+  metrics_actor metrics;  // null when metrics are off
+  std::unique_ptr<http_server> http;
 
   impl(runtime_config c, saga_registry registry)
       : cfg(std::move(c)),
@@ -158,7 +178,9 @@ struct runtime::impl {
     ps.max_waiters = cfg.pool_max_waiters;
     if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
     pool = spawn_pool(s, ps);
+    if (cfg.metrics_enabled) metrics = spawn_metrics(s, pool, metrics_settings_of(cfg));
     supervisor_settings ss;
+    ss.metrics = metrics;
     ss.acquire_timeout = cfg.acquire_timeout;
     ss.long_running_threshold = cfg.long_running_threshold;
     ss.sagas = sagas;
@@ -175,8 +197,27 @@ struct runtime::impl {
     log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
   }
 
+  /// After boot, with the runtime complete: the handlers call its blocking API.
+  void start_dashboard(runtime& rt) {
+    if (!cfg.dashboard_enabled) return;
+    http_routes routes;
+    routes.metrics_text = [&rt] { return prometheus_text(rt.metrics()); };
+    routes.dashboard_json = [&rt] { return to_json(rt.report(100)); };
+    routes.transactions_csv = [&rt] { return transactions_csv(rt.report(10000).transactions); };
+    try {
+      http =
+          std::make_unique<http_server>(cfg.dashboard_bind, cfg.dashboard_port, std::move(routes));
+    } catch (const std::exception& e) {
+      shutdown();
+      throw startup_error(std::string{"cannot start the dashboard: "} + e.what());
+    }
+    log().info("dashboard on http://{}:{}/ (metrics on /metrics)", cfg.dashboard_bind,
+               http->port());
+  }
+
   void shutdown() {
     if (!sys) return;
+    http.reset();  // its handlers call into the actors below
     caf::scoped_actor self{*sys};
     self->monitor(sup);
     self->monitor(pool);
@@ -189,6 +230,8 @@ struct runtime::impl {
         caf::after(std::chrono::seconds(10)) >> [&] { waiting = false; });
     sup = nullptr;
     pool = nullptr;
+    if (metrics) caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+    metrics = nullptr;
   }
 };
 
@@ -211,11 +254,13 @@ runtime::runtime(runtime_config cfg, saga_registry sagas)
   impl_->own_cfg->set("work-stealing.moderate-poll-attempts", size_t{0});
   impl_->own_sys = std::make_unique<caf::actor_system>(*impl_->own_cfg);
   impl_->boot(*impl_->own_sys);
+  impl_->start_dashboard(*this);
 }
 
 runtime::runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas)
     : impl_(std::make_unique<impl>(std::move(cfg), std::move(sagas))) {
   impl_->boot(sys);
+  impl_->start_dashboard(*this);
 }
 
 runtime::~runtime() {
@@ -351,6 +396,57 @@ std::vector<active_tx> runtime::active_transactions() {
           [&](std::vector<active_tx>& v) { out = std::move(v); },
           [&](caf::error& err) { log().warn("active_transactions: {}", impl_->sys->render(err)); });
   return out;
+}
+
+// --- observability -------------------------------------------------------------------------------
+
+namespace {
+
+/// Asks the metrics actor and returns its answer, or `fallback` (metrics off, no answer).
+template <class T, class... Ts>
+T ask_metrics(caf::actor_system& sys, const metrics_actor& m, T fallback, Ts&&... xs) {
+  if (!m) return fallback;
+  caf::scoped_actor self{sys};
+  self->request(m, std::chrono::seconds(5), std::forward<Ts>(xs)...)
+      .receive([&](T& x) { fallback = std::move(x); },
+               [&](caf::error& err) { log().warn("metrics: {}", sys.render(err)); });
+  return fallback;
+}
+
+}  // namespace
+
+metrics_snapshot runtime::metrics() {
+  return ask_metrics(*impl_->sys, impl_->metrics, metrics_snapshot{}, metrics_atom::value);
+}
+
+metrics_report runtime::report(size_t records) {
+  auto r = ask_metrics(*impl_->sys, impl_->metrics, metrics_report{}, report_atom::value,
+                       static_cast<uint64_t>(records));
+  if (impl_->metrics) r.active = active_transactions();
+  return r;
+}
+
+std::optional<tx_record> runtime::transaction_record(uint64_t id) {
+  auto v = ask_metrics(*impl_->sys, impl_->metrics, std::vector<tx_record>{}, find_atom::value, id);
+  if (v.empty()) return std::nullopt;
+  return std::move(v.front());
+}
+
+std::vector<tx_record> runtime::transaction_records(const std::string& label, size_t limit) {
+  return ask_metrics(*impl_->sys, impl_->metrics, std::vector<tx_record>{}, find_atom::value, label,
+                     static_cast<uint64_t>(limit));
+}
+
+std::vector<alert> runtime::alerts() {
+  return ask_metrics(*impl_->sys, impl_->metrics, std::vector<alert>{}, alerts_atom::value);
+}
+
+void runtime::raise_alert(alert a) {
+  if (impl_->metrics) caf::anon_send(impl_->metrics, std::move(a));
+}
+
+uint16_t runtime::dashboard_port() const noexcept {
+  return impl_->http ? impl_->http->port() : 0;
 }
 
 }  // namespace actortx

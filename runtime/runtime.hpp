@@ -3,12 +3,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include <caf/fwd.hpp>
 
 #include "messages/interfaces.hpp"
+#include "runtime/metrics_report.hpp"
 #include "runtime/outcome_text.hpp"
 #include "runtime/retryable_error.hpp"
 #include "runtime/runtime_config.hpp"
@@ -72,6 +74,22 @@ class runtime {
   uint32_t recover_sagas_now();
   /// This node's owner name in the saga log.
   const std::string& node_id() const noexcept;
+
+  // --- observability (blocking, 5 s timeout; empty/default when metrics are off) -----------------
+  /// Aggregates, trend, pool gauges, recent alerts and the health score, now.
+  metrics_snapshot metrics();
+  /// The snapshot plus the newest `records` transaction and saga records and what runs now.
+  metrics_report report(size_t records = 100);
+  /// The record of a finished transaction, while it is in the ring (metrics_ring).
+  std::optional<tx_record> transaction_record(uint64_t id);
+  /// Records with `label`, newest first.
+  std::vector<tx_record> transaction_records(const std::string& label, size_t limit = 100);
+  /// Alert history, newest first.
+  std::vector<alert> alerts();
+  /// Raises an alert of the application's own (dedup applies; sinks: log and on_alert).
+  void raise_alert(alert a);
+  /// The dashboard's TCP port, 0 when it is off.
+  uint16_t dashboard_port() const noexcept;
 
   // --- for actors ----------------------------------------------------------------------------
   /// Send (run_atom, tx_options, tx_script | local_body) and receive a tx_outcome.

@@ -10,7 +10,9 @@
 #include <caf/settings.hpp>
 
 #include "messages/register_messages.hpp"
+#include "runtime/config_value.hpp"
 #include "runtime/dsn.hpp"
+#include "runtime/observability_config.hpp"
 #include "runtime/retry_policy.hpp"
 
 namespace actortx {
@@ -21,10 +23,6 @@ constexpr const char* isolation_names =
     "read_uncommitted, read_committed, repeatable_read, serializable";
 constexpr const char* backoff_names = "exponential, linear, immediate";
 constexpr const char* log_level_names = "trace, debug, info, warn, error, critical, off";
-
-std::string ms_text(std::chrono::milliseconds d) {
-  return std::to_string(d.count()) + "ms";
-}
 
 /// Config key of each retry_policy member, for messages about the retry-* options.
 std::string retry_key(const std::string& member) {
@@ -43,21 +41,11 @@ bool known_log_level(const std::string& s) {
   return false;
 }
 
-/// The value at `key` as T; nullopt when unset. A value of another type (possible when set
-/// through cfg.set() or an undeclared key) is an error rather than silently ignored.
-template <class T>
-caf::optional<T> read(const caf::settings& content, const char* key, const char* expected) {
-  auto raw = caf::get_if(&content, key);
-  if (raw == nullptr) return caf::none;
-  if (auto value = caf::get_if<T>(&content, key)) return value;
-  throw config_error(key, caf::to_string(*raw), std::string{"expected "} + expected);
-}
-
-std::chrono::milliseconds to_ms(caf::timespan x) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(x);
-}
-
 }  // namespace
+
+using config_detail::ms_text;
+using config_detail::read;
+using config_detail::to_ms;
 
 config_error::config_error(std::string field, std::string value, const std::string& why)
     : std::invalid_argument(field + ": " + value + " is invalid: " + why),
@@ -100,6 +88,7 @@ void validate(const runtime_config& cfg) {
       throw config_error("actortx.node-id", cfg.node_id,
                          "only printable characters without spaces are allowed");
   }
+  validate_observability(cfg);
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,
                        std::string{"expected one of "} + log_level_names);
@@ -143,6 +132,7 @@ caf_config::caf_config() {
       .add<caf::timespan>("saga-recovery-interval",
                           "between looks for orphaned sagas (default 10s)")
       .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off");
+  add_observability_options(custom_options_);
 }
 
 runtime_config read_config(const caf::actor_system_config& cfg) {
@@ -194,6 +184,7 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
     out.saga_lease = to_ms(*x);
   if (auto x = read<caf::timespan>(c, "actortx.saga-recovery-interval", "a duration"))
     out.saga_recovery_interval = to_ms(*x);
+  read_observability(c, out);
   validate(out);
   return out;
 }

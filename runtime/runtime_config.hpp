@@ -3,12 +3,16 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
 
+#include "messages/metrics.hpp"
 #include "messages/tx_options.hpp"
+#include "runtime/alert_engine.hpp"
 #include "runtime/tx_hooks.hpp"
 
 namespace actortx {
@@ -54,6 +58,27 @@ struct runtime_config {
   std::chrono::milliseconds saga_lease{30000};
   /// How often a node looks for sagas whose owner's lease expired.
   std::chrono::milliseconds saga_recovery_interval{10000};
+
+  // --- observability (docs/observability.md) ---------------------------------------------------
+  /// Off: no records, no metrics actor, no dashboard; counters cost nothing.
+  bool metrics_enabled = true;
+  /// Recent transaction (and saga) records kept for queries by id and label.
+  size_t metrics_ring = 10000;
+  /// A summary line at info this often; 0 = never.
+  std::chrono::milliseconds metrics_log_interval{60000};
+  /// Width of one trend point (dashboard charts, failure-rate window).
+  std::chrono::seconds metrics_trend_bucket{10};
+  /// Alert thresholds, dedup time and history size.
+  alert_rules alerts;
+  /// p99 at or below this scores full marks in the health score.
+  std::chrono::milliseconds health_latency_target{250};
+  /// Called for every alert raised (after dedup), on a runtime thread: must not block.
+  std::function<void(const alert&)> on_alert;
+  /// The live dashboard, /metrics and /api/*.json over HTTP; off unless enabled.
+  bool dashboard_enabled = false;
+  std::string dashboard_bind = "127.0.0.1";
+  /// 0 = any free port (runtime::dashboard_port() tells which).
+  uint16_t dashboard_port = 8090;
 };
 
 /// Throws config_error on the first invalid field, e.g.

@@ -33,7 +33,7 @@ pqxx::result tx::exec(const statement& st) {
   std::vector<const char*> params;
   params.reserve(st.params.size());
   for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
-  return work_.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params));
+  return counted(work_.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params)));
 }
 
 std::chrono::milliseconds tx::remaining() const noexcept {

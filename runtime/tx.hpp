@@ -41,7 +41,7 @@ class tx {
   /// Runs `sql` with bound parameters $1, $2, ... (never spliced into the text).
   template <class... Args>
   pqxx::result exec(const std::string& sql, Args&&... args) {
-    return work_.exec_params(sql, std::forward<Args>(args)...);
+    return counted(work_.exec_params(sql, std::forward<Args>(args)...));
   }
 
   /// Runs a statement given as data (parameters bound, never spliced into SQL).
@@ -50,7 +50,7 @@ class tx {
   /// Runs a query that returns exactly one row with one column and converts it to T.
   template <class T, class... Args>
   T query_value(const std::string& sql, Args&&... args) {
-    return work_.exec_params1(sql, std::forward<Args>(args)...)[0].template as<T>();
+    return counted(work_.exec_params1(sql, std::forward<Args>(args)...))[0].template as<T>();
   }
 
   uint64_t id() const noexcept { return req_.tx_id; }
@@ -78,6 +78,8 @@ class tx {
 
   /// Savepoints created in this attempt (nested() and savepoint()).
   uint32_t savepoints_used() const noexcept { return savepoints_used_; }
+  /// Rows returned or affected by the statements run through exec()/query_value() (not raw()).
+  uint64_t rows() const noexcept { return rows_; }
 
   /// Escape hatch to libpqxx (e.g. stream_to). Do not COMMIT or ROLLBACK through it.
   pqxx::transaction_base& raw() noexcept { return work_; }
@@ -89,6 +91,16 @@ class tx {
   uint32_t depth_ = 0;  // of nested() calls
   uint32_t nested_counter_ = 0;
   uint32_t savepoints_used_ = 0;
+  uint64_t rows_ = 0;
+
+  pqxx::result counted(pqxx::result r) {
+    rows_ += r.columns() > 0 ? r.size() : r.affected_rows();
+    return r;
+  }
+  pqxx::row counted(pqxx::row r) {
+    ++rows_;
+    return r;
+  }
 };
 
 }  // namespace actortx

@@ -1,0 +1,132 @@
+// Observability options: read from the CLI/INI, validated with messages naming key and value.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "runtime/runtime_config.hpp"
+
+using namespace actortx;
+using namespace std::chrono_literals;
+using string_list = caf::actor_system_config::string_list;
+
+namespace {
+
+std::string problem(const runtime_config& cfg) {
+  try {
+    validate(cfg);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+runtime_config read_args(const string_list& args) {
+  caf_config cfg;
+  auto err = cfg.parse(args);
+  INFO(caf::to_string(err));
+  REQUIRE_FALSE(err);
+  return read_config(cfg);
+}
+
+std::string read_problem(const string_list& args) {
+  caf_config cfg;
+  if (auto err = cfg.parse(args)) return caf::to_string(err);
+  try {
+    read_config(cfg);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("observability defaults: metrics on, dashboard off, 5-minute alert dedup", "[unit]") {
+  runtime_config cfg;
+  CHECK(cfg.metrics_enabled);
+  CHECK(cfg.metrics_ring == 10000);
+  CHECK_FALSE(cfg.dashboard_enabled);
+  CHECK(cfg.dashboard_bind == "127.0.0.1");
+  CHECK(cfg.alerts.dedup == 300s);
+  CHECK(cfg.alerts.history == 1000);
+  CHECK(problem(cfg).empty());
+}
+
+TEST_CASE("observability options are read from the command line", "[unit]") {
+  auto cfg = read_args(
+      {"--actortx.metrics-ring=500", "--actortx.metrics-trend-bucket=1s",
+       "--actortx.alert-failure-rate-warning=0.1", "--actortx.alert-failure-rate-critical=0.5",
+       "--actortx.alert-failure-window=30s", "--actortx.alert-p99-latency=2s",
+       "--actortx.alert-dedup=1min", "--actortx.alert-history=20",
+       "--actortx.alert-pool-waiters-max=3", "--actortx.health-latency-target=100ms",
+       "--actortx.dashboard", "--actortx.dashboard-port=0", "--actortx.metrics-log-interval=0s"});
+  CHECK(cfg.metrics_ring == 500);
+  CHECK(cfg.metrics_trend_bucket == 1s);
+  CHECK(cfg.alerts.failure_rate_warning == Approx(0.1));
+  CHECK(cfg.alerts.failure_rate_critical == Approx(0.5));
+  CHECK(cfg.alerts.failure_window == 30s);
+  CHECK(cfg.alerts.p99_latency == 2000ms);
+  CHECK(cfg.alerts.dedup == 60s);
+  CHECK(cfg.alerts.history == 20);
+  CHECK(cfg.alerts.pool_waiters_max == 3);
+  CHECK(cfg.health_latency_target == 100ms);
+  CHECK(cfg.dashboard_enabled);
+  CHECK(cfg.dashboard_port == 0);
+  CHECK(cfg.metrics_log_interval == 0ms);
+}
+
+TEST_CASE("observability switches are turned off in the INI file", "[unit]") {
+  char name[] = "/tmp/actortx-obs-XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::ofstream{name} << "[actortx]\nmetrics=false\nalert-saga-failed=false\n"
+                         "alert-commit-in-doubt=false\n";
+  auto cfg = read_args({std::string{"--config-file="} + name});
+  std::remove(name);
+  CHECK_FALSE(cfg.metrics_enabled);
+  CHECK_FALSE(cfg.alerts.saga_failed);
+  CHECK_FALSE(cfg.alerts.commit_in_doubt);
+}
+
+TEST_CASE("a dashboard port above 65535 is refused naming the key", "[unit]") {
+  CHECK(read_problem({"--actortx.dashboard-port=70000"}) ==
+        "actortx.dashboard-port: 70000 is invalid: a TCP port is at most 65535");
+}
+
+TEST_CASE("bad observability values are refused with key, value and reason", "[unit]") {
+  runtime_config cfg;
+  cfg.metrics_ring = 0;
+  CHECK(problem(cfg) ==
+        "actortx.metrics-ring: 0 is invalid: must be between 1 and 10000000 records");
+  cfg = {};
+  cfg.alerts.failure_rate_warning = 1.5;
+  CHECK(problem(cfg) ==
+        "actortx.alert-failure-rate-warning: 1.5 is invalid: a failure rate is a "
+        "fraction in (0, 1]");
+  cfg = {};
+  cfg.alerts.failure_rate_warning = 0.3;
+  cfg.alerts.failure_rate_critical = 0.2;
+  CHECK(problem(cfg) ==
+        "actortx.alert-failure-rate-critical: 0.2 is invalid: it is below "
+        "actortx.alert-failure-rate-warning (0.3)");
+  cfg = {};
+  cfg.alerts.failure_window = 5s;
+  CHECK(problem(cfg) ==
+        "actortx.alert-failure-window: 5s is invalid: must span at least one "
+        "trend bucket (actortx.metrics-trend-bucket = 10s)");
+  cfg = {};
+  cfg.dashboard_enabled = true;
+  cfg.metrics_enabled = false;
+  CHECK(problem(cfg) ==
+        "actortx.dashboard: true is invalid: the dashboard shows metrics: it "
+        "needs actortx.metrics = true");
+  cfg = {};
+  cfg.health_latency_target = 0ms;
+  CHECK(problem(cfg) == "actortx.health-latency-target: 0ms is invalid: must be positive");
+}
