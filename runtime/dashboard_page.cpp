@@ -172,7 +172,9 @@ function fillTable(id, rows, emptyText) {
   if (!rows.length) {
     const td = el('td', 'empty', emptyText);
     td.colSpan = body.parentElement.tHead.rows[0].cells.length;
-    body.append(el('tr')).append(td);
+    const tr = el('tr');
+    tr.append(td);
+    body.append(tr);
     return;
   }
   for (const r of rows) {
@@ -197,7 +199,10 @@ function bucketWidth(trend) {
   return trend.length >= 2 ? Math.max(1, trend[trend.length - 1].unix_s - trend[trend.length - 2].unix_s) : 10;
 }
 function trendRates(s) {
-  const trend = s.trend || [], width = bucketWidth(trend), nowS = num(s.unix_ms) / 1000;
+  const all = s.trend || [], width = bucketWidth(all), nowS = num(s.unix_ms) / 1000;
+  // Nothing before the runtime started: a young runtime's chart is not 60 minutes of zeros.
+  const startS = nowS - num(s.uptime_seconds);
+  const trend = all.filter((p) => p.unix_s + width > startS);
   return trend.map((p, i) => {
     const span = i === trend.length - 1 ? Math.min(width, Math.max(1, nowS - p.unix_s)) : width;
     return {t: p.unix_s, committed: num(p.committed) / span, failed: num(p.failed) / span,
@@ -244,10 +249,15 @@ function initCharts() {
 }
 function updateCharts(rates) {
   if (!charts) return;
-  const labels = rates.map((r) => fmtClock(r.t * 1000).slice(0, 5));
+  // Seconds matter while the runtime is young; over an hour they are noise.
+  const labels = rates.map((r) => fmtClock(r.t * 1000).slice(0, rates.length > 60 ? 5 : 8));
+  const radius = rates.length > 60 ? 0 : 3;
   const set = (chart, series) => {
     chart.data.labels = labels;
-    series.forEach((key, i) => { chart.data.datasets[i].data = rates.map((r) => r[key]); });
+    series.forEach((key, i) => {
+      chart.data.datasets[i].data = rates.map((r) => r[key]);
+      chart.data.datasets[i].pointRadius = radius;
+    });
     chart.update('none');
   };
   set(charts.tput, ['committed', 'failed']);
@@ -339,6 +349,7 @@ async function poll() {
     const response = await fetch('/api/dashboard.json', {cache: 'no-store'});
     if (!response.ok) throw new Error('HTTP ' + response.status + ': ' + (await response.text()).trim());
     render(await response.json());
+    $('status').textContent = '';
     $('status').style.display = 'none';
   } catch (e) {
     $('status').textContent = 'refresh failed: ' + e.message;
