@@ -8,6 +8,7 @@ packages=(
   libcaf-dev libpqxx-dev libpq-dev libspdlog-dev libfmt-dev catch2
   postgresql postgresql-contrib
   libcli11-dev nlohmann-json3-dev libssl-dev
+  libcivetweb-dev libjs-chart.js
   "$@"
 )
 

@@ -17,6 +17,11 @@ else
   build_dir=build
 fi
 
+# The full suite also needs chromium (the [browser] dashboard test, which must not skip here)
+# and promtool from prometheus (the /metrics lint).
+bash scripts/install-deps.sh chromium prometheus
+export ACTORTX_REQUIRE_BROWSER=${ACTORTX_REQUIRE_BROWSER:-1}
+
 bash scripts/build.sh "$build_dir"
 
 # Last resort: the CTest fixture and the reaper already remove the suite's PostgreSQL, but if

@@ -1,0 +1,245 @@
+// The live dashboard in a real browser: headless Chromium loads the page while a workload
+// runs, and the rendered DOM must show the health score, a non-zero throughput and an alert
+// the test raised. Then a screenshot (docs/dashboard.png is one of these).
+//
+// Without Chromium the test warns and passes, unless ACTORTX_REQUIRE_BROWSER is set and not 0
+// (scripts/test.sh, which .ci/run runs, sets it and installs chromium).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/runtime.hpp"
+#include "support/pg_test_env.hpp"
+
+using namespace actortx;
+using namespace std::chrono_literals;
+
+#ifndef ACTORTX_SCREENSHOT_DEFAULT
+#define ACTORTX_SCREENSHOT_DEFAULT "dashboard.png"
+#endif
+
+namespace {
+
+/// The first of $ACTORTX_CHROMIUM, chromium, chromium-browser that is on the PATH; "" if none.
+std::string find_chromium() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("ACTORTX_CHROMIUM"); env && *env) candidates.push_back(env);
+  candidates.insert(candidates.end(), {"chromium", "chromium-browser"});
+  for (const auto& c : candidates)
+    if (std::system(("command -v '" + c + "' >/dev/null 2>&1").c_str()) == 0) return c;
+  return {};
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// A headless Chromium with a throwaway profile. Runs as root too (--no-sandbox: the sandbox
+/// refuses root, and this browser only opens our own page on loopback).
+class headless_chromium {
+ public:
+  explicit headless_chromium(std::string binary) : binary_(std::move(binary)) {
+    char tmpl[] = "/tmp/actortx-chromium-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    dir_ = tmpl;
+  }
+  ~headless_chromium() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  /// The DOM after `budget_ms` of virtual time: the page's timers (its 2 s polls) run
+  /// without waiting in real time, and virtual time stands still while a fetch is pending.
+  std::string dump_dom(const std::string& url, int budget_ms) {
+    auto out = dir_ / "dom.html";
+    run("--virtual-time-budget=" + std::to_string(budget_ms) + " --dump-dom '" + url + "' > '" +
+        out.string() + "'");
+    return slurp(out);
+  }
+
+  void screenshot(const std::string& url, const std::string& png, int budget_ms) {
+    run("--virtual-time-budget=" + std::to_string(budget_ms) +
+        " --hide-scrollbars --window-size=1400,1000 --screenshot='" + png + "' '" + url + "'");
+  }
+
+ private:
+  void run(const std::string& args) {
+    auto err = dir_ / "stderr.txt";
+    std::string cmd = "timeout 120 '" + binary_ +
+                      "' --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                      "--no-first-run --no-default-browser-check --user-data-dir='" +
+                      (dir_ / "profile").string() + "' " + args + " 2> '" + err.string() + "'";
+    int rc = std::system(cmd.c_str());
+    INFO("command: " << cmd);
+    INFO("stderr: " << slurp(err));
+    REQUIRE(WIFEXITED(rc));
+    REQUIRE(WEXITSTATUS(rc) == 0);
+  }
+
+  std::string binary_;
+  std::filesystem::path dir_;
+};
+
+/// The text of the first element with id="<id>" up to its first child tag.
+std::string text_of(const std::string& dom, const std::string& id) {
+  auto at = dom.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return "<no element " + id + ">";
+  auto open_end = dom.find('>', at);
+  auto close = dom.find('<', open_end);
+  return dom.substr(open_end + 1, close - open_end - 1);
+}
+
+/// The markup inside <ul id="<id>">.
+std::string list_of(const std::string& dom, const std::string& id) {
+  auto at = dom.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  auto end = dom.find("</ul>", at);
+  return dom.substr(at, end - at);
+}
+
+/// Until stopped: two clients insert rows (one in 20 a duplicate key, so that failures show),
+/// and a third runs a slow report that becomes long-running.
+class background_workload {
+ public:
+  explicit background_workload(runtime& rt) {
+    for (int c = 0; c < 2; ++c) {
+      clients_.emplace_back([this, &rt] {
+        auto opts = rt.default_options();
+        opts.label = "browser-insert";
+        for (int i = 1; !stop_; ++i) {
+          auto out = rt.transact(opts, [i](tx& t) {
+            if (i % 20 == 0)
+              t.exec("INSERT INTO items(id) VALUES (1)");  // unique violation
+            else
+              t.exec("INSERT INTO items DEFAULT VALUES");
+          });
+          if (out.committed()) ++committed_;
+          std::this_thread::sleep_for(2ms);  // leave the two cores some air for the browser
+        }
+      });
+    }
+    clients_.emplace_back([this, &rt] {
+      auto opts = rt.default_options();
+      opts.label = "nightly-report";
+      while (!stop_) rt.transact(opts, [](tx& t) { t.exec("SELECT pg_sleep(2.5)"); });
+    });
+  }
+  ~background_workload() { stop(); }
+  void stop() {
+    stop_ = true;
+    for (auto& c : clients_)
+      if (c.joinable()) c.join();
+  }
+  int64_t committed() const { return committed_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> committed_{0};
+  std::vector<std::thread> clients_;
+};
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TEST_CASE("the dashboard shows health, throughput and a raised alert in Chromium", "[browser]") {
+  const auto chromium = find_chromium();
+  if (chromium.empty()) {
+    const char* require = std::getenv("ACTORTX_REQUIRE_BROWSER");
+    if (require && *require && std::string{require} != "0")
+      FAIL("chromium not found and ACTORTX_REQUIRE_BROWSER is set: apt-get install chromium");
+    WARN("chromium not installed: the browser test is skipped (apt-get install chromium)");
+    return;
+  }
+
+  test::test_schema db;
+  db.exec("CREATE TABLE items(id bigserial PRIMARY KEY, at timestamptz DEFAULT now())");
+  auto cfg = test::test_config(db);
+  cfg.dashboard_enabled = true;
+  cfg.dashboard_port = 0;
+  cfg.long_running_threshold = 1s;
+  runtime rt{cfg};
+  const std::string url = "http://127.0.0.1:" + std::to_string(rt.dashboard_port()) + "/";
+
+  background_workload workload{rt};
+  alert a;
+  a.rule = "browser_test";
+  a.level = alert_level::warning;
+  a.message = "browser-test alert 42";
+  a.value = 42;
+  a.unix_ms = unix_ms_now();
+  rt.raise_alert(a);
+  // Alerts and records reach the metrics actor asynchronously.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  auto alert_listed = [&] {
+    for (const auto& x : rt.alerts())
+      if (x.message == a.message) return true;
+    return false;
+  };
+  while ((!alert_listed() || workload.committed() < 50 || rt.metrics().overall.committed < 50) &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(alert_listed());
+  REQUIRE(workload.committed() >= 50);
+
+  headless_chromium browser{chromium};
+  // 5 s of page time: the first poll and two refreshes.
+  auto dom = browser.dump_dom(url, 5000);
+  INFO("DOM: " << dom.substr(0, 4000));
+
+  CHECK(text_of(dom, "status").empty());  // no "refresh failed: ..." banner
+  auto refreshed = text_of(dom, "refreshed");
+  CHECK(refreshed != "never");
+  CHECK(refreshed.size() == 8);  // HH:MM:SS
+
+  auto score_text = text_of(dom, "health-score");
+  INFO("health score: " << score_text);
+  REQUIRE(!score_text.empty());
+  REQUIRE(score_text.find_first_not_of("0123456789") == std::string::npos);
+  const int score = std::stoi(score_text);
+  CHECK(score >= 0);
+  CHECK(score <= 100);
+
+  auto throughput_text = text_of(dom, "throughput");
+  INFO("throughput: " << throughput_text);
+  double throughput = 0;
+  REQUIRE_NOTHROW(throughput = std::stod(throughput_text));
+  CHECK(throughput > 0);
+
+  CHECK(text_of(dom, "p50").find("ms") != std::string::npos);
+  CHECK(text_of(dom, "p99").find("ms") != std::string::npos);
+  auto alerts = list_of(dom, "alerts");
+  CHECK(alerts.find("browser-test alert 42") != std::string::npos);
+  CHECK(alerts.find(">WARNING<") != std::string::npos);
+  CHECK(dom.find("browser-insert") != std::string::npos);  // the by-label table
+  CHECK(text_of(dom, "charts-note").empty());  // Chart.js loaded: no "charts unavailable"
+
+  const char* env_png = std::getenv("ACTORTX_SCREENSHOT");
+  const std::string png = env_png && *env_png ? env_png : ACTORTX_SCREENSHOT_DEFAULT;
+  std::filesystem::remove(png);
+  browser.screenshot(url, png, 5000);
+  workload.stop();
+  auto image = slurp(png);
+  REQUIRE(image.size() > 10000);
+  CHECK(image.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  WARN("dashboard screenshot: " << png << " (" << image.size() / 1024 << " KiB)");
+}
