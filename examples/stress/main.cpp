@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "bank_schema.hpp"
+#include "dashboard_url.hpp"
+#include "html_run_report.hpp"
 #include "invariants.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -40,10 +42,13 @@ int run(const stress::options& o) {
 
   stress::workload_result result;
   stress::run_report report;
+  actortx::run_summary html_run;      // --report: filled while the runtime is up
+  actortx::metrics_report html_data;  // and its metrics, taken before it stops
   {
     actortx::runtime rt{stress::runtime_settings(o, schema.runtime_dsn())};
     std::cout << "running on " << actortx::dsn_target(dsn) << ", schema " << schema.name()
               << ", seed " << o.seed << '\n';
+    stress::print_dashboard_url(std::cout, rt);
     stress::transfer_workload workload{rt, ws};
     stress::progress bar{workload.live(), o.transfers, ws.duration};
     bar.start();
@@ -58,6 +63,10 @@ int run(const stress::options& o) {
     report.latency = stress::summarize(result.tally.latencies_us);
     report.stop_signal = stress::stop_signal();
     stress::print_report(std::cout, report);
+    if (!o.report.empty()) {
+      html_run = stress::transfer_summary(report);
+      html_data = stress::final_metrics(rt, static_cast<uint64_t>(workload.live().done.load()));
+    }
   }  // runtime stopped here: nothing of ours touches the table any more
 
   if (o.corrupt_balance_for_test) {
@@ -67,6 +76,11 @@ int run(const stress::options& o) {
   auto inv =
       stress::check_invariants(dsn, schema.name(), o.accounts, o.initial_balance, o.allow_negative);
   stress::print_invariant(std::cout, inv);
+  if (!o.report.empty()) {
+    stress::add_transfer_invariants(html_run, o, inv);
+    if (!stress::write_html_report(o.report, html_run, html_data) && inv.ok)
+      return stress::exit_startup;
+  }
   return inv.ok ? stress::exit_ok : stress::exit_violated;
 }
 

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <random>
@@ -41,7 +42,8 @@ bool known_log_level(const std::string& s) {
   return false;
 }
 
-void validate(options& o, const std::string& isolation_text, int64_t timeout_ms) {
+void validate(options& o, const std::string& isolation_text, int64_t timeout_ms,
+              std::optional<int> dashboard_port) {
   require_at_least("--accounts", o.accounts, 2);  // a transfer needs two distinct accounts
   require_at_least<int64_t>("--initial-balance", o.initial_balance, 0);
   require_at_least<int64_t>("--transfers", o.transfers, 1);
@@ -73,6 +75,21 @@ void validate(options& o, const std::string& isolation_text, int64_t timeout_ms)
   if (!o.dsn_b.empty() && !o.saga)
     throw usage_error{"--dsn-b: " + o.dsn_b +
                       " is invalid without --saga: only sagas use a second database"};
+  if (dashboard_port && (*dashboard_port < 0 || *dashboard_port > 65535))
+    throw usage_error{"--dashboard: " + text_of(*dashboard_port) +
+                      " is invalid: must be a port number from 0 (any free port) to 65535"};
+  if (dashboard_port) o.dashboard = static_cast<uint16_t>(*dashboard_port);
+  // The runtime's failure-rate window (60 s) must span at least one trend point.
+  if (o.trend_bucket_s < 1 || o.trend_bucket_s > 60)
+    throw usage_error{"--trend-bucket: " + text_of(o.trend_bucket_s) +
+                      " is invalid: must be from 1 to 60 seconds"};
+  if (!o.report.empty()) {
+    auto dir = std::filesystem::path{o.report}.parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+      throw usage_error{"--report: " + o.report + " is invalid: there is no directory " +
+                        dir.string()};
+  }
   o.timeout = std::chrono::milliseconds{timeout_ms};
 }
 
@@ -84,6 +101,7 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
   int64_t timeout_ms = o.timeout.count();
   double duration = 0;
   std::optional<uint64_t> seed;
+  std::optional<int> dashboard_port;
 
   CLI::App app{
       "actortx-stress: random bank transfers through the actortx runtime (or, with --saga, as "
@@ -122,10 +140,21 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
                  "--saga: fraction of transfers sent to a frozen account, whose credit fails so "
                  "that the debit is compensated");
 
+  app.add_option("--dashboard", dashboard_port,
+                 "serve the runtime's live dashboard (and /metrics) on 127.0.0.1:PORT during the "
+                 "run, 0 = any free port; the URL is printed (--saga: runtime A's)");
+  app.add_option("--report", o.report,
+                 "write a self-contained HTML report of the run to this file at the end "
+                 "(configuration, invariant result, throughput and latency over time, failures "
+                 "by SQLSTATE, alerts, health)");
+  app.add_option("--trend-bucket", o.trend_bucket_s,
+                 "seconds per point of the dashboard's and the report's time charts (1 suits "
+                 "runs of a few seconds)");
+
   try {
     app.parse(argc, argv);
     if (dur->count() > 0) o.duration_s = duration;
-    validate(o, isolation_text, timeout_ms);
+    validate(o, isolation_text, timeout_ms, dashboard_port);
   } catch (const CLI::CallForHelp& e) {
     exit = app.exit(e);
     return std::nullopt;

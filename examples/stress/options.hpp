@@ -28,6 +28,12 @@ struct options {
   bool saga = false;
   std::string dsn_b;            ///< --saga: database B; empty: one created next to --dsn
   double saga_fail_rate = 0.1;  ///< --saga: fraction of transfers to a frozen account
+  /// --dashboard PORT: the runtime's live dashboard on 127.0.0.1 (0: any free port).
+  std::optional<uint16_t> dashboard;
+  /// --report FILE: a self-contained HTML report of the run, written at the end.
+  std::string report;
+  /// Seconds per point of the dashboard's and the report's time charts.
+  int trend_bucket_s = 10;
 };
 
 /// Exit codes of the program, documented in --help.

@@ -7,6 +7,8 @@
 #include <caf/actor_system.hpp>
 
 #include "bank_schema.hpp"
+#include "dashboard_url.hpp"
+#include "html_run_report.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_sagas.hpp"
@@ -78,6 +80,8 @@ int run_saga_mode(const options& o) {
 
   saga_workload_result result;
   saga_report report;
+  actortx::run_summary html_run;      // --report: filled while the runtimes are up
+  actortx::metrics_report html_data;  // and A's metrics, taken before it stops
   int64_t left = 0;
   {
     // One actor system for both runtimes: A's sagas send steps to B's supervisor, and CAF 0.17
@@ -85,13 +89,17 @@ int run_saga_mode(const options& o) {
     // (which sends work to B) is declared after B, so it stops first.
     actortx::caf_config caf_cfg;
     caf::actor_system sys{caf_cfg};
-    actortx::runtime rt_b{sys, runtime_settings(o, schema_b.runtime_dsn())};
+    // The dashboard (--dashboard) is A's: it drives the sagas.
+    auto settings_b = runtime_settings(o, schema_b.runtime_dsn());
+    settings_b.dashboard_enabled = false;
+    actortx::runtime rt_b{sys, settings_b};
     actortx::saga_registry sagas;
     ws.types =
         define_transfer_sagas(sagas, run, rt_b.supervisor(), transfer_options(o), o.allow_negative);
     actortx::runtime rt_a{sys, runtime_settings(o, schema_a.runtime_dsn()), std::move(sagas)};
     std::cout << "running sagas on " << actortx::dsn_target(db.dsn) << " and "
               << actortx::dsn_target(dsn_b) << ", schema " << run << ", seed " << o.seed << '\n';
+    print_dashboard_url(std::cout, rt_a);
 
     saga_workload workload{rt_a, ws};
     progress bar{workload.live(), o.transfers, ws.duration};
@@ -110,6 +118,10 @@ int run_saga_mode(const options& o) {
     report.latency = summarize(result.tally.latencies_us);
     report.stop_signal = stop_signal();
     print_saga_report(std::cout, report);
+    if (!o.report.empty()) {
+      html_run = saga_summary(report);
+      html_data = final_metrics(rt_a, 0);  // saga records and A's steps: no count to wait for
+    }
   }  // runtimes stopped here: nothing of ours touches the data any more
   if (left > 0) std::cout << left << " saga(s) still unfinished when the runtimes stopped\n";
 
@@ -123,6 +135,11 @@ int run_saga_mode(const options& o) {
       check_saga_invariants(data, o.accounts, o.initial_balance, o.allow_negative, result, log);
   print_saga_log(std::cout, log);
   print_invariant(std::cout, inv);
+  bool report_written = true;
+  if (!o.report.empty()) {
+    add_saga_invariants(html_run, o, log, inv);
+    report_written = write_html_report(o.report, html_run, html_data);
+  }
   if (inv.ok) {
     // The log and key tables are the library's and outlive the run: leave nothing behind.
     forget_sagas(db.dsn, scratch ? std::string{} : dsn_b, run);
@@ -131,7 +148,8 @@ int run_saga_mode(const options& o) {
                  "actortx.saga WHERE id LIKE '"
               << saga_id_pattern(run) << "'\n";
   }
-  return inv.ok ? exit_ok : exit_violated;
+  if (!inv.ok) return exit_violated;
+  return report_written ? exit_ok : exit_startup;
 }
 
 }  // namespace stress

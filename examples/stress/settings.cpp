@@ -25,6 +25,11 @@ actortx::runtime_config runtime_settings(const options& o, const std::string& ds
   cfg.acquire_timeout = o.timeout;
   cfg.defaults = transfer_options(o);
   cfg.log_level = o.log_level;
+  cfg.metrics_trend_bucket = std::chrono::seconds{o.trend_bucket_s};
+  if (o.dashboard) {
+    cfg.dashboard_enabled = true;
+    cfg.dashboard_port = *o.dashboard;
+  }
   return cfg;
 }
 

@@ -14,7 +14,7 @@ namespace stress {
 actortx::tx_options transfer_options(const options& o);
 
 /// A runtime on `dsn` with the pool fully open from the start and transfer_options() as its
-/// defaults.
+/// defaults; with the dashboard when --dashboard was given.
 actortx::runtime_config runtime_settings(const options& o, const std::string& dsn);
 
 }  // namespace stress

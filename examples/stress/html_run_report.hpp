@@ -1,0 +1,37 @@
+// --report FILE: the run as a self-contained HTML page (runtime/html_report.hpp), from the
+// harness's own figures, the invariant check and the runtime's metrics report.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "invariants.hpp"
+#include "report.hpp"
+#include "runtime/html_report.hpp"
+#include "runtime/runtime.hpp"
+#include "saga_invariants.hpp"
+
+namespace stress {
+
+/// Configuration and figures of a transfer run (before its invariant check).
+actortx::run_summary transfer_summary(const run_report& r);
+/// The same for a --saga run; the metrics are runtime A's (the saga log's).
+actortx::run_summary saga_summary(const saga_report& r);
+
+/// What was checked, and the verdict, for the transfer invariants.
+void add_transfer_invariants(actortx::run_summary& run, const options& o,
+                             const invariant_result& inv);
+/// The same for the --saga invariants, with the log's counts.
+void add_saga_invariants(actortx::run_summary& run, const options& o, const saga_log_summary& log,
+                         const invariant_result& inv);
+
+/// The runtime's report once its metrics have counted `finished` transactions (records arrive
+/// after the callers got their outcomes), waiting at most two seconds for them.
+actortx::metrics_report final_metrics(actortx::runtime& rt, uint64_t finished);
+
+/// Writes the HTML to `path`; prints where it went. False (with a message on stderr) if the
+/// file cannot be written.
+bool write_html_report(const std::string& path, const actortx::run_summary& run,
+                       const actortx::metrics_report& report);
+
+}  // namespace stress
