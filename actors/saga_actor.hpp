@@ -35,7 +35,9 @@ enum class saga_start : uint8_t {
 struct saga_args {
   std::string id;
   std::string type;
-  saga_context context;  ///< initial context (fresh, or no log row yet)
+  /// Initial context (fresh, or no log row yet), shared with the supervisor's entry. Null:
+  /// empty. A fresh saga's context holds its id under saga_id_key.
+  std::shared_ptr<const saga_context> context;
   /// The node's saga types; the type is looked up in it (after loading, when recovering).
   std::shared_ptr<const saga_registry> registry;
   saga_start mode = saga_start::fresh;

@@ -58,7 +58,10 @@ caf::result<saga_outcome> accept_saga(sup_ptr self, saga_request req) {
   auto rp = self->make_response_promise<saga_outcome>();
   saga_entry e;
   e.type = req.type;
-  e.initial = std::move(req.context);
+  // The steps often need the id: it goes into the context here, so that this copy (kept for a
+  // restart of the actor) has it too; the actor shares it instead of copying it.
+  req.context.set(saga_id_key, req.id);
+  e.initial = std::make_shared<const saga_context>(std::move(req.context));
   e.rp = rp;
   e.has_requester = true;
   auto& entry = st.sagas.emplace(req.id, std::move(e)).first->second;

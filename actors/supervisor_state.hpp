@@ -34,7 +34,7 @@ struct tx_entry {
 /// A saga this node drives now.
 struct saga_entry {
   std::string type;
-  saga_context initial;  // for a restart before anything was logged
+  std::shared_ptr<const saga_context> initial;  // for a restart before anything was logged
   saga_actor actor;
   /// The requester, if any (a recovered saga has none). Valid until delivered.
   caf::typed_response_promise<saga_outcome> rp;
