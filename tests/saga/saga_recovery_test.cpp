@@ -66,6 +66,22 @@ long count(test::test_database& db, const std::string& sql) {
   return db.value<long>(sql);
 }
 
+/// Waits (at most 60 s) until `n` sagas were started on `db`. A node is killed once it is
+/// busy, not after a fixed time: on a loaded CI machine its start-up alone can take longer.
+void wait_until_started(test::test_database& db, long n) {
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    long started = 0;
+    try {
+      started = count(db, "SELECT count(*) FROM actortx.saga");
+    } catch (const std::exception&) {
+      // the node has not created its log tables yet
+    }
+    if (started >= n || std::chrono::steady_clock::now() > until) return;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
 /// Waits until no saga in the log is unfinished (or the time is up).
 void wait_finished(test::test_database& a, std::chrono::seconds limit) {
   auto until = std::chrono::steady_clock::now() + limit;
@@ -110,7 +126,7 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
   {
     // Many sagas in flight, then the node dies for good.
     node_process dead{"run", a.dsn(), b.dsn(), "dead-node", 24, 7};
-    std::this_thread::sleep_for(1200ms);
+    wait_until_started(a, 100);
     dead.kill9();
   }
   auto orphans = test::unfinished_sagas(a.dsn());
@@ -163,7 +179,7 @@ TEST_CASE(
   test::create_transfer_tables(a.dsn(), b.dsn(), accounts, initial_balance);
   {
     node_process old{"run", a.dsn(), b.dsn(), "node-u", 8, 3};
-    std::this_thread::sleep_for(900ms);
+    wait_until_started(a, 40);
     old.kill9();
   }
   auto orphans = test::unfinished_sagas(a.dsn());
