@@ -106,7 +106,10 @@ tx_options step_options(saga_ptr self, size_t step, bool compensation) {
   tx_options o = sd.options.tx ? *sd.options.tx : settings(self).step_defaults;
   o.read_only = false;
   o.label = self->state.args.type + "/" + sd.name + (compensation ? "/undo" : "");
-  o.idempotency_key = step_key(self->state.args.id, step, compensation);
+  // A step on the log's database needs no key: its step row, which its transaction inserts
+  // and a fence inserts if it is missing, is its key (one row written instead of two).
+  if (compensation || !is_local(self, step))
+    o.idempotency_key = step_key(self->state.args.id, step, compensation);
   return o;
 }
 
@@ -272,18 +275,20 @@ void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then) {
   auto& st = self->state;
   auto opts = settings(self).log_options;
   opts.label = st.args.type + "/" + st.steps[step].name + "/fence";
-  run_tx(self, target(self, step), opts, fence_script(step_key(st.args.id, step, false)),
-         [=](const tx_outcome& out) {
-           auto ran = fence_result(out);
-           if (ran) {
-             self->state.op_failures = 0;
-             then(*ran);
-             return;
-           }
-           if (!retry_later(self, [=] { resolve_step(self, step, then); }))
-             fail_saga(self, "cannot tell whether step '" + self->state.steps[step].name +
-                                 "' ran (its database does not answer): " + out.message);
-         });
+  const bool local = is_local(self, step);
+  auto script = local ? step_fence_script(st.args.id, step, def(self).steps()[step].name)
+                      : fence_script(step_key(st.args.id, step, false));
+  run_tx(self, target(self, step), opts, std::move(script), [=](const tx_outcome& out) {
+    auto ran = local ? step_fence_result(out) : fence_result(out);
+    if (ran) {
+      self->state.op_failures = 0;
+      then(*ran);
+      return;
+    }
+    if (!retry_later(self, [=] { resolve_step(self, step, then); }))
+      fail_saga(self, "cannot tell whether step '" + self->state.steps[step].name +
+                          "' ran (its database does not answer): " + out.message);
+  });
 }
 
 /// A step on the log's database that turned out to have run wrote its context with its log
@@ -420,19 +425,53 @@ void finish_committed(saga_ptr self) {
   write_log(self, saga_state::committed, [=] { finish(self, saga_state::committed); });
 }
 
+/// Step i committed: on to the next step, or the saga is COMMITTED. `logged`: this actor's own
+/// transaction of a step on the log's database committed it, writing the pending step rows
+/// (and, for the last step, the final state) with it.
+void step_committed(saga_ptr self, size_t i, bool logged) {
+  auto& st = self->state;
+  auto& rep = st.steps[i];
+  rep.state = step_state::done;
+  rep.error.clear();
+  const bool last = i + 1 == step_count(self);
+  if (!is_local(self, i)) {
+    st.pending.push_back({i, step_state::done});
+    st.final_logged = false;
+  } else if (logged) {
+    st.pending.clear();
+    st.final_logged = last;
+  } else {
+    st.final_logged = false;
+  }
+  if (last) return finish_committed(self);
+  run_step(self, i + 1);
+}
+
 /// A step did not commit: find out whether it ran after all, then compensate.
 void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
   auto& st = self->state;
   auto& rep = st.steps[i];
+  auto error_before = st.error;
   rep.error = out.message;
   st.error = "step '" + rep.name + "' failed: " + out.message;
   st.code = out.code;
   log().warn("saga {} [{}]: {}", st.args.id, st.args.type, st.error);
   progress(self, saga_state::compensating);
+  // A lost COMMIT reply of a step on the log's database: it has no key for the supervisor to
+  // retry it under, so the fence below tells; if it committed, the saga goes on as if the
+  // reply had come (as it did when the supervisor retried it under a key).
+  const bool in_doubt = out.state == tx_state::in_doubt && is_local(self, i);
   // Even a clean failure is fenced: an attempt still in flight (deadline) must not commit
   // after the saga has decided the step did not happen.
   resolve_step(self, i, [=](bool ran) {
     auto& st = self->state;
+    if (ran && in_doubt) {
+      log().info("saga {}: step '{}' did commit; going on", st.args.id, st.steps[i].name);
+      st.error = error_before;
+      st.code = errc::sql_error;
+      progress(self, saga_state::executing);
+      return reload_context(self, [=] { step_committed(self, i, false); });
+    }
     if (ran) {
       log().warn("saga {}: step '{}' committed after all; compensating it too", st.args.id,
                  st.steps[i].name);
@@ -458,23 +497,20 @@ void on_step_done(saga_ptr self, size_t i, const tx_outcome& out,
   rep.attempts += out.attempts;
   if (!out.committed()) {
     if (lost_ownership(out)) return stop_not_owner(self, out);
+    if (out.sqlstate == saga_step_ran_sqlstate) {
+      // Its row is there: an earlier transaction of the step committed (e.g. one of the node
+      // that drove the saga before). It ran once, and this run rolled back: go on from the
+      // context that one left.
+      log().info("saga {}: step '{}' had committed before; going on", st.args.id, rep.name);
+      return reload_context(self, [=] { step_committed(self, i, false); });
+    }
     return on_step_failed(self, i, out);
   }
-  rep.state = step_state::done;
-  rep.error.clear();
   if (slot && !out.deduplicated) {
     std::lock_guard<std::mutex> guard{slot->mtx};
     st.ctx = std::make_shared<const saga_context>(std::move(slot->ctx));
   }
-  if (is_local(self, i)) {
-    st.pending.clear();
-    st.final_logged = i + 1 == step_count(self);
-  } else {
-    st.pending.push_back({i, step_state::done});
-    st.final_logged = false;
-  }
-  if (i + 1 == step_count(self)) return finish_committed(self);
-  run_step(self, i + 1);
+  step_committed(self, i, true);
 }
 
 const std::shared_ptr<const saga_ident>& ident_of(saga_ptr self) {
@@ -512,6 +548,10 @@ struct step_body {
         t.exec(saga_write_statement(w));
       }
       // The step's own transaction logs it: its effects and "step is DONE" commit together.
+      // The saga row keeps the context the last step left (which recovery and compensation
+      // read): rewritten only when this step changed it (pending rows above write it too), or
+      // at the end; otherwise only its owner is checked (saga_step_done).
+      const bool write_saga = state == saga_state::committed || !(c == *ctx);
       saga_write w;
       w.id = ident->id;
       w.type = ident->type;
@@ -526,7 +566,7 @@ struct step_body {
       w.attempts = -1;  // the function takes it from the transaction's application_name
       w.compensation_attempts = compensation_attempts;
       w.step_error = step_error;
-      t.exec(saga_write_statement(w));
+      t.exec(step_done_statement(w, write_saga));
     }
     std::lock_guard<std::mutex> guard{slot->mtx};
     slot->ctx = std::move(c);
@@ -568,9 +608,13 @@ void run_step(saga_ptr self, size_t i) {
              [self, i, slot](const tx_outcome& out) { on_step_done(self, i, out, slot); });
     } else {
       auto script = (*sd.action.script())(*st.ctx);
-      if (local)
-        for (auto& s : log_statements(self, make_write(self, saga_after, st.ctx.get(), i)))
-          script.statements.push_back(std::move(s));
+      if (local) {
+        // A script cannot change the context: the saga row changes only at the end.
+        auto main = make_write(self, saga_after, st.ctx.get(), i);
+        auto rows = log_statements(self, main);
+        rows.back() = step_done_statement(main, saga_after == saga_state::committed);
+        for (auto& s : rows) script.statements.push_back(std::move(s));
+      }
       run_tx(self, target(self, i), opts, std::move(script),
              [self, i](const tx_outcome& out) { on_step_done(self, i, out, nullptr); });
     }
@@ -655,7 +699,8 @@ void resume(saga_ptr self, saga_snapshot snap) {
       st.final_logged = false;
       return finish_committed(self);
     }
-    return run_step(self, k);  // a step that had committed is deduplicated by its key
+    // A step that had committed meanwhile is found by its key or its step row (XA002).
+    return run_step(self, k);
   }
   if (st.error.empty()) st.error = "recovered: compensating what ran";
   progress(self, saga_state::compensating);

@@ -97,6 +97,64 @@ BEGIN
   END IF;
 END
 $fn$)sql");
+  // A step's own log write, for a step on this database. Cheaper than saga_write() because it
+  // runs for every step of every saga: the saga row is only locked (FOR KEY SHARE: enough to
+  // check the owner and to make a claim skip the saga until we commit, without blocking lease
+  // renewals, and no new row version) unless the caller must change it (first or last step,
+  // changed context); the step row is inserted, never updated, so it doubles as the step's
+  // idempotency key: it conflicts with the same step's row from an earlier commit (XA002) or
+  // a fence (XA003), and the whole transaction, the step's effects included, rolls back.
+  w.exec(R"sql(
+CREATE OR REPLACE FUNCTION actortx.saga_step_done(
+    p_id text, p_type text, p_state text, p_context jsonb, p_owner text, p_lease_ms bigint,
+    p_error text, p_write_saga boolean, p_step integer, p_step_name text,
+    p_compensation_attempts integer, p_step_error text) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  current_owner text;
+  have_row boolean := false;
+  prior text;
+BEGIN
+  IF NOT p_write_saga THEN
+    SELECT owner INTO current_owner FROM actortx.saga WHERE id = p_id FOR KEY SHARE;
+    have_row := FOUND;
+  END IF;
+  IF NOT have_row THEN
+    INSERT INTO actortx.saga AS s (id, type, state, context, owner, lease_until, error)
+    VALUES (p_id, p_type, p_state, p_context, p_owner,
+            now() + make_interval(secs => p_lease_ms / 1000.0), p_error)
+    ON CONFLICT (id) DO UPDATE
+      SET state = EXCLUDED.state, context = EXCLUDED.context, error = EXCLUDED.error,
+          lease_until = EXCLUDED.lease_until, updated_at = now()
+      WHERE s.owner = EXCLUDED.owner;
+    IF NOT FOUND THEN
+      SELECT owner INTO current_owner FROM actortx.saga WHERE id = p_id;
+      RAISE EXCEPTION 'saga % is owned by node %, not by %', p_id, current_owner, p_owner
+        USING ERRCODE = 'XA001';
+    END IF;
+  ELSIF current_owner <> p_owner THEN
+    RAISE EXCEPTION 'saga % is owned by node %, not by %', p_id, current_owner, p_owner
+      USING ERRCODE = 'XA001';
+  END IF;
+  -- ON CONFLICT waits for a transaction that inserted the same row and is still running.
+  INSERT INTO actortx.saga_step
+    (saga_id, step_no, name, state, attempts, compensation_attempts, error)
+  VALUES (p_id, p_step, p_step_name, 'DONE',
+          coalesce(nullif(split_part(current_setting('application_name'), '/', 3), '')::integer,
+                   0),
+          p_compensation_attempts, p_step_error)
+  ON CONFLICT (saga_id, step_no) DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT state INTO prior FROM actortx.saga_step WHERE saga_id = p_id AND step_no = p_step;
+    IF prior = 'FAILED' THEN
+      RAISE EXCEPTION 'step % of saga % is fenced: the saga decided it did not run', p_step, p_id
+        USING ERRCODE = 'XA003';
+    END IF;
+    RAISE EXCEPTION 'step % of saga % committed before (its log row is %)', p_step, p_id, prior
+      USING ERRCODE = 'XA002';
+  END IF;
+END
+$fn$)sql");
   w.commit();
 }
 
@@ -115,6 +173,25 @@ statement saga_write_statement(const saga_write& w) {
                sql_value::of(w.step_name),
                sql_value::of(to_string(w.step_status)),
                sql_value::of(w.attempts),
+               sql_value::of(w.compensation_attempts),
+               sql_value::of(w.step_error)};
+  return st;
+}
+
+statement step_done_statement(const saga_write& w, bool write_saga) {
+  statement st;
+  st.sql =
+      "SELECT actortx.saga_step_done($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12)";
+  st.params = {sql_value::of(w.id),
+               sql_value::of(w.type),
+               sql_value::of(to_string(w.state)),
+               sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
+               sql_value::of(w.owner),
+               sql_value::of(static_cast<int64_t>(w.lease.count())),
+               sql_value::of(w.error),
+               sql_value::of(write_saga),
+               sql_value::of(w.step),
+               sql_value::of(w.step_name),
                sql_value::of(w.compensation_attempts),
                sql_value::of(w.step_error)};
   return st;
@@ -141,6 +218,33 @@ std::optional<bool> fence_result(const tx_outcome& out) {
   if (!out.results[0].rows.empty()) return false;  // we fenced it: it never ran
   if (out.results[1].rows.empty()) return std::nullopt;
   return cell(out.results[1], 0, 0) != std::to_string(fenced_tx_id);
+}
+
+tx_script step_fence_script(const std::string& id, size_t step, const std::string& name) {
+  tx_script s;
+  // Waits for a transaction of the step that inserted its row and is still running; then
+  // either finds the committed row or puts a FAILED row in its place, which the step's own
+  // insert (saga_step_done) then runs into.
+  s.add(
+      "INSERT INTO actortx.saga_step (saga_id, step_no, name, state) VALUES ($1, $2, $3, "
+      "'FAILED') ON CONFLICT (saga_id, step_no) DO NOTHING RETURNING step_no",
+      id, static_cast<uint64_t>(step), name);
+  // The step's key is fenced as well, so that the answer a key gives is the same for every
+  // step, and a step run with a key (by an older version) is stopped too.
+  s.add(
+      "INSERT INTO actortx.idempotency_keys(key, tx_id, label) VALUES ($1, $2, "
+      "'actortx:fence') ON CONFLICT (key) DO NOTHING",
+      step_key(id, step, false), fenced_tx_id);
+  s.add("SELECT state FROM actortx.saga_step WHERE saga_id = $1 AND step_no = $2", id,
+        static_cast<uint64_t>(step));
+  return s;
+}
+
+std::optional<bool> step_fence_result(const tx_outcome& out) {
+  if (!out.committed() || out.results.size() != 3) return std::nullopt;
+  if (!out.results[0].rows.empty()) return false;  // we fenced it: it never ran
+  if (out.results[2].rows.empty()) return std::nullopt;
+  return cell(out.results[2], 0, 0) != "FAILED";  // FAILED: fenced before
 }
 
 tx_script load_script(const std::string& id) {

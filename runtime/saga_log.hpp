@@ -7,8 +7,10 @@
 //  * saga_write() upserts the saga row only while this node owns it (else SQLSTATE XA001), so
 //    a node whose lease expired can never apply a step a new owner also applies: the check is
 //    in the same transaction as the step's effects.
-//  * A step's transaction carries the idempotency key step_key(id, n): "did step n run?" is
-//    answered by the key, on the step's own database (fence_script), once and for all.
+//  * "Did step n run?" is answered once and for all on the step's own database. A step on the
+//    log's database: by its step row, which its transaction inserts (saga_step_done) and a
+//    fence inserts as FAILED if it is not there (step_fence_script). A step on another
+//    database: by the idempotency key step_key(id, n) its transaction carries (fence_script).
 #pragma once
 
 #include <chrono>
@@ -25,8 +27,13 @@
 
 namespace actortx {
 
-/// SQLSTATE raised by saga_write() when another node owns the saga.
+/// SQLSTATE raised by saga_write() and saga_step_done() when another node owns the saga.
 inline constexpr const char* saga_not_owner_sqlstate = "XA001";
+/// SQLSTATE raised by saga_step_done() when the step committed before (its row is there).
+inline constexpr const char* saga_step_ran_sqlstate = "XA002";
+/// SQLSTATE raised by saga_step_done() when the step was fenced (the saga decided it did not
+/// run): the step's transaction rolls back.
+inline constexpr const char* saga_step_fenced_sqlstate = "XA003";
 
 /// Creates actortx.saga, actortx.saga_step and the function actortx.saga_write (idempotent,
 /// serialised by an advisory lock). Throws pqxx errors.
@@ -54,6 +61,12 @@ struct saga_write {
 /// SELECT actortx.saga_write(...): for a script, or tx::exec() inside a body.
 statement saga_write_statement(const saga_write& w);
 
+/// SELECT actortx.saga_step_done(...): the log write of a step on the log's database, in the
+/// step's own transaction; `w`'s step row is inserted as DONE (attempts from the transaction),
+/// its saga row written only if `write_saga` (else only its owner checked) or if it is not
+/// there yet. Raises saga_step_ran_sqlstate / saga_step_fenced_sqlstate if the step's row is.
+statement step_done_statement(const saga_write& w, bool write_saga);
+
 /// The idempotency key of step `step`'s action (or compensation) in saga `id`.
 std::string step_key(const std::string& id, size_t step, bool compensation);
 
@@ -62,6 +75,9 @@ tx_script fence_script(const std::string& key);
 /// true: the action committed; false: it did not and now cannot. nullopt: the outcome is not
 /// a committed fence script.
 std::optional<bool> fence_result(const tx_outcome& out);
+/// The same for a step on the log's database (whose step row is its key); fences its key too.
+tx_script step_fence_script(const std::string& id, size_t step, const std::string& name);
+std::optional<bool> step_fence_result(const tx_outcome& out);
 
 /// What the log holds about one saga.
 struct saga_snapshot {
