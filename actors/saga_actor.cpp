@@ -19,13 +19,6 @@ namespace {
 /// answers at the deadline, so this only covers a supervisor that is gone.
 constexpr auto reply_grace = std::chrono::seconds(5);
 
-/// What a body step leaves behind for the saga actor: the context after the step. Written on
-/// the connection thread, read by the actor only after the step committed.
-struct context_slot {
-  std::mutex mtx;
-  saga_context ctx;
-};
-
 /// The context is immutable once a step has left it: the actor, the supervisor's entry and
 /// the transactions waiting for a connection share one copy instead of holding one each.
 using context_ptr = std::shared_ptr<const saga_context>;
@@ -43,6 +36,71 @@ struct saga_ident {
 struct pending_row {
   size_t step;
   step_state status;
+};
+
+/// What a body step's transaction needs besides the step: fields that are empty for a step
+/// that runs the first time, so they cost nothing then.
+struct step_extra {
+  uint32_t compensation_attempts = 0;
+  std::string error;       // the saga's
+  std::string step_error;  // the step's, from an earlier run
+  /// Rows of steps that ran on other databases and are not logged yet (context set here).
+  std::vector<saga_write> pending;
+};
+
+/// A body step's transaction: runs the step and, for a step on the log's database, writes
+/// its log rows. One allocation per step, shared by the queued transaction and the actor
+/// (which reads `result` once the step committed). The rows are built when the transaction
+/// runs, from the context the step leaves, not when it is queued: a prebuilt statement was
+/// ~0.8 KB of every saga waiting for a connection.
+struct step_run {
+  std::shared_ptr<const saga_ident> ident;
+  context_ptr ctx;  // as the step found it: every attempt starts from it
+  size_t step = 0;
+  bool local = false;
+  saga_state state = saga_state::executing;  // of the saga once the step committed
+  std::unique_ptr<const step_extra> extra;   // null: all empty
+  /// The context after the step. Written on the connection thread, read by the actor only
+  /// after the step committed.
+  std::mutex mtx;
+  saga_context result;
+
+  void operator()(tx& t) {
+    const auto& sd = ident->def->steps()[step];
+    auto c = *ctx;
+    (*sd.action.body())(t, c);
+    if (local) {
+      if (extra)
+        for (auto w : extra->pending) {
+          w.context = &c;
+          t.exec(saga_write_statement(w));
+        }
+      // The step's own transaction logs it: its effects and "step is DONE" commit together.
+      // The saga row keeps the context the last step left (which recovery and compensation
+      // read): rewritten only when this step changed it (pending rows above write it too), or
+      // at the end; otherwise only its owner is checked (saga_step_done).
+      const bool write_saga = state == saga_state::committed || !(c == *ctx);
+      saga_write w;
+      w.id = ident->id;
+      w.type = ident->type;
+      w.state = state;
+      w.context = &c;
+      w.owner = ident->settings->node_id;
+      w.lease = ident->settings->lease;
+      w.step = static_cast<int32_t>(step);
+      w.step_name = sd.name;
+      w.step_status = step_state::done;
+      w.attempts = -1;  // the function takes it from the transaction's application_name
+      if (extra) {
+        w.error = extra->error;
+        w.compensation_attempts = extra->compensation_attempts;
+        w.step_error = extra->step_error;
+      }
+      t.exec(step_done_statement(w, write_saga));
+    }
+    std::lock_guard<std::mutex> guard{mtx};
+    result = std::move(c);
+  }
 };
 
 struct saga_actor_state {
@@ -490,8 +548,8 @@ void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
   });
 }
 
-void on_step_done(saga_ptr self, size_t i, const tx_outcome& out,
-                  const std::shared_ptr<context_slot>& slot) {
+/// `run`: the body step's shared part (null for a script step).
+void on_step_done(saga_ptr self, size_t i, const tx_outcome& out, step_run* run) {
   auto& st = self->state;
   auto& rep = st.steps[i];
   rep.attempts += out.attempts;
@@ -506,9 +564,9 @@ void on_step_done(saga_ptr self, size_t i, const tx_outcome& out,
     }
     return on_step_failed(self, i, out);
   }
-  if (slot && !out.deduplicated) {
-    std::lock_guard<std::mutex> guard{slot->mtx};
-    st.ctx = std::make_shared<const saga_context>(std::move(slot->ctx));
+  if (run && !out.deduplicated) {
+    std::lock_guard<std::mutex> guard{run->mtx};
+    st.ctx = std::make_shared<const saga_context>(std::move(run->result));
   }
   step_committed(self, i, true);
 }
@@ -520,58 +578,6 @@ const std::shared_ptr<const saga_ident>& ident_of(saga_ptr self) {
         saga_ident{st.args.id, st.args.type, st.args.settings, st.def});
   return st.ident;
 }
-
-/// A body step's transaction: runs the step and, for a step on the log's database, writes
-/// its log rows. The rows are built when the transaction runs, from the context the step
-/// leaves, not when the step is queued: a prebuilt statement was ~0.8 KB of every saga
-/// waiting for a connection.
-struct step_body {
-  std::shared_ptr<const saga_ident> ident;
-  context_ptr ctx;  // as the step found it: every attempt starts from it
-  std::shared_ptr<context_slot> slot;
-  size_t step = 0;
-  bool local = false;
-  saga_state state = saga_state::executing;  // of the saga once the step committed
-  uint32_t compensation_attempts = 0;
-  std::string error;       // the saga's
-  std::string step_error;  // the step's, from an earlier run
-  /// Rows of steps that ran on other databases and are not logged yet (context set here).
-  std::vector<saga_write> pending;
-
-  void operator()(tx& t) const {
-    const auto& sd = ident->def->steps()[step];
-    auto c = *ctx;
-    (*sd.action.body())(t, c);
-    if (local) {
-      for (auto w : pending) {
-        w.context = &c;
-        t.exec(saga_write_statement(w));
-      }
-      // The step's own transaction logs it: its effects and "step is DONE" commit together.
-      // The saga row keeps the context the last step left (which recovery and compensation
-      // read): rewritten only when this step changed it (pending rows above write it too), or
-      // at the end; otherwise only its owner is checked (saga_step_done).
-      const bool write_saga = state == saga_state::committed || !(c == *ctx);
-      saga_write w;
-      w.id = ident->id;
-      w.type = ident->type;
-      w.state = state;
-      w.context = &c;
-      w.owner = ident->settings->node_id;
-      w.lease = ident->settings->lease;
-      w.error = error;
-      w.step = static_cast<int32_t>(step);
-      w.step_name = sd.name;
-      w.step_status = step_state::done;
-      w.attempts = -1;  // the function takes it from the transaction's application_name
-      w.compensation_attempts = compensation_attempts;
-      w.step_error = step_error;
-      t.exec(step_done_statement(w, write_saga));
-    }
-    std::lock_guard<std::mutex> guard{slot->mtx};
-    slot->ctx = std::move(c);
-  }
-};
 
 void run_step(saga_ptr self, size_t i) {
   auto& st = self->state;
@@ -585,27 +591,28 @@ void run_step(saga_ptr self, size_t i) {
     progress(self, saga_state::executing);
     auto opts = step_options(self, i, false);
     if (sd.action.body()) {
-      step_body b;
-      b.ident = ident_of(self);
-      b.ctx = st.ctx;
-      b.slot = std::make_shared<context_slot>();
-      b.step = i;
-      b.local = local;
-      b.state = saga_after;
-      if (local) {
-        const auto& rep = st.steps[i];
-        b.compensation_attempts = rep.compensation_attempts;
-        b.error = st.error;
-        b.step_error = rep.error;
+      auto run = std::make_shared<step_run>();
+      run->ident = ident_of(self);
+      run->ctx = st.ctx;
+      run->step = i;
+      run->local = local;
+      run->state = saga_after;
+      const auto& rep = st.steps[i];
+      if (local && (rep.compensation_attempts > 0 || !st.error.empty() || !rep.error.empty() ||
+                    !st.pending.empty())) {
+        auto extra = std::make_unique<step_extra>();
+        extra->compensation_attempts = rep.compensation_attempts;
+        extra->error = st.error;
+        extra->step_error = rep.error;
         for (const auto& p : st.pending) {
           auto w = make_write(self, saga_after, nullptr);
           set_step_row(self, w, p.step, p.status, false);
-          b.pending.push_back(std::move(w));
+          extra->pending.push_back(std::move(w));
         }
+        run->extra = std::move(extra);
       }
-      auto slot = b.slot;
-      run_tx(self, target(self, i), opts, body_of(std::move(b)),
-             [self, i, slot](const tx_outcome& out) { on_step_done(self, i, out, slot); });
+      run_tx(self, target(self, i), opts, body_of([run](tx& t) { (*run)(t); }),
+             [self, i, run](const tx_outcome& out) { on_step_done(self, i, out, run.get()); });
     } else {
       auto script = (*sd.action.script())(*st.ctx);
       if (local) {
