@@ -68,18 +68,18 @@ long count(test::test_database& db, const std::string& sql) {
 
 /// Waits (at most 60 s) until `n` sagas were started on `db`. A node is killed once it is
 /// busy, not after a fixed time: on a loaded CI machine its start-up alone can take longer.
+long sagas_started(test::test_database& db) {
+  try {
+    return count(db, "SELECT count(*) FROM actortx.saga");
+  } catch (const std::exception&) {
+    return 0;  // the node has not created its log tables yet
+  }
+}
+
 void wait_until_started(test::test_database& db, long n) {
   const auto until = std::chrono::steady_clock::now() + 60s;
-  for (;;) {
-    long started = 0;
-    try {
-      started = count(db, "SELECT count(*) FROM actortx.saga");
-    } catch (const std::exception&) {
-      // the node has not created its log tables yet
-    }
-    if (started >= n || std::chrono::steady_clock::now() > until) return;
+  while (sagas_started(db) < n && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(20ms);
-  }
 }
 
 /// Waits until no saga in the log is unfinished (or the time is up).
@@ -99,10 +99,14 @@ TEST_CASE(
   test::create_transfer_tables(a.dsn(), b.dsn(), accounts, initial_balance);
   const long long total = 2LL * accounts * initial_balance;
   std::mt19937 rng{20261123};
-  std::uniform_int_distribution<int> alive_ms{250, 900};
+  // Each incarnation is killed at a random point after it started a new saga (a fixed time
+  // from its launch could, on a loaded machine or under ASan, fall before it did anything).
+  std::uniform_int_distribution<int> busy_ms{0, 650};
   for (unsigned round = 1; round <= 20; ++round) {
+    const auto before = sagas_started(a);
     node_process node{"run", a.dsn(), b.dsn(), "crash-node", 4, round};
-    std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
+    wait_until_started(a, before + 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(busy_ms(rng)));
     node.kill9();
   }
   // The node comes back once more and finishes what the last incarnation left.
