@@ -123,6 +123,15 @@ struct saga_actor_state {
   /// 2.5 KB per saga, and with 100 000 sagas in flight it was the largest part of a saga's
   /// memory; the jitter only needs to spread retries apart, not statistical quality.
   uint64_t jitter = 0;
+  /// The request to a peer (another runtime or node) in flight, if any: a saga has at most
+  /// one transaction in flight. When that peer goes down, the down message fails it at once
+  /// (instead of at its timeout); a late reply of that request is then ignored.
+  struct peer_request {
+    uint64_t seq = 0;  // 0: none
+    caf::actor_addr where;
+    std::function<void(const tx_outcome&)> fail;
+  } peer;
+  uint64_t next_seq = 0;
   static inline const char* name = "actortx.saga";
 };
 
@@ -151,12 +160,21 @@ size_t step_count(saga_ptr self) {
   return def(self).steps().size();
 }
 
+/// The peer node the step runs on, or "" for this node (or options.on).
+const std::string& peer_node(saga_ptr self, size_t step) {
+  static const std::string none;
+  const auto& n = def(self).steps()[step].options.node;
+  return n == settings(self).node_id ? none : n;
+}
 supervisor_actor target(saga_ptr self, size_t step) {
   const auto& on = def(self).steps()[step].options.on;
   return on ? on : caf::actor_cast<supervisor_actor>(self->state.home);
 }
+/// The step runs on the log's database and writes its log row itself. A procedure call cannot
+/// append the row, so it is keyed like a step elsewhere even on this node.
 bool is_local(saga_ptr self, size_t step) {
-  return !def(self).steps()[step].options.on;
+  const auto& sd = def(self).steps()[step];
+  return !sd.options.on && peer_node(self, step).empty() && !sd.action.call();
 }
 
 tx_options step_options(saga_ptr self, size_t step, bool compensation) {
@@ -247,24 +265,86 @@ void finish(saga_ptr self, saga_state s, errc code = errc::sql_error) {
   self->quit();
 }
 
+tx_outcome no_outcome(const std::string& label, tx_state state, errc code, std::string why) {
+  tx_outcome out;
+  out.label = label;
+  out.state = state;
+  out.code = code;
+  out.message = std::move(why);
+  return out;
+}
+
 /// Runs a transaction through `where`; every failure to get an answer becomes an outcome.
 template <class Work, class F>
 void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work work, F on_done) {
+  auto& st = self->state;
+  const bool peer = where.address() != st.home.address();
+  uint64_t seq = 0;
+  if (peer) {
+    seq = ++st.next_seq;
+    st.peer.seq = seq;
+    st.peer.where = where.address();
+    st.peer.fail = on_done;
+  }
+  // A reply to a request the down handler failed already is dropped.
+  auto current = [self, seq] {
+    if (seq == 0) return true;
+    if (self->state.peer.seq != seq) return false;
+    self->state.peer = {};
+    return true;
+  };
   // The handlers live as long as the transaction waits: they keep the label, not all opts.
   self->request(where, opts.timeout + reply_grace, run_atom::value, opts, std::move(work))
-      .then([on_done](tx_outcome& out) mutable { on_done(out); },
-            [self, on_done, label = opts.label](caf::error& err) mutable {
-              tx_outcome out;
-              out.label = std::move(label);
-              out.state = tx_state::failed;
-              out.code = errc::attempt_crashed;
-              if (err == caf::sec::request_timeout) {
-                out.state = tx_state::timeout;
-                out.code = errc::timeout;
-              }
-              out.message = "no outcome from the supervisor: " + self->system().render(err);
-              on_done(out);
-            });
+      .then(
+          [on_done, current](tx_outcome& out) mutable {
+            if (current()) on_done(out);
+          },
+          [self, on_done, current, label = opts.label](caf::error& err) mutable {
+            if (!current()) return;
+            const bool timeout = err == caf::sec::request_timeout;
+            on_done(no_outcome(label, timeout ? tx_state::timeout : tx_state::failed,
+                               timeout ? errc::timeout : errc::attempt_crashed,
+                               "no outcome from the supervisor: " + self->system().render(err)));
+          });
+}
+
+/// Runs a transaction where step `step` runs: this node, options.on, or a peer node (connected
+/// through the node directory and watched, so that its loss fails the request at once).
+template <class Work, class F>
+void run_on(saga_ptr self, size_t step, const tx_options& opts, Work work, F on_done) {
+  const auto& node = peer_node(self, step);
+  if (node.empty()) return run_tx(self, target(self, step), opts, std::move(work), on_done);
+  const auto& nodes = settings(self).nodes;
+  if (!nodes)
+    return on_done(no_outcome(
+        opts.label, tx_state::failed, errc::node_unreachable,
+        "step runs on node '" + node + "', but this runtime has no peers (actortx.peers)"));
+  self->request(nodes, settings(self).connect_timeout + reply_grace, connect_atom::value, node)
+      .then(
+          [self, opts, work, on_done](supervisor_actor& where) mutable {
+            self->monitor(where);
+            run_tx(self, where, opts, std::move(work), on_done);
+          },
+          [self, on_done, label = opts.label, node](caf::error& err) mutable {
+            std::string why = "node '" + node + "': " + self->system().render(err);
+            if (err.category() == errc_category && err.context().match_element<std::string>(0))
+              why = err.context().get_as<std::string>(0);
+            on_done(no_outcome(label, tx_state::failed, errc::node_unreachable, std::move(why)));
+          });
+}
+
+/// A peer (node or runtime) a request is waiting on went away: that request fails now. Did
+/// its transaction commit there? The caller asks the peer's database by the step's key.
+void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (st.peer.seq == 0 || st.peer.where != dm.source) return;
+  auto fail = std::move(st.peer.fail);
+  st.peer = {};
+  log().warn("saga {} [{}]: the node running its transaction went away ({})", st.args.id,
+             st.args.type, self->system().render(dm.reason));
+  fail(no_outcome("", tx_state::in_doubt, errc::node_unreachable,
+                  "the node running the transaction went away before answering: " +
+                      self->system().render(dm.reason)));
 }
 
 bool lost_ownership(const tx_outcome& out) {
@@ -336,7 +416,7 @@ void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then) {
   const bool local = is_local(self, step);
   auto script = local ? step_fence_script(st.args.id, step, def(self).steps()[step].name)
                       : fence_script(step_key(st.args.id, step, false));
-  run_tx(self, target(self, step), opts, std::move(script), [=](const tx_outcome& out) {
+  run_on(self, step, opts, std::move(script), [=](const tx_outcome& out) {
     auto ran = local ? step_fence_result(out) : fence_result(out);
     if (ran) {
       self->state.op_failures = 0;
@@ -444,16 +524,18 @@ void run_compensation(saga_ptr self) {
     if (const auto* body = action.body()) {
       auto fn = *body;
       auto ctx = st.ctx;
-      run_tx(self, target(self, *k), opts, body_of([fn, ctx, rows](tx& t) {
+      run_on(self, *k, opts, body_of([fn, ctx, rows](tx& t) {
                auto c = *ctx;  // a compensation reads the context; its changes are not kept
                fn(t, c);
                for (const auto& s : rows) t.exec(s);
              }),
              done);
+    } else if (const auto* call = action.call()) {
+      run_on(self, *k, opts, (*call)(*st.ctx), done);
     } else {
       auto script = (*action.script())(*st.ctx);
       for (auto& s : rows) script.statements.push_back(std::move(s));
-      run_tx(self, target(self, *k), opts, std::move(script), done);
+      run_on(self, *k, opts, std::move(script), done);
     }
   };
   progress(self, saga_state::compensating);
@@ -611,8 +693,11 @@ void run_step(saga_ptr self, size_t i) {
         }
         run->extra = std::move(extra);
       }
-      run_tx(self, target(self, i), opts, body_of([run](tx& t) { (*run)(t); }),
+      run_on(self, i, opts, body_of([run](tx& t) { (*run)(t); }),
              [self, i, run](const tx_outcome& out) { on_step_done(self, i, out, run.get()); });
+    } else if (const auto* call = sd.action.call()) {
+      run_on(self, i, opts, (*call)(*st.ctx),
+             [self, i](const tx_outcome& out) { on_step_done(self, i, out, nullptr); });
     } else {
       auto script = (*sd.action.script())(*st.ctx);
       if (local) {
@@ -622,7 +707,7 @@ void run_step(saga_ptr self, size_t i) {
         rows.back() = step_done_statement(main, saga_after == saga_state::committed);
         for (auto& s : rows) script.statements.push_back(std::move(s));
       }
-      run_tx(self, target(self, i), opts, std::move(script),
+      run_on(self, i, opts, std::move(script),
              [self, i](const tx_outcome& out) { on_step_done(self, i, out, nullptr); });
     }
   };
@@ -746,6 +831,7 @@ saga_actor::behavior_type saga_fn(saga_ptr self, supervisor_impl_actor home, sag
   // Sagas that fail together (a database going away) must not retry in step: seed from the
   // id, which differs per saga, and the clock, which differs per run.
   st.jitter = std::hash<std::string>{}(st.args.id) ^ static_cast<uint64_t>(st.started_ns);
+  self->set_down_handler([self](caf::down_msg& dm) { on_peer_down(self, dm); });
   if (st.args.mode == saga_start::fresh) {
     // Steps often need the id (e.g. to tag what they wrote); it is part of the context. The
     // supervisor puts it there (its copy, kept for a restart, has it too), other callers may not.

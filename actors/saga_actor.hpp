@@ -24,6 +24,9 @@ struct saga_settings {
   tx_options log_options;
   /// Options of steps that set none.
   tx_options step_defaults;
+  /// Peer nodes, for steps that name one (step_options::node); null: not networked.
+  node_directory_actor nodes;
+  std::chrono::milliseconds connect_timeout{5000};
 };
 
 enum class saga_start : uint8_t {

@@ -17,6 +17,7 @@
 #include "runtime/log.hpp"
 #include "runtime/metrics_records.hpp"
 #include "runtime/retry_policy.hpp"
+#include "runtime/script_check.hpp"
 
 namespace actortx {
 
@@ -181,6 +182,64 @@ active_summary summarize(sup_ptr self) {
   return out;
 }
 
+/// Where a request came from, for the log: "local" or the remote node's id.
+std::string sender_of(sup_ptr self) {
+  const auto& src = self->current_sender();
+  if (!src || src->node() == self->node()) return "local";
+  return "node " + caf::to_string(src->node());
+}
+
+/// A request refused before it started: answered at once, logged once at warn.
+tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
+  log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
+  tx_outcome out;
+  out.label = opts.label;
+  out.state = tx_state::failed;
+  out.code = code;
+  out.message = std::move(why);
+  return out;
+}
+
+/// A procedure call becomes a local body on this node, after its arguments were checked.
+std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& opts,
+                                                    procedure_call& call) {
+  const auto& reg = self->state.cfg.procedures;
+  const procedure_def* def = reg ? reg->find(call.name) : nullptr;
+  if (opts.label.empty()) opts.label = "proc/" + call.name;
+  if (!def) {
+    std::string known;
+    if (reg)
+      for (const auto& n : reg->names()) known += (known.empty() ? "" : ", ") + n;
+    return refused(self, opts, errc::unknown_procedure,
+                   "no procedure '" + call.name + "' is registered on this node (known: " +
+                       (known.empty() ? std::string{"none"} : known) + ")");
+  }
+  if (auto bad = check_call(*def, call)) return refused(self, opts, errc::invalid_argument, *bad);
+  // The registry outlives every body: the runtime keeps it until its actors are gone.
+  auto args = std::make_shared<const std::vector<proc_value>>(std::move(call.args));
+  auto fn = [def, args](tx& t) { def->body(t, proc_args{def->params, *args}); };
+  return local_body{std::make_shared<body_state>(std::move(fn))};
+}
+
+/// What a node does with a message its interface does not have (e.g. from a peer running
+/// another version): an error to the sender, one log line per sender node and message type.
+/// The first element of a message (usually its atom): with the sender, what is logged once.
+std::string first_element(caf::message_view& x) {
+  return x.content().size() == 0 ? std::string{"()"} : x.content().stringify(0).substr(0, 40);
+}
+
+caf::result<caf::message> on_unexpected(sup_ptr self, caf::message_view& x) {
+  auto what = x.content().stringify();
+  auto who = sender_of(self);
+  constexpr size_t max_shown = 200;
+  if (what.size() > max_shown) what = what.substr(0, max_shown) + "...";
+  if (self->state.unexpected_seen.size() < 1000 &&
+      self->state.unexpected_seen.insert(who + " " + first_element(x)).second)
+    log().warn("ignored a message from {} that the supervisor does not understand: {}", who, what);
+  return make_error(errc::unexpected_message,
+                    "the actortx supervisor does not understand this message: " + what);
+}
+
 template <class Work>
 caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto& st = self->state;
@@ -247,6 +306,8 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     i->second.log.push_back(r.record);
     on_failed_attempt(self, id, r);
   });
+  self->set_default_handler(
+      [self](caf::scheduled_actor*, caf::message_view& x) { return on_unexpected(self, x); });
   self->set_exit_handler([self](caf::exit_msg& em) {
     // Shutting down: every open request gets an answer before we go.
     std::vector<uint64_t> ids;
@@ -258,7 +319,15 @@ supervisor_impl_actor::behavior_type supervisor_fn(
   });
   return {
       [=](run_atom, tx_options& opts, tx_script& script) -> caf::result<tx_outcome> {
+        auto bad = check_script(script);
+        if (!bad.empty())
+          return refused(self, opts, errc::invalid_argument, "malformed script: " + bad);
         return accept(self, std::move(opts), std::move(script));
+      },
+      [=](run_atom, tx_options& opts, procedure_call& call) -> caf::result<tx_outcome> {
+        auto bound = bind_procedure(self, opts, call);
+        if (auto* out = std::get_if<tx_outcome>(&bound)) return std::move(*out);
+        return accept(self, std::move(opts), std::get<local_body>(std::move(bound)));
       },
       [=](run_atom, tx_options& opts, local_body& body) -> caf::result<tx_outcome> {
         return accept(self, std::move(opts), std::move(body));

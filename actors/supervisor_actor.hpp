@@ -7,6 +7,7 @@
 
 #include "actors/saga_actor.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/procedure_registry.hpp"
 #include "runtime/saga_registry.hpp"
 
 namespace actortx {
@@ -20,6 +21,8 @@ struct supervisor_settings {
   /// The saga types this node can run and resume (empty registry: no sagas).
   std::shared_ptr<const saga_registry> sagas;
   std::shared_ptr<const saga_settings> saga;
+  /// The procedures callers (local or remote) may run by name; null: none.
+  std::shared_ptr<const procedure_registry> procedures;
   /// Receives one record per finished transaction and saga; none when metrics are off.
   metrics_actor metrics;
 };

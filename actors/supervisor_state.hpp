@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -58,6 +59,7 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
   std::mt19937_64 rng;
   bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
+  std::unordered_set<std::string> unexpected_seen;  // (sender node, types) logged once
   static inline const char* name = "actortx.supervisor";
 };
 

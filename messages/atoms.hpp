@@ -33,5 +33,6 @@ using report_atom = caf::atom_constant<caf::atom("report")>;       // snapshot +
 using find_atom = caf::atom_constant<caf::atom("find")>;           // tx records by id or label
 using alerts_atom = caf::atom_constant<caf::atom("alerts")>;       // alert history
 using summary_atom = caf::atom_constant<caf::atom("summary")>;     // what runs now, counted
+using connect_atom = caf::atom_constant<caf::atom("connect")>;     // a peer node's supervisor
 
 }  // namespace actortx

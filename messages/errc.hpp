@@ -26,6 +26,9 @@ enum class errc : uint8_t {
   fenced,               ///< a saga gave up on this step: its idempotency key is fenced
   not_owner,            ///< another node owns the saga now (its lease had expired)
   compensation_failed,  ///< a saga's compensation kept failing: an operator must look
+  unknown_procedure,    ///< no procedure of that name is registered on the executing node
+  node_unreachable,     ///< a remote node could not be reached (or went away mid-request)
+  unexpected_message,   ///< a node received a message its interface does not have
 };
 
 /// The CAF error category atom of actortx errors.
@@ -62,6 +65,12 @@ inline const char* to_string(errc x) noexcept {
       return "not_owner";
     case errc::compensation_failed:
       return "compensation_failed";
+    case errc::unknown_procedure:
+      return "unknown_procedure";
+    case errc::node_unreachable:
+      return "node_unreachable";
+    case errc::unexpected_message:
+      return "unexpected_message";
   }
   return "unknown";
 }

@@ -14,6 +14,7 @@
 #include "messages/attempt.hpp"
 #include "messages/local_body.hpp"
 #include "messages/metrics.hpp"
+#include "messages/procedure_call.hpp"
 #include "messages/saga_outcome.hpp"
 #include "messages/statement.hpp"
 #include "messages/tx_options.hpp"
@@ -21,12 +22,15 @@
 
 namespace actortx {
 
-/// The runtime's front door. Every request is answered with a tx_outcome or saga_outcome
-/// (also on failure); a caf::error only means the request itself could not be handled.
+/// The runtime's front door, also the interface a node publishes to other nodes. Every request
+/// is answered with a tx_outcome or saga_outcome (also on failure, e.g. an unknown procedure);
+/// a caf::error only means the request itself could not be handled. Remote nodes can send
+/// scripts and procedure calls; a local_body cannot cross nodes.
 /// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
 using supervisor_actor =
     caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
                      caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
+                     caf::replies_to<run_atom, tx_options, procedure_call>::with<tx_outcome>,
                      caf::replies_to<active_atom>::with<std::vector<active_tx>>,
                      caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
                      caf::replies_to<sagas_atom>::with<std::vector<saga_info>>>;
@@ -89,6 +93,11 @@ using metrics_actor = caf::typed_actor<
     caf::replies_to<find_atom, std::string, uint64_t>::with<std::vector<tx_record>>,  // label
     caf::replies_to<alerts_atom>::with<std::vector<alert>>,
     caf::reacts_to<tick_atom>>;  // timer: poll, evaluate alerts, log the summary
+
+/// Connects to peer nodes by name (blocking in CAF 0.17, so it runs detached) and keeps the
+/// connected supervisors until they go down. Errors: errc::node_unreachable naming the peer.
+using node_directory_actor =
+    caf::typed_actor<caf::replies_to<connect_atom, std::string>::with<supervisor_actor>>;
 
 /// A saga actor's own timer: retry a compensation after its backoff.
 using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;

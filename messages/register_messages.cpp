@@ -44,6 +44,9 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<metrics_snapshot>("actortx::metrics_snapshot");
   cfg.add_message_type<metrics_report>("actortx::metrics_report");
   cfg.add_message_type<active_summary>("actortx::active_summary");
+  cfg.add_message_type<value_kind>("actortx::value_kind");
+  cfg.add_message_type<proc_value>("actortx::proc_value");
+  cfg.add_message_type<procedure_call>("actortx::procedure_call");
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
                            std::string out = "actortx::";

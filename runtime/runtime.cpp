@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <pqxx/pqxx>
 
 #include "actors/metrics_actor.hpp"
+#include "actors/node_directory.hpp"
+#include "actors/node_gateway.hpp"
 #include "actors/pool_actor.hpp"
 #include "actors/saga_recovery_actor.hpp"
 #include "actors/supervisor_actor.hpp"
@@ -156,11 +160,16 @@ struct runtime::impl {
   supervisor_impl_actor sup;
   metrics_actor metrics;  // null when metrics are off
   std::unique_ptr<http_server> http;
+  std::shared_ptr<const procedure_registry> procedures;
+  node_directory_actor nodes;  // null unless networked
+  supervisor_actor gateway;    // what the node publishes; null unless it listens
+  uint16_t node_port = 0;
 
   impl(runtime_config c, saga_registry registry)
       : cfg(std::move(c)),
         sagas(std::make_shared<const saga_registry>(std::move(registry))),
-        saga_cfg(make_saga_settings(cfg)) {
+        saga_cfg(make_saga_settings(cfg)),
+        procedures(std::make_shared<const procedure_registry>(cfg.procedures)) {
     validate(cfg);
     if (!set_log_level(cfg.log_level))
       throw config_error("actortx.log-level", cfg.log_level, "unknown level");
@@ -178,6 +187,21 @@ struct runtime::impl {
     ps.max_waiters = cfg.pool_max_waiters;
     if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
     pool = spawn_pool(s, ps);
+    if (cfg.node.networked()) {
+      if (!s.has_middleman())
+        throw config_error("actortx.listen", cfg.node.listen,
+                           "the actor system has no middleman: call "
+                           "actortx::prepare_node_system() on its config before creating it");
+      if (cfg.node.tls() && !s.has_openssl_manager())
+        throw config_error("actortx.tls-cert", cfg.node.tls_cert,
+                           "the actor system has no caf::openssl manager: call "
+                           "actortx::prepare_node_system() on its config before creating it");
+      nodes = spawn_node_directory(s, cfg.node);
+      auto with_nodes = std::make_shared<saga_settings>(*saga_cfg);
+      with_nodes->nodes = nodes;
+      with_nodes->connect_timeout = cfg.node.connect_timeout;
+      saga_cfg = std::move(with_nodes);
+    }
     if (cfg.metrics_enabled) metrics = spawn_metrics(s, pool, metrics_settings_of(cfg));
     supervisor_settings ss;
     ss.metrics = metrics;
@@ -185,7 +209,9 @@ struct runtime::impl {
     ss.long_running_threshold = cfg.long_running_threshold;
     ss.sagas = sagas;
     ss.saga = saga_cfg;
+    ss.procedures = procedures;
     sup = spawn_supervisor(s, pool, ss);
+    if (!cfg.node.listen.empty()) publish(s);
     if (!sagas->empty()) {
       saga_recovery_settings rs;
       rs.interval = cfg.saga_recovery_interval;
@@ -195,6 +221,23 @@ struct runtime::impl {
                  cfg.saga_lease.count());
     }
     log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
+  }
+
+  /// Publishes the gateway (the supervisor's public interface) on cfg.node.listen.
+  void publish(caf::actor_system& s) {
+    auto ep = parse_endpoint("actortx.listen", cfg.node.listen);
+    gateway = spawn_node_gateway(s, caf::actor_cast<supervisor_actor>(sup));
+    auto port = cfg.node.tls() ? caf::openssl::publish(gateway, ep.port, ep.host.c_str(), true)
+                               : s.middleman().publish(gateway, ep.port, ep.host.c_str(), true);
+    if (!port) {
+      auto why = s.render(port.error());
+      shutdown();
+      throw startup_error("cannot publish the node on " + cfg.node.listen + ": " + why);
+    }
+    node_port = *port;
+    log().info("node {} listening on {}:{} ({})", saga_cfg->node_id, ep.host, node_port,
+               cfg.node.tls() ? "TLS, peers must present a certificate signed by the CA"
+                              : "plain TCP, loopback development only");
   }
 
   /// After boot, with the runtime complete: the handlers call its blocking API.
@@ -218,6 +261,12 @@ struct runtime::impl {
   void shutdown() {
     if (!sys) return;
     http.reset();  // its handlers call into the actors below
+    // A published actor, or one a peer holds, keeps the actor system from ending until it
+    // exits (CAF 0.17): the gateway and the directory's proxies go first.
+    if (gateway) caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    if (nodes) caf::anon_send_exit(nodes, caf::exit_reason::user_shutdown);
+    gateway = nullptr;
+    nodes = nullptr;
     caf::scoped_actor self{*sys};
     self->monitor(sup);
     self->monitor(pool);
@@ -252,6 +301,7 @@ runtime::runtime(runtime_config cfg, saga_registry sagas)
   // its queue, which added ~150 us per transaction in bench/; skipping it goes straight to
   // the condition-variable wait that an enqueue wakes at once.
   impl_->own_cfg->set("work-stealing.moderate-poll-attempts", size_t{0});
+  if (impl_->cfg.node.networked()) prepare_node_system(*impl_->own_cfg, impl_->cfg.node);
   impl_->own_sys = std::make_unique<caf::actor_system>(*impl_->own_cfg);
   impl_->boot(*impl_->own_sys);
   impl_->start_dashboard(*this);
@@ -447,6 +497,79 @@ void runtime::raise_alert(alert a) {
 
 uint16_t runtime::dashboard_port() const noexcept {
   return impl_->http ? impl_->http->port() : 0;
+}
+
+}  // namespace actortx
+
+namespace actortx {
+
+namespace {
+
+template <class Work>
+tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_options& opts,
+               const Work& work) {
+  tx_outcome out;
+  caf::scoped_actor self{sys};
+  self->request(where, opts.timeout + reply_grace, run_atom::value, opts, work)
+      .receive([&](tx_outcome& o) { out = std::move(o); },
+               [&](caf::error& err) { out = outcome_from_error(sys, err, opts); });
+  return out;
+}
+
+tx_outcome unreachable(const tx_options& opts, const std::string& why) {
+  tx_outcome out;
+  out.label = opts.label;
+  out.state = tx_state::failed;
+  out.code = errc::node_unreachable;
+  out.message = why;
+  return out;
+}
+
+}  // namespace
+
+tx_outcome runtime::call(const tx_options& opts, const procedure_call& call) {
+  return ask(*impl_->sys, caf::actor_cast<supervisor_actor>(impl_->sup), opts, call);
+}
+
+tx_outcome runtime::call_on(const std::string& node_name, const tx_options& opts,
+                            const procedure_call& call) {
+  try {
+    return ask(*impl_->sys, node(node_name), opts, call);
+  } catch (const node_error& e) {
+    return unreachable(opts, e.what());
+  }
+}
+
+tx_outcome runtime::transact_on(const std::string& node_name, const tx_options& opts,
+                                const tx_script& script) {
+  try {
+    return ask(*impl_->sys, node(node_name), opts, script);
+  } catch (const node_error& e) {
+    return unreachable(opts, e.what());
+  }
+}
+
+supervisor_actor runtime::node(const std::string& name) {
+  if (!impl_->nodes)
+    throw node_error("cannot reach node '" + name +
+                     "': this runtime has no peers (set actortx.peers)");
+  supervisor_actor out;
+  std::string why;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->nodes, impl_->cfg.node.connect_timeout, connect_atom::value, name)
+      .receive([&](supervisor_actor& h) { out = std::move(h); },
+               [&](caf::error& err) {
+                 why =
+                     err.category() == errc_category && err.context().match_element<std::string>(0)
+                         ? err.context().get_as<std::string>(0)
+                         : "cannot reach node '" + name + "': " + impl_->sys->render(err);
+               });
+  if (!out) throw node_error(why);
+  return out;
+}
+
+uint16_t runtime::node_port() const noexcept {
+  return impl_->node_port;
 }
 
 }  // namespace actortx

@@ -26,6 +26,12 @@ class startup_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A peer node could not be reached; what() names the peer, its address and the cause.
+class node_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Wraps a lambda for a run_atom request sent by an actor. Capture by value: when the
 /// deadline passes, the outcome is sent while the body may still be unwinding.
 local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks = {});
@@ -90,6 +96,23 @@ class runtime {
   void raise_alert(alert a);
   /// The dashboard's TCP port, 0 when it is off.
   uint16_t dashboard_port() const noexcept;
+
+  // --- distribution (runtime_config::node, ::procedures; see node_config.hpp) --------------
+  /// Runs a procedure registered on this node (runtime_config::procedures).
+  tx_outcome call(const tx_options& opts, const procedure_call& call);
+  /// Runs a procedure registered on peer `node` (a name in actortx.peers). Unreachable peer:
+  /// FAILED with errc::node_unreachable; unknown procedure or bad arguments: FAILED with
+  /// errc::unknown_procedure / invalid_argument and a message naming them. No answer within
+  /// opts.timeout + 5 s: TIMEOUT, and whether it committed on the peer is unknown (retry only
+  /// with an idempotency key).
+  tx_outcome call_on(const std::string& node, const tx_options& opts, const procedure_call& call);
+  /// Runs a script on peer `node`, like call_on.
+  tx_outcome transact_on(const std::string& node, const tx_options& opts, const tx_script& script);
+  /// The supervisor of peer `name`, connected on first use (TLS unless plain-tcp). For actors
+  /// that send it requests themselves. Blocking; throws node_error.
+  supervisor_actor node(const std::string& name);
+  /// The port this node's supervisor is published on; 0 when it does not listen.
+  uint16_t node_port() const noexcept;
 
   // --- for actors ----------------------------------------------------------------------------
   /// Send (run_atom, tx_options, tx_script | local_body) and receive a tx_outcome.

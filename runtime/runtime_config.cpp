@@ -89,6 +89,7 @@ void validate(const runtime_config& cfg) {
                          "only printable characters without spaces are allowed");
   }
   validate_observability(cfg);
+  validate_node(cfg.node);
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,
                        std::string{"expected one of "} + log_level_names);
@@ -131,7 +132,14 @@ caf_config::caf_config() {
       .add<caf::timespan>("saga-lease", "lease of a node on its sagas (default 30s)")
       .add<caf::timespan>("saga-recovery-interval",
                           "between looks for orphaned sagas (default 10s)")
-      .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off");
+      .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off")
+      .add<std::string>("listen", "publish this node's supervisor on host:port (0 = any port)")
+      .add<std::string>("tls-cert", "PEM certificate of this node")
+      .add<std::string>("tls-key", "PEM private key of this node")
+      .add<std::string>("tls-ca", "PEM CA that signs the peers' certificates")
+      .add<bool>("plain-tcp", "no TLS between nodes: loopback development only")
+      .add<std::vector<std::string>>("peers", "other nodes as [\"name=host:port\", ...]")
+      .add<caf::timespan>("node-connect-timeout", "wait for a peer to connect (default 5s)");
   add_observability_options(custom_options_);
 }
 
@@ -185,6 +193,24 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
   if (auto x = read<caf::timespan>(c, "actortx.saga-recovery-interval", "a duration"))
     out.saga_recovery_interval = to_ms(*x);
   read_observability(c, out);
+  auto& node = out.node;
+  if (auto x = read<std::string>(c, "actortx.listen", "a string")) node.listen = *x;
+  if (auto x = read<std::string>(c, "actortx.tls-cert", "a string")) node.tls_cert = *x;
+  if (auto x = read<std::string>(c, "actortx.tls-key", "a string")) node.tls_key = *x;
+  if (auto x = read<std::string>(c, "actortx.tls-ca", "a string")) node.tls_ca = *x;
+  if (auto x = read<bool>(c, "actortx.plain-tcp", "true or false")) node.plain_tcp = *x;
+  if (auto x = read<caf::timespan>(c, "actortx.node-connect-timeout", "a duration"))
+    node.connect_timeout = to_ms(*x);
+  if (auto x = read<std::vector<std::string>>(c, "actortx.peers", "a list of name=host:port")) {
+    for (const auto& p : *x) {
+      auto eq = p.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw config_error("actortx.peers", p, "expected name=host:port");
+      auto name = p.substr(0, eq);
+      if (node.peers.count(name)) throw config_error("actortx.peers", p, "peer named twice");
+      node.peers[name] = p.substr(eq + 1);
+    }
+  }
   validate(out);
   return out;
 }

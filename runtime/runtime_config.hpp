@@ -13,6 +13,8 @@
 #include "messages/metrics.hpp"
 #include "messages/tx_options.hpp"
 #include "runtime/alert_engine.hpp"
+#include "runtime/node_config.hpp"
+#include "runtime/procedure_registry.hpp"
 #include "runtime/tx_hooks.hpp"
 
 namespace actortx {
@@ -79,6 +81,12 @@ struct runtime_config {
   std::string dashboard_bind = "127.0.0.1";
   /// 0 = any free port (runtime::dashboard_port() tells which).
   uint16_t dashboard_port = 8090;
+
+  // --- distribution (see node_config.hpp) ------------------------------------------------
+  /// Where this node publishes its supervisor, its TLS material and its peers.
+  node_config node;
+  /// Procedures that callers, local or on other nodes, may run here by name.
+  procedure_registry procedures;
 };
 
 /// Throws config_error on the first invalid field, e.g.

@@ -17,6 +17,14 @@ saga_definition& saga_definition::step(std::string name, saga_action action,
                   [&](const saga_step_def& s) { return s.name == name; }))
     throw std::invalid_argument(where + " is defined twice");
   if (action.empty()) throw std::invalid_argument(where + " has no action");
+  if (!options.node.empty()) {
+    if (options.on)
+      throw std::invalid_argument(where + ": set either options.node or options.on, not both");
+    if (action.body() || compensation.body())
+      throw std::invalid_argument(where + " runs on node '" + options.node +
+                                  "': its action and compensation must be scripts or procedure "
+                                  "calls (C++ code cannot travel to another node)");
+  }
   if (options.tx) {
     if (options.tx->read_only)
       throw std::invalid_argument(where + ": a step cannot be read-only (it writes its log row)");

@@ -25,7 +25,13 @@ using saga_body = std::function<void(tx&, saga_context&)>;
 /// spliced into SQL). A script cannot change the context.
 using saga_script = std::function<tx_script(const saga_context&)>;
 
-/// What a step (or its compensation) runs: a body, a script builder, or nothing.
+/// A step's action or compensation as a call of a procedure (registered on the node that runs
+/// the step), its arguments taken from the context. Like a script it can run on another node
+/// and cannot change the context.
+using saga_call = std::function<procedure_call(const saga_context&)>;
+
+/// What a step (or its compensation) runs: a body, a script builder, a procedure call builder,
+/// or nothing.
 class saga_action {
  public:
   saga_action() = default;
@@ -33,6 +39,9 @@ class saga_action {
   saga_action(saga_script script) : fn_(std::move(script)) {}  // NOLINT
   saga_action(tx_script script)                                // NOLINT: a fixed script
       : fn_(saga_script{[s = std::move(script)](const saga_context&) { return s; }}) {}
+  saga_action(saga_call call) : fn_(std::move(call)) {}  // NOLINT
+  saga_action(procedure_call call)                       // NOLINT: fixed arguments
+      : fn_(saga_call{[c = std::move(call)](const saga_context&) { return c; }}) {}
   /// Any callable as a body (tx&, saga_context&) or a script builder (const saga_context&).
   template <class F, std::enable_if_t<std::is_invocable_v<F&, tx&, saga_context&>, int> = 0>
   saga_action(F f) : fn_(saga_body{std::move(f)}) {}  // NOLINT
@@ -40,13 +49,20 @@ class saga_action {
                                           std::is_invocable_r_v<tx_script, F&, const saga_context&>,
                                       int> = 0>
   saga_action(F f) : fn_(saga_script{std::move(f)}) {}  // NOLINT
+  template <class F,
+            std::enable_if_t<
+                !std::is_invocable_v<F&, tx&, saga_context&> &&
+                    std::is_same_v<std::invoke_result_t<F&, const saga_context&>, procedure_call>,
+                int> = 0>
+  saga_action(F f) : fn_(saga_call{std::move(f)}) {}  // NOLINT
 
   bool empty() const noexcept { return std::holds_alternative<std::monostate>(fn_); }
   const saga_body* body() const noexcept { return std::get_if<saga_body>(&fn_); }
   const saga_script* script() const noexcept { return std::get_if<saga_script>(&fn_); }
+  const saga_call* call() const noexcept { return std::get_if<saga_call>(&fn_); }
 
  private:
-  std::variant<std::monostate, saga_body, saga_script> fn_;
+  std::variant<std::monostate, saga_body, saga_script, saga_call> fn_;
 };
 
 /// Per-step settings. Unset fields take the runtime's defaults.
@@ -60,6 +76,11 @@ struct step_options {
   /// (runtime(sys, cfg, ...)): CAF 0.17 does not support replies across actor systems that
   /// are torn down one after the other.
   supervisor_actor on;
+  /// Runs the step on the peer node of this name (actortx.peers), through its supervisor and on
+  /// its database; its action and compensation must be scripts or procedure calls (code cannot
+  /// travel). Empty: this node (or `on`). A node that goes away mid-step makes the step fail;
+  /// whether it ran is then asked of that node's database (by the step's key) once it answers.
+  std::string node;
 };
 
 struct saga_step_def {

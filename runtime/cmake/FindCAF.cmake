@@ -1,5 +1,5 @@
 # Finds CAF 0.17 (Debian's libcaf-dev ships no CMake package config).
-# Defines CAF::core, CAF::io and, if present, CAF::openssl.
+# Defines CAF::core, CAF::io and CAF::openssl (TLS between nodes).
 include(FindPackageHandleStandardArgs)
 find_package(Threads REQUIRED)
 find_path(CAF_INCLUDE_DIR caf/all.hpp)
@@ -7,7 +7,7 @@ find_library(CAF_CORE_LIBRARY caf_core)
 find_library(CAF_IO_LIBRARY caf_io)
 find_library(CAF_OPENSSL_LIBRARY caf_openssl)
 find_package_handle_standard_args(CAF
-  REQUIRED_VARS CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY
+  REQUIRED_VARS CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_OPENSSL_LIBRARY
   REASON_FAILURE_MESSAGE "CAF 0.17 not found: apt-get install libcaf-dev")
 if(CAF_FOUND AND NOT TARGET CAF::core)
   add_library(CAF::core INTERFACE IMPORTED)

@@ -1,0 +1,56 @@
+// How a runtime takes part in a cluster of CAF nodes: where it publishes its supervisor, the
+// TLS material that authenticates it to its peers, and where its peers are.
+// Config keys: actortx.listen, actortx.tls-cert, tls-key, tls-ca, actortx.plain-tcp,
+// actortx.peers, actortx.node-connect-timeout.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace actortx {
+
+struct node_endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct node_config {
+  /// "host:port" to publish this node's supervisor on (port 0: any free, see
+  /// runtime::node_port()); empty: not published (the node can still call its peers).
+  std::string listen;
+  /// PEM files: this node's certificate and key, and the CA its peers' certificates must be
+  /// signed by. All three or none; TLS is mutual (both sides present certificates).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  /// Unencrypted, unauthenticated TCP: only for development, and only on loopback addresses.
+  bool plain_tcp = false;
+  /// Peers by node name: name -> "host:port".
+  std::map<std::string, std::string> peers;
+  /// Longest wait for a peer to answer a connection attempt.
+  std::chrono::milliseconds connect_timeout{5000};
+
+  bool tls() const noexcept { return !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty(); }
+  /// The runtime needs CAF's middleman (it publishes or has peers).
+  bool networked() const noexcept { return !listen.empty() || !peers.empty(); }
+};
+
+/// Parses "host:port", "[::1]:port"; throws config_error naming `key` and `text`.
+node_endpoint parse_endpoint(const char* key, const std::string& text);
+/// 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback(const std::string& host);
+
+/// Throws config_error on the first problem: TLS files incomplete or unreadable, neither TLS
+/// nor plain TCP, plain TCP on a non-loopback address, a malformed endpoint or peer.
+void validate_node(const node_config& node);
+
+/// Loads what a networked node needs into a CAF config before its actor_system is created:
+/// the middleman and, with TLS, caf::openssl with the node's certificate, key and CA. Call it
+/// for an actor system you pass to runtime(sys, cfg, ...); the runtime does it for its own.
+void prepare_node_system(caf::actor_system_config& sys_cfg, const node_config& node);
+
+}  // namespace actortx

@@ -1,0 +1,141 @@
+#include "runtime/procedure_registry.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+namespace actortx {
+
+namespace {
+
+bool parses_as_integer(const std::string& s) {
+  if (s.empty() || s.size() > 20) return false;
+  errno = 0;
+  char* end = nullptr;
+  std::strtoll(s.c_str(), &end, 10);
+  return errno == 0 && end == s.c_str() + s.size();
+}
+
+bool parses_as_real(const std::string& s) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  return errno == 0 && end == s.c_str() + s.size() && std::isfinite(d);
+}
+
+bool parses_as_bool(const std::string& s) {
+  return s == "true" || s == "false";
+}
+
+std::string quoted(const std::string& s) {
+  constexpr size_t max_shown = 40;
+  return "\"" + (s.size() > max_shown ? s.substr(0, max_shown) + "..." : s) + "\"";
+}
+
+}  // namespace
+
+std::optional<std::string> check_call(const procedure_def& def, const procedure_call& call) {
+  const auto head = "procedure '" + def.name + "'";
+  if (call.args.size() != def.params.size())
+    return head + " takes " + std::to_string(def.params.size()) + " argument(s), got " +
+           std::to_string(call.args.size());
+  for (size_t i = 0; i < def.params.size(); ++i) {
+    const auto& p = def.params[i];
+    const auto& v = call.args[i];
+    const auto where = head + " argument " + std::to_string(i + 1) + " '" + p.name + "'";
+    if (v.kind == value_kind::null) {
+      if (!p.nullable) return where + " must not be NULL";
+      continue;
+    }
+    if (v.kind != p.kind)
+      return where + ": expected " + to_string(p.kind) + ", got " + to_string(v.kind) + " " +
+             quoted(v.text);
+    bool ok = true;
+    switch (v.kind) {
+      case value_kind::integer:
+        ok = parses_as_integer(v.text);
+        break;
+      case value_kind::real:
+        ok = parses_as_real(v.text);
+        break;
+      case value_kind::boolean:
+        ok = parses_as_bool(v.text);
+        break;
+      default:
+        break;
+    }
+    if (!ok) return where + ": " + quoted(v.text) + " is not a valid " + to_string(p.kind);
+  }
+  return std::nullopt;
+}
+
+const proc_value& proc_args::value(const std::string& name) const {
+  for (size_t i = 0; i < params_.size() && i < values_.size(); ++i)
+    if (params_[i].name == name) return values_[i];
+  throw std::invalid_argument("procedure has no parameter '" + name + "'");
+}
+
+bool proc_args::is_null(const std::string& name) const {
+  return value(name).kind == value_kind::null;
+}
+
+const std::string& proc_args::get_text(const std::string& name) const {
+  const auto& v = value(name);
+  if (v.kind == value_kind::null) throw std::invalid_argument("argument '" + name + "' is NULL");
+  return v.text;
+}
+
+int64_t proc_args::get_int(const std::string& name) const {
+  return std::strtoll(get_text(name).c_str(), nullptr, 10);  // validated by check_call
+}
+
+double proc_args::get_real(const std::string& name) const {
+  return std::strtod(get_text(name).c_str(), nullptr);
+}
+
+bool proc_args::get_bool(const std::string& name) const {
+  return get_text(name) == "true";
+}
+
+sql_value proc_args::sql(const std::string& name) const {
+  const auto& v = value(name);
+  return v.kind == value_kind::null ? sql_value::null() : sql_value::of(v.text);
+}
+
+procedure_registry& procedure_registry::define(const std::string& name,
+                                               std::vector<proc_param> params,
+                                               procedure_body body) {
+  if (name.empty()) throw std::invalid_argument("a procedure needs a name");
+  if (defs_.count(name)) throw std::invalid_argument("procedure '" + name + "' is defined twice");
+  if (!body) throw std::invalid_argument("procedure '" + name + "' has no body");
+  std::set<std::string> seen;
+  for (const auto& p : params) {
+    if (p.name.empty())
+      throw std::invalid_argument("procedure '" + name + "' has a parameter without a name");
+    if (p.kind == value_kind::null)
+      throw std::invalid_argument("procedure '" + name + "' parameter '" + p.name +
+                                  "' needs a kind (boolean, integer, real or text)");
+    if (!seen.insert(p.name).second)
+      throw std::invalid_argument("procedure '" + name + "' has two parameters named '" + p.name +
+                                  "'");
+  }
+  defs_[name] = std::make_shared<const procedure_def>(
+      procedure_def{name, std::move(params), std::move(body)});
+  return *this;
+}
+
+const procedure_def* procedure_registry::find(const std::string& name) const {
+  auto i = defs_.find(name);
+  return i == defs_.end() ? nullptr : i->second.get();
+}
+
+std::vector<std::string> procedure_registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, def] : defs_) out.push_back(name);
+  return out;
+}
+
+}  // namespace actortx
