@@ -6,24 +6,24 @@
 #include <thread>
 
 #include "runtime/dsn.hpp"
+#include "runtime/fault_proxy.hpp"
 #include "runtime/runtime.hpp"
-#include "support/fault_proxy.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
-using fault = test::fault_proxy::commit_fault;
+using fault = fault_proxy::commit_fault;
 
 namespace {
 
 /// The suite's cluster also listens on TCP 127.0.0.1 at the same port as its socket.
-test::fault_proxy proxy_for(const test::test_schema& db) {
-  return test::fault_proxy{"127.0.0.1",
-                           static_cast<uint16_t>(std::stoi(parse_dsn(db.base_dsn()).at("port")))};
+fault_proxy proxy_for(const test::test_schema& db) {
+  return fault_proxy{"127.0.0.1",
+                     static_cast<uint16_t>(std::stoi(parse_dsn(db.base_dsn()).at("port")))};
 }
 
 struct through_proxy {
   test::test_schema db;
-  test::fault_proxy proxy = proxy_for(db);
+  fault_proxy proxy = proxy_for(db);
   runtime rt{[&] {
     db.exec("CREATE TABLE payment(id serial, amount int)");
     auto cfg = test::test_config(db);
@@ -127,7 +127,7 @@ TEST_CASE("a dropped network mid-transaction is retried on a new connection", "[
 }
 
 TEST_CASE("the frontend scanner finds a COMMIT split across reads", "[unit]") {
-  test::frontend_scanner s;
+  frontend_scanner s;
   // StartupMessage: length 8 + "user\0x\0\0" -> protocol 3.0, then a Query "COMMIT".
   std::string startup;
   auto be32 = [](uint32_t v) {
@@ -144,7 +144,7 @@ TEST_CASE("the frontend scanner finds a COMMIT split across reads", "[unit]") {
   size_t found = 0;
   for (char c : stream) found += s.feed(&c, 1).size();  // byte by byte
   CHECK(found == 1);
-  CHECK(test::frontend_scanner::is_commit(" END "));
-  CHECK_FALSE(test::frontend_scanner::is_commit("COMMIT PREPARED 'x'"));
-  CHECK_FALSE(test::frontend_scanner::is_commit("SELECT 'COMMIT'"));
+  CHECK(frontend_scanner::is_commit(" END "));
+  CHECK_FALSE(frontend_scanner::is_commit("COMMIT PREPARED 'x'"));
+  CHECK_FALSE(frontend_scanner::is_commit("SELECT 'COMMIT'"));
 }

@@ -1,6 +1,7 @@
 // A TCP proxy between libpq and PostgreSQL that can cut connections at chosen moments: around
 // a COMMIT, or all at once. It reads the frontend (client -> server) protocol just enough to
-// spot a COMMIT; bytes are forwarded unchanged.
+// spot a COMMIT; bytes are forwarded unchanged. Shipped for fault injection: the tests use it
+// for commit-in-doubt cases, actortx-stress --faults proxy to drop a runtime's network.
 #pragma once
 
 #include <atomic>
@@ -11,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace actortx::test {
+namespace actortx {
 
 /// Splits the client's byte stream into protocol messages and flags complete COMMITs.
 class frontend_scanner {
@@ -85,4 +86,4 @@ class fault_proxy {
   std::thread thread_;
 };
 
-}  // namespace actortx::test
+}  // namespace actortx

@@ -1,4 +1,4 @@
-#include "support/fault_proxy.hpp"
+#include "runtime/fault_proxy.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,7 +14,7 @@
 
 #include "runtime/dsn.hpp"
 
-namespace actortx::test {
+namespace actortx {
 
 namespace {
 
@@ -223,4 +223,4 @@ void fault_proxy::run() {
   }
 }
 
-}  // namespace actortx::test
+}  // namespace actortx
