@@ -19,15 +19,6 @@ std::string first_line(const std::string& s) {
   return s.substr(0, s.find('\n'));
 }
 
-/// Unique per process and per run: the pid separates concurrent processes, the random part
-/// separates a reused pid from a schema a killed earlier run left behind.
-std::string make_schema_name() {
-  std::random_device rd;
-  std::ostringstream os;
-  os << "stress_" << ::getpid() << '_' << std::hex << (rd() & 0xffffff);
-  return os.str();
-}
-
 pqxx::connection connect(const std::string& dsn) {
   try {
     return pqxx::connection{dsn};
@@ -39,13 +30,20 @@ pqxx::connection connect(const std::string& dsn) {
 
 }  // namespace
 
+std::string make_run_name() {
+  std::random_device rd;
+  std::ostringstream os;
+  os << "stress_" << ::getpid() << '_' << std::hex << (rd() & 0xffffff);
+  return os.str();
+}
+
 void check_reachable(const std::string& dsn) {
   actortx::parse_dsn(dsn);  // throws dsn_error with a clear, redacted message
   connect(dsn);
 }
 
-bank_schema::bank_schema(std::string dsn, int accounts, int64_t initial_balance)
-    : dsn_(std::move(dsn)), name_(make_schema_name()) {
+bank_schema::bank_schema(std::string dsn, int accounts, int64_t initial_balance, std::string name)
+    : dsn_(std::move(dsn)), name_(name.empty() ? make_run_name() : std::move(name)) {
   auto c = connect(dsn_);
   pqxx::work w{c};
   auto schema = c.quote_name(name_);

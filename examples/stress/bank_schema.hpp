@@ -10,11 +10,15 @@ namespace stress {
 /// the target (never the password) if the server cannot be reached.
 void check_reachable(const std::string& dsn);
 
+/// stress_<pid>_<random>: unique per process and per run (the pid separates concurrent
+/// processes, the random part a reused pid from what a killed earlier run left behind).
+std::string make_run_name();
+
 class bank_schema {
  public:
-  /// Creates schema stress_<pid>_<random> with table account(id, balance) holding accounts
-  /// 1..`accounts`, each with `initial_balance`.
-  bank_schema(std::string dsn, int accounts, int64_t initial_balance);
+  /// Creates schema `name` (empty: make_run_name()) with table account(id, balance) holding
+  /// accounts 1..`accounts`, each with `initial_balance`.
+  bank_schema(std::string dsn, int accounts, int64_t initial_balance, std::string name = {});
   /// Drops the schema (errors are reported on stderr, never thrown).
   ~bank_schema();
 

@@ -58,6 +58,15 @@ void add_failures(actortx::run_summary& run, const outcome_tally& tally) {
         str(info.count) + " (e.g. " + info.sample.substr(0, info.sample.find('\n')) + ")");
 }
 
+void add_deadline_lines(actortx::run_summary& run, const deadline_checks& d) {
+  const auto bound = str(deadline_slack.count()) + " ms";
+  run.invariant_lines.push_back(
+      "no transaction ended more than " + bound +
+      " past its deadline, as its caller measured: " + describe(d.callers));
+  run.invariant_lines.push_back("nor in the runtime's records of the run's transactions: " +
+                                describe(d.records));
+}
+
 void verdict(actortx::run_summary& run, const invariant_result& inv) {
   run.invariants_ok = inv.ok;
   run.invariant_lines.push_back(inv.ok ? "result: OK" : "result: VIOLATED: " + inv.details);
@@ -72,12 +81,15 @@ actortx::run_summary transfer_summary(const run_report& r) {
   actortx::run_summary run;
   run.title = "actortx-stress: " + run_length(o, "transfers") + ", " + actortx::to_string(o.level) +
               ", concurrency " + str(o.concurrency);
-  run.configuration = {{"mode", "bank transfers"},
-                       {"target", r.target},
-                       {"schema", r.schema},
-                       {"accounts", str(o.accounts) + " x " + str(o.initial_balance)},
-                       {"run", run_length(o, "transfers")},
-                       {"concurrency / pool", str(o.concurrency) + " / " + str(o.pool)}};
+  run.configuration = {
+      {"mode", o.workload == workload_kind::hotspot
+                   ? "bank transfers, most on " + str(o.hot_accounts) + " hot accounts"
+                   : "bank transfers"},
+      {"target", r.target},
+      {"schema", r.schema},
+      {"accounts", str(o.accounts) + " x " + str(o.initial_balance)},
+      {"run", run_length(o, "transfers")},
+      {"concurrency / pool", str(o.concurrency) + " / " + str(o.pool)}};
   add_common_configuration(run, o, r.stop_signal);
   const double secs = res.wall.count();
   run.figures = {
@@ -101,10 +113,12 @@ actortx::run_summary saga_summary(const saga_report& r) {
   const auto& live = *r.live;
   const auto& res = *r.result;
   actortx::run_summary run;
-  run.title =
-      "actortx-stress --saga: " + run_length(o, "sagas") + ", concurrency " + str(o.concurrency);
+  run.title = std::string{"actortx-stress --workload "} + to_string(o.workload) + ": " +
+              run_length(o, "requests") + ", concurrency " + str(o.concurrency);
   run.configuration = {
-      {"mode", "transfer sagas across two databases"},
+      {"mode", o.workload == workload_kind::mixed
+                   ? "local transfers on two databases and transfer sagas between them"
+                   : "transfer sagas across two databases"},
       {"database A", r.target + " (saga log; metrics below are A's runtime)"},
       {"database B", r.target_b},
       {"schema", r.schema},
@@ -127,21 +141,33 @@ actortx::run_summary saga_summary(const saga_report& r) {
                          " committed sagas/s"}};
   add_failures(run, res.tally);
   add_latency(run, r.latency);
+  if (o.workload == workload_kind::mixed && r.transfers_live) {
+    const auto& t = *r.transfers_live;
+    run.figures.emplace_back("local transfers done", str(t.done.load()));
+    run.figures.emplace_back("local transfers committed / skipped",
+                             str(t.committed.load()) + " / " + str(t.skipped.load()));
+    run.figures.emplace_back(
+        "local transfers timeouts / in doubt / failed",
+        str(t.timeouts.load()) + " / " + str(t.in_doubt.load()) + " / " + str(t.failed.load()));
+    run.figures.emplace_back("local transfer latency p50 / p99",
+                             ms(r.transfer_latency.p50) + " / " + ms(r.transfer_latency.p99));
+  }
   return run;
 }
 
 void add_transfer_invariants(actortx::run_summary& run, const options& o,
-                             const invariant_result& inv) {
+                             const deadline_checks& deadlines, const invariant_result& inv) {
   run.invariant_lines = {
       "exactly " + str(o.accounts) + " accounts",
       "sum of balances = " + str(o.accounts * o.initial_balance) + " (" + str(o.accounts) + " x " +
           str(o.initial_balance) + ")",
       o.allow_negative ? "negative balances allowed (--allow-negative)" : "no negative balance"};
+  add_deadline_lines(run, deadlines);
   verdict(run, inv);
 }
 
 void add_saga_invariants(actortx::run_summary& run, const options& o, const saga_log_summary& log,
-                         const invariant_result& inv) {
+                         const deadline_checks& deadlines, const invariant_result& inv) {
   run.invariant_lines = {
       "sum of balances over A and B = " + str(2 * o.accounts * o.initial_balance),
       o.allow_negative ? "negative balances allowed (--allow-negative)" : "no negative balance",
@@ -151,20 +177,26 @@ void add_saga_invariants(actortx::run_summary& run, const options& o, const saga
       "no step applied twice; ledger agrees with the log (" + str(log.refunds) + " refunds, " +
           str(log.uncredits) + " credits undone)",
       "every caller's outcome matches the log"};
+  add_deadline_lines(run, deadlines);
   verdict(run, inv);
 }
 
-actortx::metrics_report final_metrics(actortx::runtime& rt, uint64_t finished) {
+void wait_for_records(actortx::runtime& rt, uint64_t finished) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (rt.metrics().overall.finished() < finished && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+actortx::metrics_report final_metrics(actortx::runtime& rt, uint64_t finished) {
+  wait_for_records(rt, finished);
   return rt.report();
 }
 
 bool write_html_report(const std::string& path, const actortx::run_summary& run,
-                       const actortx::metrics_report& report) {
+                       const actortx::metrics_report& report, const fault_summary* faults) {
   std::ofstream out{path, std::ios::binary | std::ios::trunc};
-  out << actortx::render_html_report(run, report);
+  auto html = actortx::render_html_report(run, report);
+  out << (faults ? with_fault_section(html, *faults) : html);
   out.close();
   if (!out) {
     std::cerr << "actortx-stress: error: cannot write the report to " << path << '\n';

@@ -13,6 +13,20 @@
 
 namespace stress {
 
+const char* to_string(workload_kind w) noexcept {
+  switch (w) {
+    case workload_kind::transfer:
+      return "transfer";
+    case workload_kind::hotspot:
+      return "hotspot";
+    case workload_kind::saga:
+      return "saga";
+    case workload_kind::mixed:
+      return "mixed";
+  }
+  return "?";
+}
+
 namespace {
 
 /// A usage error in the documented form "--option: value is invalid: why".
@@ -42,8 +56,76 @@ bool known_log_level(const std::string& s) {
   return false;
 }
 
+/// What the command line said about workload and faults, before validation.
+struct raw_choices {
+  std::string workload;  ///< empty: not given
+  std::string faults;    ///< empty: not given
+  bool fault_interval_given = false;
+  bool hot_accounts_given = false;
+};
+
+std::optional<workload_kind> parse_workload(const std::string& text) {
+  for (auto w :
+       {workload_kind::transfer, workload_kind::hotspot, workload_kind::saga, workload_kind::mixed})
+    if (text == to_string(w)) return w;
+  return std::nullopt;
+}
+
+void validate_workload_and_faults(options& o, const raw_choices& raw) {
+  if (!raw.workload.empty()) {
+    auto w = parse_workload(raw.workload);
+    if (!w)
+      throw usage_error{"--workload: " + raw.workload +
+                        " is invalid: use transfer, hotspot, saga or mixed"};
+    if (o.saga && *w != workload_kind::saga)
+      throw usage_error{"--saga: cannot be combined with --workload " + raw.workload +
+                        " (--saga is --workload saga)"};
+    o.workload = *w;
+  } else if (o.saga) {
+    o.workload = workload_kind::saga;
+  }
+  o.saga = o.workload == workload_kind::saga || o.workload == workload_kind::mixed;
+  if (raw.hot_accounts_given && o.workload != workload_kind::hotspot)
+    throw usage_error{"--hot-accounts: " + text_of(o.hot_accounts) +
+                      " is invalid without --workload hotspot"};
+  if (o.workload == workload_kind::hotspot && (o.hot_accounts < 2 || o.hot_accounts > o.accounts))
+    throw usage_error{"--hot-accounts: " + text_of(o.hot_accounts) +
+                      " is invalid: must be from 2 to --accounts (" + text_of(o.accounts) + ")"};
+
+  if (!raw.faults.empty()) {
+    std::string bad;
+    auto req = parse_fault_request(raw.faults, bad);
+    if (!req)
+      throw usage_error{"--faults: " + raw.faults + " is invalid: '" + bad +
+                        "' is not a fault kind; use all, none, or a comma-separated list of "
+                        "terminate, cancel, lock, restart, proxy, kill-node"};
+    o.faults = *req;
+  }
+  for (auto k : o.faults.kinds)
+    if (k == fault_kind::kill_node)
+      throw usage_error{"--faults: " + raw.faults +
+                        " is invalid: kill-node needs worker nodes, and this build's harness "
+                        "runs in one process"};
+  if (o.faults.any()) {
+    if (!o.duration_s)
+      throw usage_error{"--faults: " + raw.faults +
+                        " is invalid without --duration: the fault schedule spans the run's "
+                        "length"};
+    if (!o.dsn_b.empty())
+      throw usage_error{"--dsn-b: " + o.dsn_b +
+                        " is invalid with --faults: faults need databases of the run's own "
+                        "(created for it), so that they hit only this run's connections"};
+  }
+  if (raw.fault_interval_given && !o.faults.any())
+    throw usage_error{"--fault-interval: " + text_of(o.fault_interval_s) +
+                      " is invalid without --faults"};
+  if (!(o.fault_interval_s >= 0.1))  // also refuses NaN
+    throw usage_error{"--fault-interval: " + text_of(o.fault_interval_s) +
+                      " is invalid: must be at least 0.1 seconds"};
+}
+
 void validate(options& o, const std::string& isolation_text, int64_t timeout_ms,
-              std::optional<int> dashboard_port) {
+              std::optional<int> dashboard_port, const raw_choices& raw) {
   require_at_least("--accounts", o.accounts, 2);  // a transfer needs two distinct accounts
   require_at_least<int64_t>("--initial-balance", o.initial_balance, 0);
   require_at_least<int64_t>("--transfers", o.transfers, 1);
@@ -68,13 +150,15 @@ void validate(options& o, const std::string& isolation_text, int64_t timeout_ms,
   if (!(o.saga_fail_rate >= 0 && o.saga_fail_rate <= 1))  // also refuses NaN
     throw usage_error{"--saga-fail-rate: " + text_of(o.saga_fail_rate) +
                       " is invalid: must be between 0 and 1"};
+  validate_workload_and_faults(o, raw);
   // --saga: two databases of `accounts` accounts each.
   if (o.saga && o.initial_balance > std::numeric_limits<int64_t>::max() / 2 / o.accounts)
     throw usage_error{"--initial-balance: " + text_of(o.initial_balance) +
                       " is invalid: 2 * accounts * initial balance overflows a bigint"};
   if (!o.dsn_b.empty() && !o.saga)
     throw usage_error{"--dsn-b: " + o.dsn_b +
-                      " is invalid without --saga: only sagas use a second database"};
+                      " is invalid without --workload saga or mixed: only sagas use a second "
+                      "database"};
   if (dashboard_port && (*dashboard_port < 0 || *dashboard_port > 65535))
     throw usage_error{"--dashboard: " + text_of(*dashboard_port) +
                       " is invalid: must be a port number from 0 (any free port) to 65535"};
@@ -102,12 +186,15 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
   double duration = 0;
   std::optional<uint64_t> seed;
   std::optional<int> dashboard_port;
+  raw_choices raw;
 
   CLI::App app{
-      "actortx-stress: random bank transfers through the actortx runtime (or, with --saga, as "
-      "sagas across two databases), then checks that no money was created or lost.\nExit codes: 0 "
-      "invariant OK, 1 invariant violated, 2 bad "
-      "usage, 3 startup failure."};
+      "actortx-stress: random bank transfers through the actortx runtime (--workload transfer or "
+      "hotspot; saga or mixed: sagas across two databases), optionally under injected faults "
+      "(--faults), then checks that no money was created or lost, every saga ended COMMITTED or "
+      "COMPENSATED with no step applied twice, and no transaction outlived its deadline by more "
+      "than 50 ms.\nExit codes: 0 invariants OK, 1 an invariant violated, 2 bad usage, 3 startup "
+      "failure."};
   app.option_defaults()->always_capture_default();
   app.add_option("--dsn", o.dsn,
                  "libpq DSN (default: $ACTORTX_DSN or the file in $ACTORTX_DSN_FILE; if none, "
@@ -130,15 +217,33 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
                "invariant check must fail (for tests)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, critical, off");
   app.add_flag("--saga", o.saga,
-               "run every transfer as a saga across two databases (debit on one, credit on the "
-               "other, compensated when the credit fails); checks money, saga states and that "
-               "no step was applied twice");
+               "= --workload saga: every transfer a saga across two databases (debit on one, "
+               "credit on the other, compensated when the credit fails)");
   app.add_option("--dsn-b", o.dsn_b,
-                 "--saga: DSN of the second database (default: a database created next to "
+                 "saga, mixed: DSN of the second database (default: a database created next to "
                  "--dsn's for the run, and dropped after it)");
   app.add_option("--saga-fail-rate", o.saga_fail_rate,
-                 "--saga: fraction of transfers sent to a frozen account, whose credit fails so "
+                 "saga, mixed: fraction of sagas sent to a frozen account, whose credit fails so "
                  "that the debit is compensated");
+
+  auto* workload =
+      app.add_option("--workload", raw.workload,
+                     "transfer (random accounts), hotspot (most transfers on --hot-accounts "
+                     "accounts), saga (= --saga), mixed (local transfers on both databases and "
+                     "sagas between them)");
+  workload->default_str("transfer");
+  auto* hot = app.add_option("--hot-accounts", o.hot_accounts,
+                             "--workload hotspot: accounts 1..N take 90% of the transfer ends");
+  auto* faults = app.add_option(
+      "--faults", raw.faults,
+      "inject faults during the run (needs --duration): all, or a comma-separated list of "
+      "terminate (pg_terminate_backend), cancel (pg_cancel_backend), lock (a burst of row "
+      "locks on a few accounts), restart (PostgreSQL; only an embedded one the harness "
+      "started), proxy (cut a runtime's connections in its TCP fault proxy); the schedule "
+      "follows from --seed");
+  faults->default_str("none");
+  auto* interval = app.add_option("--fault-interval", o.fault_interval_s,
+                                  "--faults: mean seconds between two faults");
 
   app.add_option("--dashboard", dashboard_port,
                  "serve the runtime's live dashboard (and /metrics) on 127.0.0.1:PORT during the "
@@ -154,7 +259,11 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
   try {
     app.parse(argc, argv);
     if (dur->count() > 0) o.duration_s = duration;
-    validate(o, isolation_text, timeout_ms, dashboard_port);
+    raw.hot_accounts_given = hot->count() > 0;
+    raw.fault_interval_given = interval->count() > 0;
+    if (workload->count() == 0) raw.workload.clear();
+    if (faults->count() == 0) raw.faults.clear();
+    validate(o, isolation_text, timeout_ms, dashboard_port, raw);
   } catch (const CLI::CallForHelp& e) {
     exit = app.exit(e);
     return std::nullopt;

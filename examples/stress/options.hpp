@@ -6,9 +6,20 @@
 #include <optional>
 #include <string>
 
+#include "fault_kind.hpp"
 #include "messages/tx_options.hpp"
 
 namespace stress {
+
+/// --workload: what the clients send.
+enum class workload_kind {
+  transfer,  ///< transfers between uniformly random accounts, one database
+  hotspot,   ///< transfers concentrated on --hot-accounts accounts, one database
+  saga,      ///< transfer sagas across databases A and B (= --saga)
+  mixed,     ///< local transfers on A and on B, and sagas between them
+};
+
+const char* to_string(workload_kind w) noexcept;
 
 struct options {
   std::string dsn;  ///< empty: start an embedded PostgreSQL
@@ -24,8 +35,17 @@ struct options {
   bool allow_negative = false;
   bool corrupt_balance_for_test = false;
   std::string log_level = "error";  // failures are summed up in the report instead
-  /// --saga: every transfer is a saga across two databases (see saga_run.hpp).
+  workload_kind workload = workload_kind::transfer;
+  /// Two databases, sagas between them (saga_run.hpp): --workload saga or mixed (or --saga).
   bool saga = false;
+  /// --workload mixed: the share of the clients' requests that are local transfers.
+  double mixed_transfer_share = 0.7;
+  /// --workload hotspot: accounts 1..hot_accounts take most transfers.
+  int hot_accounts = 4;
+  /// --faults: the kinds to inject ("all": every kind this run can).
+  fault_request faults;
+  /// --fault-interval: mean seconds between two faults.
+  double fault_interval_s = 2.0;
   std::string dsn_b;            ///< --saga: database B; empty: one created next to --dsn
   double saga_fail_rate = 0.1;  ///< --saga: fraction of transfers to a frozen account
   /// --dashboard PORT: the runtime's live dashboard on 127.0.0.1 (0: any free port).

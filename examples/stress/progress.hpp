@@ -25,6 +25,8 @@ class progress {
   progress& operator=(const progress&) = delete;
 
   void start();
+  /// Whether stdout is a terminal (the bar is redrawn in place): other output clears it first.
+  bool tty() const noexcept { return tty_; }
   /// Draws the final state and ends the line; idempotent.
   void stop();
 

@@ -43,11 +43,14 @@ void print_report(std::ostream& os, const run_report& r) {
   const auto& o = *r.opts;
   const auto& live = *r.live;
   const auto& res = *r.result;
-  os << "\nactortx-stress report\n";
+  os << "\nactortx-stress " << to_string(o.workload) << " report\n";
   row(os, "target", r.target);
   row(os, "schema", r.schema);
   row(os, "isolation", actortx::to_string(o.level));
-  row(os, "accounts", str(o.accounts) + " x " + str(o.initial_balance));
+  row(os, "accounts",
+      str(o.accounts) + " x " + str(o.initial_balance) +
+          (o.workload == workload_kind::hotspot ? ", " + str(o.hot_accounts) + " hot"
+                                                : std::string{}));
   row(os, "run", o.duration_s ? fixed(*o.duration_s, 1) + " s" : str(o.transfers) + " transfers");
   row(os, "concurrency / pool", str(o.concurrency) + " / " + str(o.pool));
   row(os, "timeout", str(o.timeout.count()) + " ms");
@@ -84,7 +87,7 @@ void print_saga_report(std::ostream& os, const saga_report& r) {
   const auto& o = *r.opts;
   const auto& live = *r.live;
   const auto& res = *r.result;
-  os << "\nactortx-stress saga report\n";
+  os << "\nactortx-stress " << to_string(o.workload) << " report\n";
   row(os, "database A", r.target + " (saga log)");
   row(os, "database B", r.target_b);
   row(os, "schema", r.schema);
@@ -119,6 +122,20 @@ void print_saga_report(std::ostream& os, const saga_report& r) {
   row(os, "  p95", ms(r.latency.p95));
   row(os, "  p99", ms(r.latency.p99));
   row(os, "  max", ms(r.latency.max));
+  os << '\n';
+  if (o.workload != workload_kind::mixed || !r.transfers_live) return;
+  const auto& t = *r.transfers_live;
+  row(os, "local transfers", str(t.done.load()) + " (on A and B)");
+  row(os, "  committed", str(t.committed.load()));
+  row(os, "  skipped", str(t.skipped.load()) + " (insufficient funds)");
+  row(os, "  retries", str(t.retries.load()));
+  row(os, "  timeouts", str(t.timeouts.load()));
+  row(os, "  in doubt", str(t.in_doubt.load()));
+  row(os, "  failed", str(t.failed.load()));
+  for (const auto& [key, info] : res.transfer_tally.failures)
+    row(os, "    " + key,
+        str(info.count) + "  e.g. " + info.sample.substr(0, info.sample.find('\n')).substr(0, 80));
+  row(os, "  p50 / p99", ms(r.transfer_latency.p50) + " / " + ms(r.transfer_latency.p99));
   os << '\n';
 }
 

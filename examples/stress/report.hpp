@@ -33,8 +33,10 @@ struct saga_report {
   std::string target_b;  ///< database B, plus "(created for the run)"
   std::string schema;
   const live_counters* live = nullptr;
+  const live_counters* transfers_live = nullptr;  ///< --workload mixed: the local transfers
   const saga_workload_result* result = nullptr;
   latency_summary latency;
+  latency_summary transfer_latency;
   int stop_signal = 0;
 };
 

@@ -9,6 +9,11 @@ void outcome_tally::merge(outcome_tally&& other) {
     if (mine.count == 0) mine.sample = std::move(info.sample);
     mine.count += info.count;
   }
+  deadlines.merge(other.deadlines);
+}
+
+int64_t succeeded(const live_counters& live) noexcept {
+  return live.committed.load() + live.skipped.load() + live.compensated.load();
 }
 
 void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters& live,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "deadline_check.hpp"
 #include "messages/tx_outcome.hpp"
 
 namespace stress {
@@ -33,9 +34,15 @@ struct failure_info {
 struct outcome_tally {
   std::vector<int64_t> latencies_us;             ///< outcome.duration of every transfer
   std::map<std::string, failure_info> failures;  ///< SQLSTATE, or errc name if none
+  /// Wall time of each blocking call against its deadline, as the caller measured it.
+  deadline_tally deadlines;
 
   void merge(outcome_tally&& other);
 };
+
+/// Requests that ended as asked: committed (or skipped for want of money), or for sagas
+/// compensated. Faults are survived when this keeps growing after them.
+int64_t succeeded(const live_counters& live) noexcept;
 
 /// Counts one outcome in both the live counters and the worker's tally.
 void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters& live,

@@ -8,9 +8,11 @@
 
 #include "bank_schema.hpp"
 #include "dashboard_url.hpp"
+#include "fault_session.hpp"
 #include "html_run_report.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "run_checks.hpp"
 #include "run_sagas.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
@@ -57,16 +59,20 @@ int run_saga_mode(const options& o) {
   auto db = actortx::dsn_or_embedded(o.dsn);
   check_reachable(db.dsn);
   if (!o.dsn_b.empty()) check_reachable(o.dsn_b);
+  fault_session faults{o, db, 2, std::cout};
   const int frozen = o.accounts + 1;
-  bank_schema schema_a{db.dsn, o.accounts, o.initial_balance};  // dropped on every exit
-  // Database B: the one given, or one of our own next to A (its name is the run's).
-  std::optional<scratch_database> scratch;
-  if (o.dsn_b.empty()) scratch.emplace(db.dsn, schema_a.name() + "_b");
-  const std::string dsn_b = scratch ? scratch->dsn() : o.dsn_b;
-  bank_schema schema_b{dsn_b, o.accounts, o.initial_balance};
+  const std::string run = make_run_name();  // unique per run: saga ids and types carry it
+  // Database A: --dsn's, or with faults one of the run's own (every backend on it is then the
+  // runtime's: terminate and cancel hit no one else). B: --dsn-b, or one of the run's own.
+  std::optional<scratch_database> own_a, own_b;
+  if (faults.active()) own_a.emplace(db.dsn, run + "_a");
+  if (o.dsn_b.empty()) own_b.emplace(db.dsn, run + "_b");
+  const std::string dsn_a = own_a ? own_a->dsn() : db.dsn;
+  const std::string dsn_b = own_b ? own_b->dsn() : o.dsn_b;
+  bank_schema schema_a{dsn_a, o.accounts, o.initial_balance, run};  // dropped on every exit
+  bank_schema schema_b{dsn_b, o.accounts, o.initial_balance, run};
   add_saga_tables(schema_a, frozen);
   add_saga_tables(schema_b, frozen);
-  const std::string& run = schema_a.name();  // unique per run: saga ids and types carry it
 
   saga_workload_settings ws;
   ws.accounts = o.accounts;
@@ -77,9 +83,14 @@ int run_saga_mode(const options& o) {
   ws.seed = o.seed;
   ws.run = run;
   ws.saga_timeout = saga_timeout(o);
+  ws.transfer_share = o.workload == workload_kind::mixed ? o.mixed_transfer_share : 0.0;
+  ws.transfer_opts = transfer_options(o);
+  ws.allow_negative = o.allow_negative;
 
   saga_workload_result result;
   saga_report report;
+  deadline_checks deadlines;
+  int64_t final_progress = 0;
   actortx::run_summary html_run;      // --report: filled while the runtimes are up
   actortx::metrics_report html_data;  // and A's metrics, taken before it stops
   int64_t left = 0;
@@ -90,34 +101,53 @@ int run_saga_mode(const options& o) {
     actortx::caf_config caf_cfg;
     caf::actor_system sys{caf_cfg};
     // The dashboard (--dashboard) is A's: it drives the sagas.
-    auto settings_b = runtime_settings(o, schema_b.runtime_dsn());
+    auto settings_b = runtime_settings(o, faults.runtime_dsn(1, schema_b.runtime_dsn()));
     settings_b.dashboard_enabled = false;
     actortx::runtime rt_b{sys, settings_b};
     actortx::saga_registry sagas;
     ws.types =
         define_transfer_sagas(sagas, run, rt_b.supervisor(), transfer_options(o), o.allow_negative);
-    actortx::runtime rt_a{sys, runtime_settings(o, schema_a.runtime_dsn()), std::move(sagas)};
-    std::cout << "running sagas on " << actortx::dsn_target(db.dsn) << " and "
-              << actortx::dsn_target(dsn_b) << ", schema " << run << ", seed " << o.seed << '\n';
+    actortx::runtime rt_a{sys, runtime_settings(o, faults.runtime_dsn(0, schema_a.runtime_dsn())),
+                          std::move(sagas)};
+    std::cout << "running " << to_string(o.workload) << " on " << actortx::dsn_target(dsn_a)
+              << " and " << actortx::dsn_target(dsn_b) << ", schema " << run << ", seed " << o.seed
+              << '\n';
     print_dashboard_url(std::cout, rt_a);
 
-    saga_workload workload{rt_a, ws};
+    saga_workload workload{rt_a, ws, &rt_b};
+    auto succeeded_so_far = [&workload] {
+      return succeeded(workload.live()) + succeeded(workload.transfers_live());
+    };
     progress bar{workload.live(), o.transfers, ws.duration};
     bar.start();
+    if (own_a)
+      faults.start({dsn_a, dsn_b}, {own_a->name(), own_b->name()}, {run, run}, succeeded_so_far,
+                   bar.tty());
     result = workload.run();
+    faults.stop();
     bar.stop();
+    final_progress = succeeded_so_far();
     // Sagas whose callers stopped waiting are still being driven: let them finish.
-    left = wait_for_sagas(db.dsn, run, ws.saga_timeout);
+    left = wait_for_sagas(dsn_a, run, ws.saga_timeout);
 
     report.opts = &o;
-    report.target = actortx::dsn_target(db.dsn) + (db.embedded ? " (embedded)" : "");
-    report.target_b = actortx::dsn_target(dsn_b) + (scratch ? " (created for the run)" : "");
+    report.target = actortx::dsn_target(db.dsn) + (db.embedded ? " (embedded)" : "") +
+                    (own_a ? ", database " + own_a->name() + " created for the run" : "");
+    report.target_b = actortx::dsn_target(dsn_b) + (own_b ? " (created for the run)" : "");
     report.schema = run;
     report.live = &workload.live();
+    report.transfers_live = &workload.transfers_live();
     report.result = &result;
     report.latency = summarize(result.tally.latencies_us);
+    report.transfer_latency = summarize(result.transfer_tally.latencies_us);
     report.stop_signal = stop_signal();
     print_saga_report(std::cout, report);
+
+    deadlines.callers = result.transfer_tally.deadlines;
+    // Sagas have no deadline of their own: their steps' transactions do (the records; the
+    // sagas are over by now, so theirs are in).
+    deadlines.records = check_runtime_deadlines(rt_a, o, run + ":");
+    deadlines.records.merge(check_runtime_deadlines(rt_b, o, run + ":"));
     if (!o.report.empty()) {
       html_run = saga_summary(report);
       html_data = final_metrics(rt_a, 0);  // saga records and A's steps: no count to wait for
@@ -133,16 +163,26 @@ int run_saga_mode(const options& o) {
   saga_log_summary log;
   auto inv =
       check_saga_invariants(data, o.accounts, o.initial_balance, o.allow_negative, result, log);
+  add_deadline_invariant(inv, deadlines.callers, deadlines.records);
   print_saga_log(std::cout, log);
+  print_deadlines(std::cout, deadlines);
+  std::optional<fault_summary> fs;
+  if (faults.active()) {
+    fs = summarize_faults(o, faults, final_progress, inv.ok);
+    print_fault_report(std::cout, *fs);
+  }
   print_invariant(std::cout, inv);
   bool report_written = true;
   if (!o.report.empty()) {
-    add_saga_invariants(html_run, o, log, inv);
-    report_written = write_html_report(o.report, html_run, html_data);
+    add_saga_invariants(html_run, o, log, deadlines, inv);
+    if (fs) add_fault_figures(html_run, *fs);
+    report_written = write_html_report(o.report, html_run, html_data, fs ? &*fs : nullptr);
   }
-  if (inv.ok) {
+  if (own_a) {
+    // The saga log is in the run's own database A: it goes with it.
+  } else if (inv.ok) {
     // The log and key tables are the library's and outlive the run: leave nothing behind.
-    forget_sagas(db.dsn, scratch ? std::string{} : dsn_b, run);
+    forget_sagas(dsn_a, own_b ? std::string{} : dsn_b, run);
   } else {
     std::cout << "the run's schemas are dropped; its saga log rows are kept: SELECT * FROM "
                  "actortx.saga WHERE id LIKE '"

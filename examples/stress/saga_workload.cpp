@@ -4,9 +4,12 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <tuple>
 
+#include "account_picker.hpp"
 #include "runtime/runtime.hpp"
 #include "stop_signal.hpp"
+#include "transfer.hpp"
 
 namespace stress {
 
@@ -60,17 +63,39 @@ void saga_workload::record(const actortx::saga_outcome& out, saga_workload_resul
   ++live_.done;  // last: the progress line never shows more outcomes than were counted
 }
 
+void saga_workload::local_transfer(std::mt19937_64& rng, saga_workload_result& r) {
+  std::bernoulli_distribution on_a{0.5};
+  std::uniform_int_distribution<int64_t> amount{1, 100};
+  account_picker accounts{s_.accounts};  // 1..accounts: never the frozen one
+  auto& rt = on_a(rng) || !rt_b_ ? rt_ : *rt_b_;
+  transfer t;
+  std::tie(t.from, t.to) = accounts.pick(rng);
+  t.amount = amount(rng);
+  const auto start = std::chrono::steady_clock::now();
+  auto out = run_transfer(rt, s_.transfer_opts, t, s_.allow_negative);
+  r.transfer_tally.deadlines.add(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start),
+                                 s_.transfer_opts.timeout, s_.transfer_opts.label.c_str(),
+                                 out.outcome.id);
+  record_outcome(out.outcome, out.skipped, transfers_live_, r.transfer_tally);
+}
+
 void saga_workload::client(int index, saga_workload_result& r) {
   // One generator per thread, derived from the seed: reproducible in what it asks for.
   std::mt19937_64 rng{s_.seed * 1000003u + static_cast<uint64_t>(index)};
   std::uniform_int_distribution<int> account{1, s_.accounts};
   std::uniform_int_distribution<int64_t> amount{1, 100};
   std::bernoulli_distribution a_to_b{0.5}, to_frozen{s_.fail_rate};
+  std::bernoulli_distribution local{s_.transfer_share};
   const int frozen = s_.accounts + 1;
   auto end = std::chrono::steady_clock::now() +
              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  s_.duration.value_or(std::chrono::duration<double>{0}));
   for (int64_t n = 0; next_ticket(end); ++n) {
+    if (local(rng)) {
+      local_transfer(rng, r);
+      continue;
+    }
     actortx::saga_request req;
     req.type = a_to_b(rng) ? s_.types.a_to_b : s_.types.b_to_a;
     req.id = s_.run + "-" + std::to_string(index) + "-" + std::to_string(n);
@@ -107,6 +132,7 @@ saga_workload_result saga_workload::run() {
   out.wall = std::chrono::steady_clock::now() - start;
   for (auto& r : results) {
     out.tally.merge(std::move(r.tally));
+    out.transfer_tally.merge(std::move(r.transfer_tally));
     out.reported.insert(out.reported.end(), r.reported.begin(), r.reported.end());
     out.started += r.started;
     out.to_frozen += r.to_frozen;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,11 @@ struct saga_workload_settings {
   transfer_saga_types types;
   /// How long a client waits for an outcome (the saga goes on without it: it is durable).
   std::chrono::milliseconds saga_timeout{120000};
+  /// --workload mixed: the share of requests that are local transfers (half on A, half on B)
+  /// instead of sagas; 0 for --workload saga.
+  double transfer_share = 0;
+  actortx::tx_options transfer_opts;  ///< options of those transfers
+  bool allow_negative = false;
 };
 
 /// What the callers saw.
@@ -40,6 +46,8 @@ struct saga_workload_result {
   outcome_tally tally;
   /// Saga id and final state of every outcome a caller received (to compare with the log).
   std::vector<std::pair<std::string, actortx::saga_state>> reported;
+  /// --workload mixed: what the local transfers came to (latencies, failures, deadlines).
+  outcome_tally transfer_tally;
   int64_t started = 0;    ///< run_saga calls
   int64_t to_frozen = 0;  ///< of those, sent to the frozen account on purpose
   std::chrono::duration<double> wall{0};
@@ -47,22 +55,30 @@ struct saga_workload_result {
 
 class saga_workload {
  public:
-  saga_workload(actortx::runtime& rt_a, saga_workload_settings s) : rt_(rt_a), s_(std::move(s)) {}
+  /// `rt_b`: the runtime on database B, for the mixed workload's transfers there.
+  saga_workload(actortx::runtime& rt_a, saga_workload_settings s, actortx::runtime* rt_b = nullptr)
+      : rt_(rt_a), rt_b_(rt_b), s_(std::move(s)) {}
 
   /// Blocks until all sagas are done, the duration passed, or a stop was requested; in every
   /// case the sagas in flight finish (or their callers time out) first.
   saga_workload_result run();
 
   const live_counters& live() const noexcept { return live_; }
+  /// --workload mixed: the local transfers.
+  const live_counters& transfers_live() const noexcept { return transfers_live_; }
 
  private:
   void client(int index, saga_workload_result& out);
   bool next_ticket(std::chrono::steady_clock::time_point end);
   void record(const actortx::saga_outcome& out, saga_workload_result& r);
 
+  void local_transfer(std::mt19937_64& rng, saga_workload_result& r);
+
   actortx::runtime& rt_;
+  actortx::runtime* rt_b_;
   saga_workload_settings s_;
   live_counters live_;
+  live_counters transfers_live_;
   std::atomic<int64_t> issued_{0};
 };
 

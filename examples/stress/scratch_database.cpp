@@ -26,9 +26,11 @@ scratch_database::scratch_database(const std::string& admin_dsn, std::string nam
     pqxx::nontransaction w{c};  // CREATE DATABASE cannot run inside a transaction block
     w.exec("CREATE DATABASE " + c.quote_name(name_));
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot create the second database " + name_ + " on " +
+    throw std::runtime_error("cannot create database " + name_ + " on " +
                              actortx::dsn_target(admin_dsn_) +
-                             " (give one with --dsn-b): " + first_line(e.what()));
+                             " (the DSN's user needs CREATEDB; without --faults, --dsn-b can "
+                             "name the sagas' second database): " +
+                             first_line(e.what()));
   }
 }
 

@@ -1,4 +1,5 @@
-// A database of its own for one run (the saga mode's database B), next to a given one.
+// A database of its own for one run (the saga mode's database B, and with --faults every
+// database of the run), next to a given one.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@ namespace stress {
 class scratch_database {
  public:
   /// Connects with `admin_dsn` and runs CREATE DATABASE `name` (the DSN's user needs the
-  /// CREATEDB privilege; else std::runtime_error suggesting --dsn-b).
+  /// CREATEDB privilege; else std::runtime_error saying so).
   scratch_database(const std::string& admin_dsn, std::string name);
   /// Drops the database, closing connections still open to it (errors go to stderr).
   ~scratch_database();

@@ -26,6 +26,7 @@ actortx::runtime_config runtime_settings(const options& o, const std::string& ds
   cfg.defaults = transfer_options(o);
   cfg.log_level = o.log_level;
   cfg.metrics_trend_bucket = std::chrono::seconds{o.trend_bucket_s};
+  cfg.metrics_ring = record_ring;
   if (o.dashboard) {
     cfg.dashboard_enabled = true;
     cfg.dashboard_port = *o.dashboard;

@@ -14,6 +14,14 @@ void ledger(tx& t, const saga_context& ctx, const char* kind) {
          std::string{kind});
 }
 
+actortx::step_options step_on(const actortx::tx_options& opts,
+                              const actortx::supervisor_actor& where) {
+  actortx::step_options o;
+  o.tx = opts;
+  o.on = where;
+  return o;
+}
+
 /// One direction: debit on `debit_on`, credit on `credit_on` (a null supervisor is database A,
 /// the saga runtime's own).
 void define_direction(actortx::saga_registry& reg, const std::string& type,
@@ -37,7 +45,7 @@ void define_direction(actortx::saga_registry& reg, const std::string& type,
                    ctx.get_int("from"));
             ledger(t, ctx, "refund");
           },
-          actortx::step_options{step_opts, debit_on})
+          step_on(step_opts, debit_on))
       .step(
           "credit",
           [](tx& t, saga_context& ctx) {
@@ -54,7 +62,7 @@ void define_direction(actortx::saga_registry& reg, const std::string& type,
                    ctx.get_int("to"));
             ledger(t, ctx, "uncredit");
           },
-          actortx::step_options{step_opts, credit_on});
+          step_on(step_opts, credit_on));
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "account_picker.hpp"
 #include "stop_signal.hpp"
 #include "transfer.hpp"
 
@@ -21,19 +23,20 @@ void transfer_workload::client(int index, outcome_tally& tally) {
   // One generator per thread, derived from the seed: a run is reproducible in what it asks
   // for (the interleaving, of course, is not).
   std::mt19937_64 rng{s_.seed * 1000003u + static_cast<uint64_t>(index)};
-  std::uniform_int_distribution<int> account{1, s_.accounts};
-  std::uniform_int_distribution<int> other{1, s_.accounts - 1};
+  account_picker accounts{s_.accounts, s_.hot_accounts};
   std::uniform_int_distribution<int64_t> amount{1, 100};
   auto end = std::chrono::steady_clock::now() +
              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  s_.duration.value_or(std::chrono::duration<double>{0}));
   while (next_ticket(end)) {
     transfer t;
-    t.from = account(rng);
-    t.to = other(rng);
-    if (t.to >= t.from) ++t.to;  // uniform over the accounts other than `from`
+    std::tie(t.from, t.to) = accounts.pick(rng);
     t.amount = amount(rng);
+    const auto start = std::chrono::steady_clock::now();
     auto r = run_transfer(rt_, s_.opts, t, s_.allow_negative);
+    tally.deadlines.add(std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start),
+                        s_.opts.timeout, s_.opts.label.c_str(), r.outcome.id);
     record_outcome(r.outcome, r.skipped, live_, tally);
   }
 }

@@ -21,6 +21,7 @@ namespace stress {
 
 struct workload_settings {
   int accounts = 100;
+  int hot_accounts = 0;  ///< hotspot workload: accounts 1..hot_accounts get most transfers
   int concurrency = 16;
   int64_t transfers = 10000;  ///< total, unless `duration` is set
   std::optional<std::chrono::duration<double>> duration;

@@ -1,0 +1,46 @@
+// "No transaction outlived its deadline by more than 50 ms": each transaction's wall time,
+// measured by the caller around the blocking call, against its tx_options timeout; and the
+// runtime's own records of the run's transactions against the same timeout.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "invariants.hpp"
+#include "messages/metrics.hpp"
+
+namespace stress {
+
+/// How far past its deadline a transaction may end (the bound).
+constexpr std::chrono::milliseconds deadline_slack{50};
+
+struct deadline_tally {
+  int64_t checked = 0;
+  int64_t over = 0;  ///< ended more than deadline_slack after the deadline
+  /// The largest wall time minus timeout (negative: every transaction ended in time).
+  std::chrono::microseconds worst{std::chrono::microseconds::min()};
+  std::string worst_what;  ///< which transaction that was (label, id or state)
+
+  /// One transaction `id` with `label` (kept only if it is the worst so far).
+  void add(std::chrono::microseconds wall, std::chrono::milliseconds timeout, const char* label,
+           uint64_t id);
+  void merge(const deadline_tally& other);
+};
+
+/// The runtime's records (tx_record.duration) of transactions that `applies` accepts, each
+/// against `timeout`.
+deadline_tally check_records(const std::vector<actortx::tx_record>& records,
+                             std::chrono::milliseconds timeout,
+                             const std::function<bool(const actortx::tx_record&)>& applies);
+
+/// Adds a violation to `inv` for each tally with a transaction over the bound.
+void add_deadline_invariant(invariant_result& inv, const deadline_tally& callers,
+                            const deadline_tally& records);
+
+/// "worst +12.3 ms past the deadline (label ...)", for reports.
+std::string describe(const deadline_tally& t);
+
+}  // namespace stress

@@ -1,0 +1,50 @@
+// The deadline invariant: at most deadline_slack past the deadline, callers and records.
+#include <catch2/catch.hpp>
+
+#include "deadline_check.hpp"
+
+using namespace stress;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+TEST_CASE("a transaction more than the slack past its deadline is a violation", "[unit]") {
+  deadline_tally callers;
+  callers.add(microseconds{900'000}, milliseconds{1000}, "transfer", 1);
+  callers.add(microseconds{1'000'000} + deadline_slack, milliseconds{1000}, "transfer", 2);
+  CHECK(callers.checked == 2);
+  CHECK(callers.over == 0);
+  CHECK(callers.worst == deadline_slack);
+  invariant_result ok;
+  add_deadline_invariant(ok, callers, deadline_tally{});
+  CHECK(ok.ok);
+
+  callers.add(microseconds{1'000'000} + deadline_slack + microseconds{1}, milliseconds{1000},
+              "transfer", 3);
+  CHECK(callers.over == 1);
+  CHECK(callers.worst_what == "tx 3 [transfer]");
+  invariant_result bad;
+  add_deadline_invariant(bad, callers, deadline_tally{});
+  CHECK_FALSE(bad.ok);
+  CHECK(bad.details.find("tx 3 [transfer]") != std::string::npos);
+}
+
+TEST_CASE("the runtime's records are checked for the labels asked for only", "[unit]") {
+  std::vector<actortx::tx_record> rs(3);
+  rs[0].id = 1;
+  rs[0].label = "transfer";
+  rs[0].duration = microseconds{200'000};
+  rs[1].id = 2;
+  rs[1].label = "other";
+  rs[1].duration = microseconds{5'000'000};
+  rs[2].id = 3;
+  rs[2].label = "transfer";
+  rs[2].duration = microseconds{100'000};
+  auto t = check_records(rs, milliseconds{100},
+                         [](const actortx::tx_record& r) { return r.label == "transfer"; });
+  CHECK(t.checked == 2);
+  CHECK(t.over == 1);
+  CHECK(t.worst_what == "tx 1 [transfer]");
+  invariant_result inv;
+  add_deadline_invariant(inv, deadline_tally{}, t);
+  CHECK_FALSE(inv.ok);
+}
