@@ -23,9 +23,13 @@ std::string sender_node(gw_ptr self) {
   return src ? caf::to_string(src->node()) : std::string{"an anonymous sender"};
 }
 
-/// The first element of a message (usually its atom): with the sender, what is logged once.
-std::string first_element(caf::message_view& x) {
-  return x.content().size() == 0 ? std::string{"()"} : x.content().stringify(0).substr(0, 40);
+/// The first element of a message: its atom's value, else its type's name (not its value,
+/// which a peer could vary without end). With the sender, what is logged once.
+std::string first_element(gw_ptr self, caf::message_view& x) {
+  const auto& c = x.content();
+  if (c.size() == 0) return "()";
+  if (c.match_element<caf::atom_value>(0)) return c.stringify(0);
+  return self->system().types().portable_name(c.type(0));
 }
 
 caf::result<caf::message> on_unexpected(gw_ptr self, caf::message_view& x) {
@@ -34,7 +38,7 @@ caf::result<caf::message> on_unexpected(gw_ptr self, caf::message_view& x) {
   if (what.size() > max_shown) what = what.substr(0, max_shown) + "...";
   auto who = sender_node(self);
   auto& seen = self->state.logged;
-  if (seen.size() < 1000 && seen.insert(who + " " + first_element(x)).second)
+  if (seen.size() < 1000 && seen.insert(who + " " + first_element(self, x)).second)
     log().warn(
         "node gateway: ignored a message from node {} that actortx does not "
         "understand: {}",
