@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config g++
   libcaf-dev libpqxx-dev libpq-dev libspdlog-dev libfmt-dev catch2
   postgresql postgresql-contrib
-  libcli11-dev nlohmann-json3-dev libssl-dev
+  libcli11-dev nlohmann-json3-dev libssl-dev openssl
   libcivetweb-dev libjs-chart.js
   "$@"
 )
