@@ -80,7 +80,7 @@ struct step_options {
   /// its database; its action and compensation must be scripts or procedure calls (code cannot
   /// travel). Empty: this node (or `on`). A node that goes away mid-step makes the step fail;
   /// whether it ran is then asked of that node's database (by the step's key) once it answers.
-  std::string node;
+  std::string node{};  // {}: brace-initialisations that leave it out stay warning-free
 };
 
 struct saga_step_def {
