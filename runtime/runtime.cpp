@@ -273,13 +273,6 @@ struct runtime::impl {
       without->nodes = nullptr;
       saga_cfg = std::move(without);
     }
-    // The saga settings hold the directory too: with that handle alive, ~actor_system waits
-    // forever for the (detached) directory's thread.
-    if (saga_cfg && saga_cfg->nodes) {
-      auto without = std::make_shared<saga_settings>(*saga_cfg);
-      without->nodes = nullptr;
-      saga_cfg = std::move(without);
-    }
     caf::scoped_actor self{*sys};
     self->monitor(sup);
     self->monitor(pool);
