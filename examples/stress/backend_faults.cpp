@@ -62,7 +62,7 @@ std::vector<int> cancel_statements(const backend_targets& t, int n,
   for (;;) {
     auto hit = signal_backends(c, t, n, "pg_cancel_backend", " AND state = 'active'");
     if (!hit.empty() || std::chrono::steady_clock::now() >= until) return hit;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "messages/tx_outcome.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -19,13 +20,18 @@ std::string ms_text(std::chrono::microseconds d) {
 }  // namespace
 
 void deadline_tally::add(std::chrono::microseconds wall, std::chrono::milliseconds timeout,
-                         const char* label, uint64_t id) {
+                         const char* label, uint64_t id, const actortx::tx_outcome* outcome) {
   ++checked;
   const auto past = wall - timeout;
   if (past > deadline_slack) ++over;
   if (past > worst) {
     worst = past;
     worst_what = "tx " + std::to_string(id) + " [" + label + "]";
+    if (outcome) {
+      worst_what += std::string{" "} + actortx::to_string(outcome->state);
+      const auto& m = outcome->message;
+      if (!m.empty()) worst_what += ": " + m.substr(0, std::min(m.find('\n'), size_t{100}));
+    }
   }
 }
 
@@ -53,6 +59,26 @@ std::string describe(const deadline_tally& t) {
                     " over; worst " + ms_text(t.worst) + " relative to the deadline";
   if (!t.worst_what.empty()) out += " (" + t.worst_what + ")";
   return out;
+}
+
+std::string to_text(const deadline_tally& t) {
+  std::string what = t.worst_what;
+  for (char& c : what)
+    if (c == '\n') c = ' ';
+  return std::to_string(t.checked) + " " + std::to_string(t.over) + " " +
+         std::to_string(t.worst.count()) + "\n" + what + "\n";
+}
+
+std::optional<deadline_tally> tally_from_text(const std::string& text) {
+  std::istringstream in{text};
+  deadline_tally t;
+  int64_t worst = 0;
+  if (!(in >> t.checked >> t.over >> worst) || t.checked < 0 || t.over < 0 || t.over > t.checked)
+    return std::nullopt;
+  t.worst = std::chrono::microseconds{worst};
+  in.ignore(1);  // the end of the first line
+  std::getline(in, t.worst_what);
+  return t;
 }
 
 void add_deadline_invariant(invariant_result& inv, const deadline_tally& callers,

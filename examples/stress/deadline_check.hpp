@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "invariants.hpp"
 #include "messages/metrics.hpp"
+#include "messages/tx_outcome.hpp"
 
 namespace stress {
 
@@ -24,9 +26,10 @@ struct deadline_tally {
   std::chrono::microseconds worst{std::chrono::microseconds::min()};
   std::string worst_what;  ///< which transaction that was (label, id or state)
 
-  /// One transaction `id` with `label` (kept only if it is the worst so far).
+  /// One transaction `id` with `label`, and `outcome` (its state and message, for callers) —
+  /// kept only if it is the worst so far.
   void add(std::chrono::microseconds wall, std::chrono::milliseconds timeout, const char* label,
-           uint64_t id);
+           uint64_t id, const actortx::tx_outcome* outcome = nullptr);
   void merge(const deadline_tally& other);
 };
 
@@ -42,5 +45,10 @@ void add_deadline_invariant(invariant_result& inv, const deadline_tally& callers
 
 /// "worst +12.3 ms past the deadline (label ...)", for reports.
 std::string describe(const deadline_tally& t);
+
+/// A tally as two lines of text (a worker node hands its records' tally to the coordinator in
+/// a file), and back; nullopt when the text is not such a tally.
+std::string to_text(const deadline_tally& t);
+std::optional<deadline_tally> tally_from_text(const std::string& text);
 
 }  // namespace stress

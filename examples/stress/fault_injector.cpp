@@ -109,9 +109,9 @@ void fault_injector::inject(fault_record& r) {
         break;
       }
       case fault_kind::cancel: {
-        auto pids = cancel_statements(backends, e.victims, milliseconds{500});
+        auto pids = cancel_statements(backends, e.victims, milliseconds{1500});
         r.injected = !pids.empty();
-        r.effect = pids.empty() ? "no statement of the runtime's was running for 500 ms"
+        r.effect = pids.empty() ? "no statement of the runtime's was running for 1.5 s"
                                 : std::to_string(pids.size()) + " statement(s) cancelled (pids " +
                                       pid_list(pids) + ")";
         break;
@@ -134,8 +134,9 @@ void fault_injector::inject(fault_record& r) {
         r.effect = "restarted, accepting connections again";
         break;
       case fault_kind::proxy: {
-        const auto db = static_cast<size_t>(e.database);
-        auto* proxy = db < t_.proxies.size() ? t_.proxies[db] : nullptr;
+        // Per database, or with worker nodes per worker.
+        const auto at = static_cast<size_t>(e.database >= 0 ? e.database : e.node);
+        auto* proxy = at < t_.proxies.size() ? t_.proxies[at] : nullptr;
         if (!proxy) {
           r.effect = "no fault proxy in front of this runtime";
           break;

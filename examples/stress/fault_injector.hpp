@@ -23,8 +23,9 @@ class fault_proxy;
 
 namespace stress {
 
-/// What the faults act on. Per database (index 0 = A, 1 = B): its admin DSN, name, the bank
-/// schema, and the fault proxy of the runtime on it (null: proxy faults are off).
+/// What the faults act on. Per database (index 0 = A, 1 = B): its admin DSN, name and the bank
+/// schema; the fault proxies, one per database's runtime or, with worker nodes, per worker
+/// (none: proxy faults are off).
 struct fault_targets {
   std::vector<std::string> admin_dsns;
   std::vector<std::string> databases;

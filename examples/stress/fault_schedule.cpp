@@ -63,7 +63,13 @@ void fill_parameters(fault_event& e, const fault_plan& p, schedule_rng& rng) {
     case fault_kind::restart:
       break;
     case fault_kind::proxy:
-      e.database = rng.between(0, std::max(1, p.databases) - 1);
+      // With worker nodes the proxies sit in front of the workers: cut one worker's.
+      if (p.nodes > 0) {
+        e.database = -1;
+        e.node = rng.between(0, p.nodes - 1);
+      } else {
+        e.database = rng.between(0, std::max(1, p.databases) - 1);
+      }
       break;
     case fault_kind::kill_node:
       e.node = rng.between(0, std::max(1, p.nodes) - 1);
@@ -133,7 +139,10 @@ std::string describe(const fault_event& e) {
       os << "restart PostgreSQL";
       break;
     case fault_kind::proxy:
-      os << "cut every connection of runtime " << db << " in its proxy";
+      if (e.database < 0)
+        os << "cut every database connection of worker " << e.node << " in its proxy";
+      else
+        os << "cut every connection of runtime " << db << " in its proxy";
       break;
     case fault_kind::kill_node:
       os << "kill -9 worker " << e.node << ", restart after " << e.hold.count() << " ms";

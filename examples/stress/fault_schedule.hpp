@@ -30,10 +30,10 @@ struct fault_event {
   std::chrono::milliseconds at{0};  ///< offset from the start of the workload
   fault_kind kind = fault_kind::terminate;
   int victims = 0;                    ///< terminate, cancel: at most this many backends
-  int database = 0;                   ///< lock, proxy: 0 = A, 1 = B
+  int database = 0;                   ///< lock, proxy: 0 = A, 1 = B; proxy: -1 = a worker's
   std::vector<int> accounts;          ///< lock: the rows locked, ascending
   std::chrono::milliseconds hold{0};  ///< lock: how long the locks are held; kill-node: downtime
-  int node = 0;                       ///< kill-node: which worker (0-based)
+  int node = 0;                       ///< kill-node, proxy with nodes: which worker (0-based)
 
   friend bool operator==(const fault_event& a, const fault_event& b);
 };

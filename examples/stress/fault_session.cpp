@@ -60,7 +60,7 @@ fault_plan plan_for(const options& o, std::vector<fault_kind> kinds, int databas
   p.databases = databases;
   p.accounts = o.accounts;
   p.hot_accounts = o.workload == workload_kind::hotspot ? o.hot_accounts : 0;
-  p.nodes = 0;
+  p.nodes = o.nodes;
   return p;
 }
 
@@ -75,13 +75,13 @@ fault_session::fault_session(const options& o, actortx::postgres_target& db, int
       off =
           "PostgreSQL was not started by the harness (run without --dsn and $ACTORTX_DSN / "
           "$ACTORTX_DSN_FILE to let it start one)";
-    } else if (k == fault_kind::kill_node) {
-      off = "no worker nodes in this run";
+    } else if (k == fault_kind::kill_node && o.nodes == 0) {
+      off = "no worker nodes in this run (--nodes N)";
     } else if (k == fault_kind::proxy) {
       std::string host, why;
       uint16_t port = 0;
       if (tcp_endpoint(db, host, port, why)) {
-        for (int i = 0; i < databases; ++i)
+        for (int i = 0; i < (o.nodes > 0 ? o.nodes : databases); ++i)
           proxies_.push_back(std::make_unique<actortx::fault_proxy>(host, port));
         try {
           check_reachable(proxies_.front()->dsn_through(db.dsn));
@@ -126,7 +126,8 @@ std::string fault_session::runtime_dsn(int index, const std::string& dsn) const 
 
 void fault_session::start(std::vector<std::string> admin_dsns, std::vector<std::string> databases,
                           std::vector<std::string> schemas, std::function<int64_t()> progress,
-                          bool tty) {
+                          bool tty,
+                          std::function<std::string(int, std::chrono::milliseconds)> kill_node) {
   if (!active()) return;
   fault_targets t;
   t.admin_dsns = std::move(admin_dsns);
@@ -135,6 +136,7 @@ void fault_session::start(std::vector<std::string> admin_dsns, std::vector<std::
   for (auto& p : proxies_) t.proxies.push_back(p.get());
   t.cluster = cluster_;
   t.progress = std::move(progress);
+  t.kill_node = std::move(kill_node);
   injector_ = std::make_unique<fault_injector>(schedule_, std::move(t), out_, tty);
   injector_->start();
 }

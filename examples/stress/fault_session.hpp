@@ -24,8 +24,9 @@ class fault_session {
   /// Works out the kinds to inject: those --faults names, less the ones this run cannot do
   /// (restart: PostgreSQL must be the embedded one the harness started; proxy: the server
   /// must answer on TCP 127.0.0.1; kill-node: worker nodes), each with a note on `out`.
-  /// `databases`: 1, or 2 for sagas (one runtime and one proxy per database). Prints the
-  /// schedule's digest and first entries. Inactive (no-op) without --faults.
+  /// `databases`: 1, or 2 for sagas (one runtime and one proxy per database; with --nodes one
+  /// proxy per worker instead). Prints the schedule's digest and first entries. Inactive
+  /// (no-op) without --faults.
   fault_session(const options& o, actortx::postgres_target& db, int databases, std::ostream& out);
   ~fault_session();
 
@@ -34,13 +35,15 @@ class fault_session {
 
   bool active() const noexcept { return !schedule_.empty(); }
 
-  /// The DSN the runtime on database `index` uses: through its fault proxy if proxy faults
-  /// are on (the same DSN otherwise).
+  /// The DSN the runtime on database `index` (with --nodes: worker `index`) uses: through its
+  /// fault proxy if proxy faults are on (the same DSN otherwise).
   std::string runtime_dsn(int index, const std::string& dsn) const;
 
   /// Starts injecting. `admin_dsns`, `databases`, `schemas`: per database, as fault_targets.
+  /// `kill_node`: fault_targets::kill_node (with --nodes).
   void start(std::vector<std::string> admin_dsns, std::vector<std::string> databases,
-             std::vector<std::string> schemas, std::function<int64_t()> progress, bool tty);
+             std::vector<std::string> schemas, std::function<int64_t()> progress, bool tty,
+             std::function<std::string(int, std::chrono::milliseconds)> kill_node = {});
   /// Stops injecting (waits for a fault in progress). Idempotent.
   void stop();
 

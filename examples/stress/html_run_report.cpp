@@ -39,6 +39,10 @@ void add_common_configuration(actortx::run_summary& run, const options& o, int s
   run.configuration.emplace_back("allow negative", o.allow_negative ? "yes" : "no");
   run.configuration.emplace_back("seed", str(o.seed));
   run.configuration.emplace_back("trend bucket", str(o.trend_bucket_s) + " s");
+  if (o.nodes > 0)
+    run.configuration.emplace_back(
+        "nodes", str(o.nodes) + " worker process(es), " + (o.plain_tcp ? "plain TCP" : "TLS") +
+                     "; the runtime figures below are the coordinator's");
   if (stop_signal != 0)
     run.configuration.emplace_back("stopped early",
                                    stop_signal == SIGINT ? "by SIGINT" : "by SIGTERM");
@@ -63,8 +67,11 @@ void add_deadline_lines(actortx::run_summary& run, const deadline_checks& d) {
   run.invariant_lines.push_back(
       "no transaction ended more than " + bound +
       " past its deadline, as its caller measured: " + describe(d.callers));
-  run.invariant_lines.push_back("nor in the runtime's records of the run's transactions: " +
-                                describe(d.records));
+  run.invariant_lines.push_back(
+      "nor in the runtime's records of the run's transactions: " + describe(d.records) +
+      (d.workers > 0 ? " (the coordinator's and " + str(d.workers_reported) + " of " +
+                           str(d.workers) + " workers' last incarnations)"
+                     : std::string{}));
 }
 
 void verdict(actortx::run_summary& run, const invariant_result& inv) {

@@ -23,6 +23,10 @@ actortx::run_summary saga_summary(const saga_report& r);
 struct deadline_checks {
   deadline_tally callers;
   deadline_tally records;
+  /// --nodes: workers whose records went in (each worker's last incarnation: one killed by a
+  /// fault takes its records with it), and of how many.
+  int workers_reported = 0;
+  int workers = 0;
 };
 
 /// What was checked, and the verdict, for the transfer invariants.

@@ -49,6 +49,7 @@ void require_at_least(const char* option, T value, T min) {
 }
 
 constexpr int max_concurrency = 4096;
+constexpr int max_nodes = 16;  // processes on one machine, each with its own pool
 
 bool known_log_level(const std::string& s) {
   for (auto name : {"trace", "debug", "info", "warn", "error", "critical", "off"})
@@ -101,11 +102,20 @@ void validate_workload_and_faults(options& o, const raw_choices& raw) {
                         "terminate, cancel, lock, restart, proxy, kill-node"};
     o.faults = *req;
   }
+  if (o.nodes < 0 || o.nodes > max_nodes)
+    throw usage_error{"--nodes: " + text_of(o.nodes) + " is invalid: must be from 0 to " +
+                      text_of(max_nodes)};
+  // Sagas with nodes: every step runs on a worker, and each database needs one.
+  if (o.saga && o.nodes == 1)
+    throw usage_error{"--nodes: 1 is invalid with --workload " +
+                      std::string{to_string(o.workload)} +
+                      ": sagas need a worker on each of the two databases (use 2 or more)"};
+  if (o.plain_tcp && o.nodes == 0)
+    throw usage_error{"--plain-tcp is invalid without --nodes: only nodes talk to each other"};
   for (auto k : o.faults.kinds)
-    if (k == fault_kind::kill_node)
+    if (k == fault_kind::kill_node && o.nodes == 0)
       throw usage_error{"--faults: " + raw.faults +
-                        " is invalid: kill-node needs worker nodes, and this build's harness "
-                        "runs in one process"};
+                        " is invalid: kill-node needs worker nodes (--nodes N)"};
   if (o.faults.any()) {
     if (!o.duration_s)
       throw usage_error{"--faults: " + raw.faults +
@@ -239,11 +249,18 @@ std::optional<options> parse_options(int argc, char** argv, int& exit) {
       "inject faults during the run (needs --duration): all, or a comma-separated list of "
       "terminate (pg_terminate_backend), cancel (pg_cancel_backend), lock (a burst of row "
       "locks on a few accounts), restart (PostgreSQL; only an embedded one the harness "
-      "started), proxy (cut a runtime's connections in its TCP fault proxy); the schedule "
-      "follows from --seed");
+      "started), proxy (cut a runtime's connections in its TCP fault proxy), kill-node "
+      "(--nodes); the schedule follows from --seed");
   faults->default_str("none");
   auto* interval = app.add_option("--fault-interval", o.fault_interval_s,
                                   "--faults: mean seconds between two faults");
+  app.add_option("--nodes", o.nodes,
+                 "run the transactions on N worker node processes on 127.0.0.1 (this process "
+                 "coordinates: transfers as procedure calls round-robin, saga steps on workers of "
+                 "each database; TLS with certificates made for the run); adds the fault kind "
+                 "kill-node (kill -9 a worker, restart it under the same node id)");
+  app.add_flag("--plain-tcp", o.plain_tcp,
+               "--nodes: plain TCP on loopback between the nodes instead of TLS");
 
   app.add_option("--dashboard", dashboard_port,
                  "serve the runtime's live dashboard (and /metrics) on 127.0.0.1:PORT during the "

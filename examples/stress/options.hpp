@@ -46,6 +46,12 @@ struct options {
   fault_request faults;
   /// --fault-interval: mean seconds between two faults.
   double fault_interval_s = 2.0;
+  /// --nodes N: N worker node processes on 127.0.0.1 run the transactions and saga steps; this
+  /// process coordinates (0: everything in this process).
+  int nodes = 0;
+  /// --plain-tcp: the nodes talk unencrypted TCP on loopback instead of TLS with certificates
+  /// the harness makes for the run.
+  bool plain_tcp = false;
   std::string dsn_b;            ///< --saga: database B; empty: one created next to --dsn
   double saga_fail_rate = 0.1;  ///< --saga: fraction of transfers to a frozen account
   /// --dashboard PORT: the runtime's live dashboard on 127.0.0.1 (0: any free port).

@@ -55,6 +55,8 @@ void print_report(std::ostream& os, const run_report& r) {
   row(os, "concurrency / pool", str(o.concurrency) + " / " + str(o.pool));
   row(os, "timeout", str(o.timeout.count()) + " ms");
   row(os, "seed", str(o.seed));
+  if (o.nodes > 0)
+    row(os, "nodes", str(o.nodes) + " worker(s), " + (o.plain_tcp ? "plain TCP" : "TLS"));
   if (r.stop_signal != 0)
     row(os, "stopped early", std::string{"by "} + (r.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
   os << '\n';
@@ -99,6 +101,10 @@ void print_saga_report(std::ostream& os, const saga_report& r) {
   row(os, "concurrency / pool", str(o.concurrency) + " / " + str(o.pool) + " per database");
   row(os, "timeout", str(o.timeout.count()) + " ms per step");
   row(os, "seed", str(o.seed));
+  if (o.nodes > 0)
+    row(os, "nodes",
+        str(o.nodes) + " worker(s), " + (o.plain_tcp ? "plain TCP" : "TLS") +
+            ", steps and transfers on them");
   if (r.stop_signal != 0)
     row(os, "stopped early", std::string{"by "} + (r.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
   os << '\n';

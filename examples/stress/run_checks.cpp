@@ -48,6 +48,9 @@ void print_deadlines(std::ostream& os, const deadline_checks& d) {
      << " ms after its deadline)\n";
   os << "  callers             " << describe(d.callers) << '\n';
   os << "  runtime records     " << describe(d.records) << '\n';
+  if (d.workers > 0)
+    os << "                      (the coordinator's and " << d.workers_reported << " of "
+       << d.workers << " workers' last incarnations)\n";
 }
 
 }  // namespace stress

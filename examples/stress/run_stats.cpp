@@ -21,7 +21,9 @@ void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters&
   using actortx::tx_state;
   tally.latencies_us.push_back(out.duration.count());
   if (out.attempts > 1) live.retries += out.attempts - 1;
-  switch (out.state) {
+  // A remote transfer's "no money" is a rollback by the procedure, on purpose.
+  const bool no_money = skipped && out.state == tx_state::rolled_back;
+  switch (no_money ? tx_state::committed : out.state) {
     case tx_state::committed:
       ++(skipped ? live.skipped : live.committed);
       break;

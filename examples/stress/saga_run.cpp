@@ -10,6 +10,7 @@
 #include "dashboard_url.hpp"
 #include "fault_session.hpp"
 #include "html_run_report.hpp"
+#include "node_cluster.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_checks.hpp"
@@ -73,6 +74,18 @@ int run_saga_mode(const options& o) {
   bank_schema schema_b{dsn_b, o.accounts, o.initial_balance, run};
   add_saga_tables(schema_a, frozen);
   add_saga_tables(schema_b, frozen);
+  // --nodes: the workers run every step and local transfer; even ones on A, odd ones on B
+  // (each through its own fault proxy, if any). They stop before the schemas go.
+  std::optional<node_cluster> nodes;
+  std::vector<std::string> a_workers, b_workers;
+  if (o.nodes > 0) {
+    std::vector<std::string> dsns;
+    for (int k = 0; k < o.nodes; ++k)
+      dsns.push_back(faults.runtime_dsn(k, (k % 2 == 0 ? schema_a : schema_b).runtime_dsn()));
+    nodes.emplace(o, run, dsns, std::cout);
+    for (const auto& name : nodes->names())
+      (a_workers.size() == b_workers.size() ? a_workers : b_workers).push_back(name);
+  }
 
   saga_workload_settings ws;
   ws.accounts = o.accounts;
@@ -86,6 +99,7 @@ int run_saga_mode(const options& o) {
   ws.transfer_share = o.workload == workload_kind::mixed ? o.mixed_transfer_share : 0.0;
   ws.transfer_opts = transfer_options(o);
   ws.allow_negative = o.allow_negative;
+  if (nodes) ws.workers = nodes->names();
 
   saga_workload_result result;
   saga_report report;
@@ -98,23 +112,35 @@ int run_saga_mode(const options& o) {
     // One actor system for both runtimes: A's sagas send steps to B's supervisor, and CAF 0.17
     // cannot reply across actor systems. Declared before the runtimes, so it goes last; A
     // (which sends work to B) is declared after B, so it stops first.
+    // With --nodes, A's runtime only coordinates: the workers are its peers, B has none here.
+    auto settings_a = runtime_settings(
+        o, nodes ? schema_a.runtime_dsn() : faults.runtime_dsn(0, schema_a.runtime_dsn()));
     actortx::caf_config caf_cfg;
+    if (nodes) {
+      settings_a.node = nodes->coordinator_node();
+      actortx::prepare_node_system(caf_cfg, settings_a.node);
+    }
     caf::actor_system sys{caf_cfg};
-    // The dashboard (--dashboard) is A's: it drives the sagas.
-    auto settings_b = runtime_settings(o, faults.runtime_dsn(1, schema_b.runtime_dsn()));
-    settings_b.dashboard_enabled = false;
-    actortx::runtime rt_b{sys, settings_b};
+    std::optional<actortx::runtime> rt_b;
     actortx::saga_registry sagas;
-    ws.types =
-        define_transfer_sagas(sagas, run, rt_b.supervisor(), transfer_options(o), o.allow_negative);
-    actortx::runtime rt_a{sys, runtime_settings(o, faults.runtime_dsn(0, schema_a.runtime_dsn())),
-                          std::move(sagas)};
+    if (nodes) {
+      ws.types = define_node_transfer_sagas(sagas, run, a_workers, b_workers, transfer_options(o),
+                                            o.allow_negative);
+    } else {
+      // The dashboard (--dashboard) is A's: it drives the sagas.
+      auto settings_b = runtime_settings(o, faults.runtime_dsn(1, schema_b.runtime_dsn()));
+      settings_b.dashboard_enabled = false;
+      rt_b.emplace(sys, settings_b);
+      ws.types = define_transfer_sagas(sagas, run, rt_b->supervisor(), transfer_options(o),
+                                       o.allow_negative);
+    }
+    actortx::runtime rt_a{sys, settings_a, std::move(sagas)};
     std::cout << "running " << to_string(o.workload) << " on " << actortx::dsn_target(dsn_a)
               << " and " << actortx::dsn_target(dsn_b) << ", schema " << run << ", seed " << o.seed
               << '\n';
     print_dashboard_url(std::cout, rt_a);
 
-    saga_workload workload{rt_a, ws, &rt_b};
+    saga_workload workload{rt_a, ws, rt_b ? &*rt_b : nullptr};
     auto succeeded_so_far = [&workload] {
       return succeeded(workload.live()) + succeeded(workload.transfers_live());
     };
@@ -122,7 +148,7 @@ int run_saga_mode(const options& o) {
     bar.start();
     if (own_a)
       faults.start({dsn_a, dsn_b}, {own_a->name(), own_b->name()}, {run, run}, succeeded_so_far,
-                   bar.tty());
+                   bar.tty(), kill_node_of(nodes));
     result = workload.run();
     faults.stop();
     bar.stop();
@@ -147,13 +173,14 @@ int run_saga_mode(const options& o) {
     // Sagas have no deadline of their own: their steps' transactions do (the records; the
     // sagas are over by now, so theirs are in).
     deadlines.records = check_runtime_deadlines(rt_a, o, run + ":");
-    deadlines.records.merge(check_runtime_deadlines(rt_b, o, run + ":"));
+    if (rt_b) deadlines.records.merge(check_runtime_deadlines(*rt_b, o, run + ":"));
     if (!o.report.empty()) {
       html_run = saga_summary(report);
       html_data = final_metrics(rt_a, 0);  // saga records and A's steps: no count to wait for
     }
   }  // runtimes stopped here: nothing of ours touches the data any more
   if (left > 0) std::cout << left << " saga(s) still unfinished when the runtimes stopped\n";
+  if (nodes) collect_worker_records(*nodes, deadlines);
 
   if (o.corrupt_balance_for_test) {
     schema_a.corrupt_one_balance();
@@ -172,6 +199,7 @@ int run_saga_mode(const options& o) {
     print_fault_report(std::cout, *fs);
   }
   print_invariant(std::cout, inv);
+  if (nodes && !inv.ok) nodes->keep_logs(std::cout);
   bool report_written = true;
   if (!o.report.empty()) {
     add_saga_invariants(html_run, o, log, deadlines, inv);

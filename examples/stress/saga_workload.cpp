@@ -67,16 +67,21 @@ void saga_workload::local_transfer(std::mt19937_64& rng, saga_workload_result& r
   std::bernoulli_distribution on_a{0.5};
   std::uniform_int_distribution<int64_t> amount{1, 100};
   account_picker accounts{s_.accounts};  // 1..accounts: never the frozen one
-  auto& rt = on_a(rng) || !rt_b_ ? rt_ : *rt_b_;
   transfer t;
   std::tie(t.from, t.to) = accounts.pick(rng);
   t.amount = amount(rng);
   const auto start = std::chrono::steady_clock::now();
-  auto out = run_transfer(rt, s_.transfer_opts, t, s_.allow_negative);
+  transfer_result out;
+  if (!s_.workers.empty()) {  // --nodes: on a worker, each on its database, in turn
+    const auto& w = s_.workers[static_cast<size_t>(next_worker_++) % s_.workers.size()];
+    out = run_remote_transfer(rt_, w, s_.transfer_opts, t, s_.allow_negative);
+  } else {
+    out = run_transfer(on_a(rng) || !rt_b_ ? rt_ : *rt_b_, s_.transfer_opts, t, s_.allow_negative);
+  }
   r.transfer_tally.deadlines.add(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - start),
                                  s_.transfer_opts.timeout, s_.transfer_opts.label.c_str(),
-                                 out.outcome.id);
+                                 out.outcome.id, &out.outcome);
   record_outcome(out.outcome, out.skipped, transfers_live_, r.transfer_tally);
 }
 
@@ -97,7 +102,9 @@ void saga_workload::client(int index, saga_workload_result& r) {
       continue;
     }
     actortx::saga_request req;
-    req.type = a_to_b(rng) ? s_.types.a_to_b : s_.types.b_to_a;
+    // With nodes, one type per pair of workers: take them in turn, so all get work.
+    const auto& types = a_to_b(rng) ? s_.types.a_to_b : s_.types.b_to_a;
+    req.type = types[static_cast<size_t>(n) % types.size()];
     req.id = s_.run + "-" + std::to_string(index) + "-" + std::to_string(n);
     const bool fail = to_frozen(rng);
     // Accounts are per database: `from` and `to` may have the same number.

@@ -37,6 +37,8 @@ struct saga_workload_settings {
   double transfer_share = 0;
   actortx::tx_options transfer_opts;  ///< options of those transfers
   bool allow_negative = false;
+  /// --nodes: the workers the local transfers go to as procedure calls (empty: this process).
+  std::vector<std::string> workers;
 };
 
 /// What the callers saw.
@@ -79,6 +81,7 @@ class saga_workload {
   saga_workload_settings s_;
   live_counters live_;
   live_counters transfers_live_;
+  std::atomic<uint64_t> next_worker_{0};
   std::atomic<int64_t> issued_{0};
 };
 

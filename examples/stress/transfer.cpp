@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bank_procedures.hpp"
 #include "runtime/runtime.hpp"
 
 namespace stress {
@@ -32,6 +33,18 @@ transfer_result run_transfer(actortx::runtime& rt, const actortx::tx_options& op
     if (tx.exec(credit_sql, t.amount, t.to).affected_rows() != 1)
       throw std::runtime_error("credit: account " + std::to_string(t.to) + " not found");
   });
+  return r;
+}
+
+transfer_result run_remote_transfer(actortx::runtime& rt, const std::string& node,
+                                    const actortx::tx_options& opts, const transfer& t,
+                                    bool allow_negative) {
+  transfer_result r;
+  r.outcome = rt.call_on(
+      node, opts,
+      actortx::procedure_call::make(proc::transfer, t.from, t.to, t.amount, allow_negative));
+  r.skipped = r.outcome.state == actortx::tx_state::rolled_back &&
+              r.outcome.message.find(insufficient_funds) != std::string::npos;
   return r;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "messages/tx_options.hpp"
 #include "messages/tx_outcome.hpp"
@@ -29,5 +30,11 @@ struct transfer_result {
 /// runtime must retry them.
 transfer_result run_transfer(actortx::runtime& rt, const actortx::tx_options& opts,
                              const transfer& t, bool allow_negative);
+
+/// The same transfer as the procedure "transfer" on worker node `node` (bank_procedures.hpp).
+/// Insufficient funds: the procedure rolls back and the result says `skipped`.
+transfer_result run_remote_transfer(actortx::runtime& rt, const std::string& node,
+                                    const actortx::tx_options& opts, const transfer& t,
+                                    bool allow_negative);
 
 }  // namespace stress

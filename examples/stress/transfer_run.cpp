@@ -8,6 +8,7 @@
 #include "fault_session.hpp"
 #include "html_run_report.hpp"
 #include "invariants.hpp"
+#include "node_cluster.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_checks.hpp"
@@ -21,6 +22,23 @@
 #include "transfer_workload.hpp"
 
 namespace stress {
+
+namespace {
+
+/// This process's runtime: on the run's database through its proxy; with --nodes only a
+/// coordinator (the workers have the proxies), with the workers as peers and a small pool.
+actortx::runtime_config coordinator_settings(const options& o, const fault_session& faults,
+                                             const std::string& dsn,
+                                             const std::optional<node_cluster>& nodes) {
+  if (!nodes) return runtime_settings(o, faults.runtime_dsn(0, dsn));
+  auto cfg = runtime_settings(o, dsn);
+  cfg.pool_min = 1;
+  cfg.pool_max = 2;
+  cfg.node = nodes->coordinator_node();
+  return cfg;
+}
+
+}  // namespace
 
 int run_transfer_mode(const options& o) {
   actortx::set_log_level(o.log_level);
@@ -36,6 +54,14 @@ int run_transfer_mode(const options& o) {
   if (faults.active()) own.emplace(db.dsn, run);
   const std::string dsn = own ? own->dsn() : db.dsn;
   bank_schema schema{dsn, o.accounts, o.initial_balance, run};  // dropped on every exit
+  // --nodes: the workers run the transfers (each through its own fault proxy, if any); they
+  // stop before the schema goes.
+  std::optional<node_cluster> nodes;
+  if (o.nodes > 0) {
+    std::vector<std::string> dsns;
+    for (int k = 0; k < o.nodes; ++k) dsns.push_back(faults.runtime_dsn(k, schema.runtime_dsn()));
+    nodes.emplace(o, run, dsns, std::cout);
+  }
 
   workload_settings ws;
   ws.accounts = o.accounts;
@@ -46,6 +72,7 @@ int run_transfer_mode(const options& o) {
   ws.allow_negative = o.allow_negative;
   ws.seed = o.seed;
   ws.opts = transfer_options(o);
+  if (nodes) ws.workers = nodes->names();
 
   workload_result result;
   run_report report;
@@ -54,7 +81,7 @@ int run_transfer_mode(const options& o) {
   actortx::run_summary html_run;      // --report: filled while the runtime is up
   actortx::metrics_report html_data;  // and its metrics, taken before it stops
   {
-    actortx::runtime rt{runtime_settings(o, faults.runtime_dsn(0, schema.runtime_dsn()))};
+    actortx::runtime rt{coordinator_settings(o, faults, schema.runtime_dsn(), nodes)};
     std::cout << "running " << to_string(o.workload) << " on " << actortx::dsn_target(dsn)
               << ", schema " << schema.name() << ", seed " << o.seed << '\n';
     print_dashboard_url(std::cout, rt);
@@ -64,7 +91,7 @@ int run_transfer_mode(const options& o) {
     if (own)
       faults.start(
           {dsn}, {own->name()}, {schema.name()}, [&workload] { return succeeded(workload.live()); },
-          bar.tty());
+          bar.tty(), kill_node_of(nodes));
     result = workload.run();
     faults.stop();
     bar.stop();
@@ -88,6 +115,7 @@ int run_transfer_mode(const options& o) {
       html_data = rt.report();
     }
   }  // runtime stopped here: nothing of ours touches the table any more
+  if (nodes) collect_worker_records(*nodes, deadlines);
 
   if (o.corrupt_balance_for_test) {
     schema.corrupt_one_balance();
@@ -102,6 +130,7 @@ int run_transfer_mode(const options& o) {
     print_fault_report(std::cout, *fs);
   }
   print_invariant(std::cout, inv);
+  if (nodes && !inv.ok) nodes->keep_logs(std::cout);
   if (!o.report.empty()) {
     add_transfer_invariants(html_run, o, deadlines, inv);
     if (fs) add_fault_figures(html_run, *fs);

@@ -28,15 +28,21 @@ void transfer_workload::client(int index, outcome_tally& tally) {
   auto end = std::chrono::steady_clock::now() +
              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  s_.duration.value_or(std::chrono::duration<double>{0}));
+  size_t turn = 0;
   while (next_ticket(end)) {
     transfer t;
     std::tie(t.from, t.to) = accounts.pick(rng);
     t.amount = amount(rng);
     const auto start = std::chrono::steady_clock::now();
-    auto r = run_transfer(rt_, s_.opts, t, s_.allow_negative);
+    // With nodes, client i starts at worker i and moves on by one each time: round-robin.
+    auto r = s_.workers.empty()
+                 ? run_transfer(rt_, s_.opts, t, s_.allow_negative)
+                 : run_remote_transfer(
+                       rt_, s_.workers[(static_cast<size_t>(index) + turn++) % s_.workers.size()],
+                       s_.opts, t, s_.allow_negative);
     tally.deadlines.add(std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start),
-                        s_.opts.timeout, s_.opts.label.c_str(), r.outcome.id);
+                        s_.opts.timeout, s_.opts.label.c_str(), r.outcome.id, &r.outcome);
     record_outcome(r.outcome, r.skipped, live_, tally);
   }
 }

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "messages/tx_options.hpp"
 #include "run_stats.hpp"
@@ -28,6 +30,9 @@ struct workload_settings {
   bool allow_negative = false;
   uint64_t seed = 0;
   actortx::tx_options opts;
+  /// --nodes: the worker nodes the transfers go to, as procedure calls, in turn (empty: this
+  /// process's runtime runs them).
+  std::vector<std::string> workers;
 };
 
 struct workload_result {

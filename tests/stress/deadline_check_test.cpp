@@ -48,3 +48,20 @@ TEST_CASE("the runtime's records are checked for the labels asked for only", "[u
   add_deadline_invariant(inv, deadline_tally{}, t);
   CHECK_FALSE(inv.ok);
 }
+
+TEST_CASE("a worker's tally survives the trip through text", "[unit]") {
+  deadline_tally t;
+  t.add(microseconds{1'200'000}, milliseconds{1000}, "run:a_to_b:w0:w1/debit", 42);
+  t.add(microseconds{300'000}, milliseconds{1000}, "transfer", 43);
+  auto back = tally_from_text(to_text(t));
+  REQUIRE(back);
+  CHECK(back->checked == 2);
+  CHECK(back->over == 1);
+  CHECK(back->worst == t.worst);
+  CHECK(back->worst_what == "tx 42 [run:a_to_b:w0:w1/debit]");
+  auto none = tally_from_text(to_text(deadline_tally{}));
+  REQUIRE(none);
+  CHECK(none->checked == 0);
+  CHECK_FALSE(tally_from_text("not a tally"));
+  CHECK_FALSE(tally_from_text("1 2 0\n"));  // more over than checked
+}

@@ -81,8 +81,14 @@ TEST_CASE("fault parameters stay within the plan", "[unit]") {
   auto p = plan(7);
   p.hot_accounts = 4;
   for (const auto& e : make_fault_schedule(p)) {
-    CHECK(e.database >= 0);
+    // With worker nodes a proxy cut is a worker's (database -1), else a database's runtime's.
+    CHECK(e.database >= (e.kind == fault_kind::proxy ? -1 : 0));
     CHECK(e.database < p.databases);
+    if (e.kind == fault_kind::proxy) {
+      CHECK(e.database == -1);
+      CHECK(e.node >= 0);
+      CHECK(e.node < p.nodes);
+    }
     if (e.kind == fault_kind::lock) {
       REQUIRE(!e.accounts.empty());
       CHECK(std::is_sorted(e.accounts.begin(), e.accounts.end()));

@@ -1,0 +1,38 @@
+// The files of a --nodes run, in a temp directory of their own: the workers' logs and, for
+// TLS, a throwaway CA and one node certificate signed by it (every process of the run
+// presents it; peers accept only certificates of this CA), made with the openssl tool.
+#pragma once
+
+#include <string>
+
+#include "runtime/node_config.hpp"
+
+namespace stress {
+
+class node_files {
+ public:
+  /// Creates the directory and, with `tls`, the certificates; std::runtime_error naming the
+  /// openssl command and its output if that fails.
+  explicit node_files(bool tls);
+  /// Removes the directory unless keep() was called.
+  ~node_files();
+
+  node_files(const node_files&) = delete;
+  node_files& operator=(const node_files&) = delete;
+
+  const std::string& dir() const noexcept { return dir_; }
+  bool tls() const noexcept { return tls_; }
+  /// Leave the directory (the workers' logs) for a look after the run.
+  void keep() noexcept { keep_ = true; }
+
+  /// This run's node settings for a process that calls the workers: TLS with the run's
+  /// certificates, or plain TCP on loopback.
+  actortx::node_config client_node(std::map<std::string, std::string> peers) const;
+
+ private:
+  std::string dir_;
+  bool tls_ = false;
+  bool keep_ = false;
+};
+
+}  // namespace stress
