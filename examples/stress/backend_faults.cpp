@@ -50,9 +50,15 @@ pqxx::connection admin_connection(const std::string& dsn) {
 
 }  // namespace
 
-std::vector<int> terminate_backends(const backend_targets& t, int n) {
+std::vector<int> terminate_backends(const backend_targets& t, int n,
+                                    std::chrono::milliseconds patience) {
   auto c = admin_connection(t.admin_dsn);
-  return signal_backends(c, t, n, "pg_terminate_backend", "");
+  const auto until = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    auto hit = signal_backends(c, t, n, "pg_terminate_backend", "");
+    if (!hit.empty() || std::chrono::steady_clock::now() >= until) return hit;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 std::vector<int> cancel_statements(const backend_targets& t, int n,
@@ -64,6 +70,19 @@ std::vector<int> cancel_statements(const backend_targets& t, int n,
     if (!hit.empty() || std::chrono::steady_clock::now() >= until) return hit;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+}
+
+std::string backend_states(const backend_targets& t) {
+  auto c = admin_connection(t.admin_dsn);
+  pqxx::nontransaction w{c};
+  std::string out;
+  for (const auto& r : w.exec_params(
+           "SELECT coalesce(state, '?') || ' ' || backend_type || ' ' || "
+           "coalesce(application_name, ''), count(*) FROM pg_stat_activity WHERE datname = "
+           "ANY($1::text[]) AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1",
+           text_array(t.databases)))
+    out += (out.empty() ? "" : ", ") + r[1].as<std::string>() + " " + r[0].as<std::string>();
+  return out.empty() ? "none connected" : out;
 }
 
 std::string pid_list(const std::vector<int>& pids, size_t max) {

@@ -101,9 +101,10 @@ void fault_injector::inject(fault_record& r) {
   try {
     switch (e.kind) {
       case fault_kind::terminate: {
-        auto pids = terminate_backends(backends, e.victims);
+        auto pids = terminate_backends(backends, e.victims, milliseconds{1500});
         r.injected = !pids.empty();
-        r.effect = pids.empty() ? "no backend of the runtime's was connected"
+        r.effect = pids.empty() ? "no backend of the runtime's to terminate for 1.5 s (" +
+                                      backend_states(backends) + ")"
                                 : std::to_string(pids.size()) + " backend(s) terminated (pids " +
                                       pid_list(pids) + ")";
         break;
