@@ -1,6 +1,10 @@
 // Sagas across two node processes: node A drives "transfer" (dist_bank.hpp), whose second step
 // is the procedure "credit" on node B. Sagas are started from the test process through A's
 // published interface, as a remote service would start them.
+#include <chrono>
+#include <memory>
+#include <thread>
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
