@@ -522,6 +522,39 @@ tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_o
   return out;
 }
 
+/// A request to a peer node, watched: if the peer goes away before it answers, the caller
+/// learns it at once (IN_DOUBT: it may have committed there) instead of at the timeout.
+/// Sent as a plain message (its answer comes back as one), so that one receive can wait for
+/// the answer, the peer's down message and the timeout together.
+template <class Work>
+tx_outcome ask_peer(caf::actor_system& sys, const supervisor_actor& where, const std::string& node,
+                    const tx_options& opts, const Work& work) {
+  tx_outcome out;
+  caf::scoped_actor self{sys};
+  self->monitor(where);
+  self->send(where, run_atom::value, opts, work);
+  self->receive([&](tx_outcome& o) { out = std::move(o); },
+                [&](caf::error& err) { out = outcome_from_error(sys, err, opts); },
+                [&](caf::down_msg& dm) {
+                  out.label = opts.label;
+                  out.state = tx_state::in_doubt;
+                  out.code = errc::node_unreachable;
+                  out.message = "node '" + node + "' went away before answering (" +
+                                sys.render(dm.reason) +
+                                "): the transaction may have committed there; retry only with an "
+                                "idempotency key";
+                },
+                caf::after(opts.timeout + reply_grace) >>
+                    [&] {
+                      out.label = opts.label;
+                      out.state = tx_state::timeout;
+                      out.code = errc::timeout;
+                      out.message = "node '" + node + "' did not answer within the deadline + 5 s";
+                    });
+  self->demonitor(where.address());
+  return out;
+}
+
 tx_outcome unreachable(const tx_options& opts, const std::string& why) {
   tx_outcome out;
   out.label = opts.label;
@@ -540,7 +573,7 @@ tx_outcome runtime::call(const tx_options& opts, const procedure_call& call) {
 tx_outcome runtime::call_on(const std::string& node_name, const tx_options& opts,
                             const procedure_call& call) {
   try {
-    return ask(*impl_->sys, node(node_name), opts, call);
+    return ask_peer(*impl_->sys, node(node_name), node_name, opts, call);
   } catch (const node_error& e) {
     return unreachable(opts, e.what());
   }
@@ -549,7 +582,7 @@ tx_outcome runtime::call_on(const std::string& node_name, const tx_options& opts
 tx_outcome runtime::transact_on(const std::string& node_name, const tx_options& opts,
                                 const tx_script& script) {
   try {
-    return ask(*impl_->sys, node(node_name), opts, script);
+    return ask_peer(*impl_->sys, node(node_name), node_name, opts, script);
   } catch (const node_error& e) {
     return unreachable(opts, e.what());
   }
