@@ -18,6 +18,7 @@
 #include <iostream>
 #include <string>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,6 +195,7 @@ int run_demo(const char* self_path) {
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_t b = fork();
   if (b == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // node B ends with the demo, however the demo ends
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     execl(self_path, self_path, "node-b", dsn_b.c_str(), certs.c_str(), "0", nullptr);
