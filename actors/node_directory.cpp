@@ -67,6 +67,12 @@ node_directory_actor::behavior_type directory_fn(dir_ptr self, node_config node)
 
 }  // namespace
 
+std::string reason_of(caf::actor_system& sys, const caf::error& err) {
+  if (err.category() == errc_category && err.context().match_element<std::string>(0))
+    return err.context().get_as<std::string>(0);
+  return sys.render(err);
+}
+
 caf::expected<supervisor_actor> connect_node(caf::actor_system& sys, const node_config& node,
                                              const std::string& host, uint16_t port) {
   if (node.tls()) return caf::openssl::remote_actor<supervisor_actor>(sys, host, port);

@@ -13,6 +13,10 @@ namespace actortx {
 /// errc::node_unreachable and a message naming peer, address and cause.
 node_directory_actor spawn_node_directory(caf::actor_system& sys, node_config node);
 
+/// The message an actortx error carries (e.g. "cannot reach node 'b' at ..."), else CAF's
+/// rendering of `err`.
+std::string reason_of(caf::actor_system& sys, const caf::error& err);
+
 /// Connects to the supervisor published at host:port (TLS if `node` has TLS material). Blocks:
 /// only for detached actors and plain threads.
 caf::expected<supervisor_actor> connect_node(caf::actor_system& sys, const node_config& node,

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/node_directory.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 #include "runtime/retry_policy.hpp"
@@ -325,11 +326,9 @@ void run_on(saga_ptr self, size_t step, const tx_options& opts, Work work, F on_
             self->monitor(where);
             run_tx(self, where, opts, std::move(work), on_done);
           },
-          [self, on_done, label = opts.label, node](caf::error& err) mutable {
-            std::string why = "node '" + node + "': " + self->system().render(err);
-            if (err.category() == errc_category && err.context().match_element<std::string>(0))
-              why = err.context().get_as<std::string>(0);
-            on_done(no_outcome(label, tx_state::failed, errc::node_unreachable, std::move(why)));
+          [self, on_done, label = opts.label](caf::error& err) mutable {
+            on_done(no_outcome(label, tx_state::failed, errc::node_unreachable,
+                               reason_of(self->system(), err)));
           });
 }
 

@@ -182,13 +182,6 @@ active_summary summarize(sup_ptr self) {
   return out;
 }
 
-/// Where a request came from, for the log: "local" or the remote node's id.
-std::string sender_of(sup_ptr self) {
-  const auto& src = self->current_sender();
-  if (!src || src->node() == self->node()) return "local";
-  return "node " + caf::to_string(src->node());
-}
-
 /// A request refused before it started: answered at once, logged once at warn.
 tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
   log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
@@ -219,25 +212,6 @@ std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& op
   auto args = std::make_shared<const std::vector<proc_value>>(std::move(call.args));
   auto fn = [def, args](tx& t) { def->body(t, proc_args{def->params, *args}); };
   return local_body{std::make_shared<body_state>(std::move(fn))};
-}
-
-/// What a node does with a message its interface does not have (e.g. from a peer running
-/// another version): an error to the sender, one log line per sender node and message type.
-/// The first element of a message (usually its atom): with the sender, what is logged once.
-std::string first_element(caf::message_view& x) {
-  return x.content().size() == 0 ? std::string{"()"} : x.content().stringify(0).substr(0, 40);
-}
-
-caf::result<caf::message> on_unexpected(sup_ptr self, caf::message_view& x) {
-  auto what = x.content().stringify();
-  auto who = sender_of(self);
-  constexpr size_t max_shown = 200;
-  if (what.size() > max_shown) what = what.substr(0, max_shown) + "...";
-  if (self->state.unexpected_seen.size() < 1000 &&
-      self->state.unexpected_seen.insert(who + " " + first_element(x)).second)
-    log().warn("ignored a message from {} that the supervisor does not understand: {}", who, what);
-  return make_error(errc::unexpected_message,
-                    "the actortx supervisor does not understand this message: " + what);
 }
 
 template <class Work>
@@ -307,7 +281,9 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     on_failed_attempt(self, id, r);
   });
   self->set_default_handler(
-      [self](caf::scheduled_actor*, caf::message_view& x) { return on_unexpected(self, x); });
+      [self](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
+        return self->state.unexpected.reject(self, x, "the actortx supervisor");
+      });
   self->set_exit_handler([self](caf::exit_msg& em) {
     // Shutting down: every open request gets an answer before we go.
     std::vector<uint64_t> ids;

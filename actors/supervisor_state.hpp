@@ -5,7 +5,6 @@
 #include <random>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/supervisor_actor.hpp"
+#include "actors/unexpected_messages.hpp"
 
 namespace actortx {
 
@@ -59,7 +59,7 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
   std::mt19937_64 rng;
   bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
-  std::unordered_set<std::string> unexpected_seen;  // (sender node, types) logged once
+  unexpected_messages unexpected;
   static inline const char* name = "actortx.supervisor";
 };
 

@@ -104,6 +104,11 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
   return out;
 }
 
+/// A request to `where`, answered within the deadline + reply_grace (defined below).
+template <class Work>
+tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_options& opts,
+               const Work& work);
+
 std::string default_node_id() {
   char host[256] = {0};
   if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
@@ -349,12 +354,7 @@ tx_outcome runtime::transact(std::function<void(tx&)> body) {
 }
 
 tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {
-  tx_outcome out;
-  caf::scoped_actor self{*impl_->sys};
-  self->request(impl_->sup, opts.timeout + reply_grace, run_atom::value, opts, script)
-      .receive([&](tx_outcome& o) { out = std::move(o); },
-               [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
-  return out;
+  return ask(*impl_->sys, caf::actor_cast<supervisor_actor>(impl_->sup), opts, script);
 }
 
 saga_outcome runtime::run_saga(const std::string& type, saga_context context,
@@ -598,10 +598,9 @@ supervisor_actor runtime::node(const std::string& name) {
   self->request(impl_->nodes, impl_->cfg.node.connect_timeout, connect_atom::value, name)
       .receive([&](supervisor_actor& h) { out = std::move(h); },
                [&](caf::error& err) {
-                 why =
-                     err.category() == errc_category && err.context().match_element<std::string>(0)
-                         ? err.context().get_as<std::string>(0)
-                         : "cannot reach node '" + name + "': " + impl_->sys->render(err);
+                 why = reason_of(*impl_->sys, err);
+                 if (err.category() != errc_category)
+                   why = "cannot reach node '" + name + "': " + why;
                });
   if (!out) throw node_error(why);
   return out;
