@@ -11,6 +11,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/exact_number.hpp"
+
 namespace actortx {
 
 /// The type of a procedure argument (declared by the procedure, carried by the call).
@@ -32,7 +34,9 @@ inline const char* to_string(value_kind k) noexcept {
   return "unknown";
 }
 
-/// One argument: its kind and its value in text form ("42", "true", "3.5", "alice").
+/// One argument: its kind and its value in text form ("42", "true", "3.5", "alice"). Numbers
+/// are written exactly (exact_text): a real arrives as the same double, "NaN", "Infinity" and
+/// "-Infinity" included (whether a procedure accepts those is its parameter's choice).
 struct proc_value {
   value_kind kind = value_kind::null;
   std::string text;
@@ -44,11 +48,11 @@ struct proc_value {
   static proc_value of(proc_value v) { return v; }
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   static proc_value of(T x) {
-    return {value_kind::integer, std::to_string(x)};
+    return {value_kind::integer, exact_text(x)};
   }
   template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
   static proc_value of(T x) {
-    return {value_kind::real, std::to_string(x)};
+    return {value_kind::real, exact_text(x)};
   }
 
   friend bool operator==(const proc_value& a, const proc_value& b) {

@@ -10,6 +10,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/exact_number.hpp"
+
 namespace actortx {
 
 /// Context key the runtime sets when a saga starts: the saga's id.
@@ -32,17 +34,15 @@ class saga_context {
   /// The value as a whole number; std::invalid_argument naming key and value otherwise.
   int64_t get_int(const std::string& key) const {
     const auto& v = get(key);
-    size_t used = 0;
-    int64_t out = 0;
-    try {
-      out = std::stoll(v, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != v.size())
-      throw std::invalid_argument("saga context key '" + key + "' is not an integer: \"" + v +
-                                  "\"");
-    return out;
+    if (auto n = parse_exact_int(v)) return *n;
+    throw std::invalid_argument("saga context key '" + key + "' is not an integer: \"" + v + "\"");
+  }
+  /// The value as a double, exactly as set() wrote it (NaN and the infinities included);
+  /// std::invalid_argument naming key and value when it is not a number.
+  double get_real(const std::string& key) const {
+    const auto& v = get(key);
+    if (auto x = parse_exact_real(v)) return *x;
+    throw std::invalid_argument("saga context key '" + key + "' is not a number: \"" + v + "\"");
   }
   std::string get_or(const std::string& key, std::string fallback) const {
     auto i = values_.find(key);
@@ -51,9 +51,11 @@ class saga_context {
 
   void set(const std::string& key, std::string value) { values_[key] = std::move(value); }
   void set(const std::string& key, const char* value) { values_[key] = value; }
+  void set(const std::string& key, bool value) { values_[key] = value ? "true" : "false"; }
+  /// A number in its exact form (exact_text): get_real / get_int read back the same value.
   template <class T, class = std::enable_if_t<std::is_arithmetic<T>::value>>
   void set(const std::string& key, T value) {
-    values_[key] = std::to_string(value);
+    values_[key] = exact_text(value);
   }
   void erase(const std::string& key) { values_.erase(key); }
 

@@ -9,9 +9,15 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/exact_number.hpp"
+
 namespace actortx {
 
 /// One SQL value in text form, or NULL. Parameters are always bound, never spliced into SQL.
+/// Numbers are written exactly (exact_text): every double, NaN and the infinities included,
+/// reaches a float8 parameter as the same double ("NaN", "Infinity", "-Infinity" are
+/// PostgreSQL's own spellings); an integer type that cannot hold them answers with the
+/// server's error, as for any text that is not an integer.
 struct sql_value {
   bool is_null = true;
   std::string text;
@@ -23,7 +29,7 @@ struct sql_value {
   static sql_value of(bool b) { return of(std::string{b ? "true" : "false"}); }
   template <class T, class = std::enable_if_t<std::is_arithmetic<T>::value>>
   static sql_value of(T x) {
-    return of(std::to_string(x));
+    return of(exact_text(x));
   }
 
   friend bool operator==(const sql_value& a, const sql_value& b) {

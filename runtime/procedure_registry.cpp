@@ -1,33 +1,36 @@
 #include "runtime/procedure_registry.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <set>
 #include <stdexcept>
+
+#include "messages/exact_number.hpp"
 
 namespace actortx {
 
 namespace {
 
-bool parses_as_integer(const std::string& s) {
-  if (s.empty() || s.size() > 20) return false;
-  errno = 0;
-  char* end = nullptr;
-  std::strtoll(s.c_str(), &end, 10);
-  return errno == 0 && end == s.c_str() + s.size();
-}
-
-bool parses_as_real(const std::string& s) {
-  if (s.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  return errno == 0 && end == s.c_str() + s.size() && std::isfinite(d);
-}
-
-bool parses_as_bool(const std::string& s) {
-  return s == "true" || s == "false";
+/// Why `text` is not a valid argument of `p`'s kind, or nothing. Reals are read exactly
+/// (parse_exact_real), so what passes here is what get_real returns.
+std::optional<std::string> kind_problem(const proc_param& p, const std::string& text) {
+  switch (p.kind) {
+    case value_kind::integer:
+      if (!parse_exact_int(text)) return std::string{"is not a valid integer"};
+      break;
+    case value_kind::real: {
+      auto x = parse_exact_real(text);
+      if (!x) return std::string{"is not a valid real"};
+      if (!std::isfinite(*x) && !p.non_finite)
+        return std::string{"is not a finite real (the parameter does not take NaN or infinities)"};
+      break;
+    }
+    case value_kind::boolean:
+      if (text != "true" && text != "false") return std::string{"is not a valid boolean"};
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
 }
 
 std::string quoted(const std::string& s) {
@@ -53,21 +56,8 @@ std::optional<std::string> check_call(const procedure_def& def, const procedure_
     if (v.kind != p.kind)
       return where + ": expected " + to_string(p.kind) + ", got " + to_string(v.kind) + " " +
              quoted(v.text);
-    bool ok = true;
-    switch (v.kind) {
-      case value_kind::integer:
-        ok = parses_as_integer(v.text);
-        break;
-      case value_kind::real:
-        ok = parses_as_real(v.text);
-        break;
-      case value_kind::boolean:
-        ok = parses_as_bool(v.text);
-        break;
-      default:
-        break;
-    }
-    if (!ok) return where + ": " + quoted(v.text) + " is not a valid " + to_string(p.kind);
+    if (auto problem = kind_problem(p, v.text))
+      return where + ": " + quoted(v.text) + " " + *problem;
   }
   return std::nullopt;
 }
@@ -89,11 +79,14 @@ const std::string& proc_args::get_text(const std::string& name) const {
 }
 
 int64_t proc_args::get_int(const std::string& name) const {
-  return std::strtoll(get_text(name).c_str(), nullptr, 10);  // validated by check_call
+  // check_call has validated it; a body called without it gets a clear error, not a 0.
+  if (auto n = parse_exact_int(get_text(name))) return *n;
+  throw std::invalid_argument("argument '" + name + "' is not an integer");
 }
 
 double proc_args::get_real(const std::string& name) const {
-  return std::strtod(get_text(name).c_str(), nullptr);
+  if (auto x = parse_exact_real(get_text(name))) return *x;
+  throw std::invalid_argument("argument '" + name + "' is not a number");
 }
 
 bool proc_args::get_bool(const std::string& name) const {
@@ -102,7 +95,11 @@ bool proc_args::get_bool(const std::string& name) const {
 
 sql_value proc_args::sql(const std::string& name) const {
   const auto& v = value(name);
-  return v.kind == value_kind::null ? sql_value::null() : sql_value::of(v.text);
+  if (v.kind == value_kind::null) return sql_value::null();
+  // A real in its canonical exact form: the sender may have spelled it "inf" or "1E-9".
+  if (v.kind == value_kind::real)
+    if (auto x = parse_exact_real(v.text)) return sql_value::of(*x);
+  return sql_value::of(v.text);
 }
 
 procedure_registry& procedure_registry::define(const std::string& name,

@@ -16,11 +16,15 @@ namespace actortx {
 
 class tx;
 
-/// A declared parameter. A NULL argument is accepted only where `nullable` is set.
+/// A declared parameter. A NULL argument is accepted only where `nullable` is set. A real
+/// arrives exactly as the caller's double (exact_text / parse_exact_real); NaN and the
+/// infinities only where `non_finite` is set, since a body's `amount <= 0` check lets NaN
+/// through; elsewhere they are refused naming the argument.
 struct proc_param {
   std::string name;
   value_kind kind = value_kind::text;
   bool nullable = false;
+  bool non_finite = false;
 };
 
 /// The arguments of a validated call, by parameter name. Getters throw std::invalid_argument
@@ -32,6 +36,7 @@ class proc_args {
 
   bool is_null(const std::string& name) const;
   int64_t get_int(const std::string& name) const;
+  /// Exactly the double the caller passed (check_call has parsed it).
   double get_real(const std::string& name) const;
   bool get_bool(const std::string& name) const;
   const std::string& get_text(const std::string& name) const;

@@ -45,6 +45,17 @@ void define_bank_procedures(procedure_registry& procs) {
   procs.define("ping", {{"n", value_kind::integer}}, [](tx& t, const proc_args& a) {
     t.query_value<int64_t>("SELECT $1::bigint", a.get_int("n"));
   });
+  // Stores its arguments twice: read as numbers (get_int, get_real) and as bound text (sql).
+  procs.define("keep_numbers",
+               {{"ref", value_kind::text},
+                {"n", value_kind::integer},
+                {"x", value_kind::real, false, /*non_finite=*/true}},
+               [](tx& t, const proc_args& a) {
+                 t.exec(statement{"INSERT INTO numbers VALUES ($1, $2, NULL, $3::float8)",
+                                  {a.sql("ref"), a.sql("n"), a.sql("x")}});
+                 t.exec("UPDATE numbers SET x = $1 WHERE ref = $2", a.get_real("x"),
+                        a.get_text("ref"));
+               });
 }
 
 void define_transfer_saga(saga_registry& sagas) {

@@ -19,7 +19,8 @@ void create_bank(const std::string& dsn, int accounts, long balance,
 /// credit(ref text, account integer, amount integer): adds to a non-frozen account; first
 /// takes pg_advisory_xact_lock(account), so that a test holding that lock can stop a credit
 /// at a known point (to kill its node mid-step). uncredit(ref, account, amount): takes it
-/// back. ping(n integer): a trivial read.
+/// back. ping(n integer): a trivial read. keep_numbers(ref text, n integer, x real, NaN and
+/// infinities allowed): a row in numbers(ref, n, x, x_sent), x as read, x_sent as bound text.
 void define_bank_procedures(procedure_registry& procs);
 
 /// transfer (context: from, to, amount[, limit]): "debit" on this node's database, "credit"
