@@ -7,6 +7,7 @@
 #include <pqxx/except>
 #include <pqxx/prepared_statement>
 
+#include "actors/attempt_gate.hpp"
 #include "actors/command_status.hpp"
 #include "actors/connection_actor.hpp"
 #include "runtime/clock.hpp"
@@ -63,6 +64,13 @@ bool on_sql_failure(const exec_request& req, tx_phase phase, std::string sqlstat
   }
   return true;
 }
+
+/// The deadline expired the attempt before COMMIT: it rolls back and never commits.
+struct deadline_expired {};
+
+/// How long a finished attempt waits for a cancel request still in flight before its
+/// connection is given up instead of reused (the cancel could hit the next statement).
+constexpr auto cancel_settle = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -151,8 +159,8 @@ void check_pre_commit(const attempt_hooks& hooks, tx& t) {
 
 }  // namespace
 
-attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
-                           const exec_request& req,
+attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg_link>& link,
+                           int32_t backend_pid, const exec_request& req,
                            const std::function<void(tx&, attempt_result&)>& body,
                            const attempt_hooks& hooks) {
   attempt_result res;
@@ -170,6 +178,12 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
     res.record.message = "deadline passed before the attempt could start";
     return finish();
   }
+  if (req.gate && !req.gate->start(link)) {
+    res.code = errc::timeout;
+    res.record.cls = error_class::timeout;
+    res.record.message = "the deadline expired the attempt before it started";
+    return finish();
+  }
   auto phase = tx_phase::begin;
   bool begun = false;          // BEGIN went through: there is work to commit or roll back
   bool send_rollback = false;  // the failure left the transaction open on a live connection
@@ -185,15 +199,20 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
       // reply lost), this waits for it and then sees the key as committed, so the body is
       // never run twice; a concurrent request with the same key waits for this one.
       const auto& key = req.opts.idempotency_key;
-      if (!key.empty() && !record_key(work, key, req.tx_id, req.opts.label)) {
-        deduplicate(work, req, committed_by(work, key), res);
-        return finish();
+      if (!key.empty()) {
+        if (!record_key(work, key, req.tx_id, req.opts.label)) {
+          deduplicate(work, req, committed_by(work, key), res);
+          if (req.gate && !req.gate->finish(cancel_settle)) res.connection_ok = false;
+          return finish();
+        }
+        res.key_recorded = true;
       }
       tx t{work, req, backend_pid};
       body(t, res);
       res.savepoints = t.savepoints_used();
       res.rows += t.rows();
       check_pre_commit(hooks, t);
+      if (req.gate && !req.gate->enter_commit()) throw deadline_expired{};
       phase = tx_phase::commit;
       auto r = work.exec("COMMIT");
       if (std::strcmp(command_status(r), "COMMIT") == 0) {
@@ -222,6 +241,11 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
     } catch (const pqxx::transaction_rollback& e) {
       // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
       send_rollback = on_sql_failure(req, phase, rollback_sqlstate(e), e.what(), res);
+    } catch (const deadline_expired&) {
+      res.code = errc::timeout;
+      res.record.cls = error_class::timeout;
+      res.record.message = "the deadline passed before COMMIT: rolled back, never committed";
+      send_rollback = true;
     } catch (const rollback& e) {
       res.code = errc::rolled_back;
       res.record.cls = error_class::fail_fast;
@@ -255,6 +279,7 @@ attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
     res.record.cls = error_class::reconnect;
     res.record.message = first_line(e.what());
   }
+  if (req.gate && !req.gate->finish(cancel_settle)) res.connection_ok = false;
   if (!conn.is_open()) res.connection_ok = false;
   if (res.committed)
     notify(hooks, &tx_hooks::post_commit_hooks, "post-commit", event_of(req, backend_pid));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <pqxx/connection>
@@ -14,6 +15,8 @@
 #include "runtime/tx_hooks.hpp"
 
 namespace actortx {
+
+class pg_link;
 
 /// The SQL sent as one round trip before the body:
 /// BEGIN ISOLATION LEVEL ... [READ ONLY] [DEFERRABLE]; SET LOCAL statement_timeout = <ms>;
@@ -27,9 +30,11 @@ struct attempt_hooks {
 };
 
 /// Runs `body` inside a transaction on `conn`, with the hooks around COMMIT/ROLLBACK, and
-/// reports what happened. Never throws.
-attempt_result run_attempt(pqxx::connection_base& conn, int32_t backend_pid,
-                           const exec_request& req,
+/// reports what happened. Never throws. With req.gate, the attempt is bound to `link` while it
+/// runs (so its deadline can cancel or cut it) and sends COMMIT only if the deadline has not
+/// expired it first.
+attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg_link>& link,
+                           int32_t backend_pid, const exec_request& req,
                            const std::function<void(tx&, attempt_result&)>& body,
                            const attempt_hooks& hooks = {});
 

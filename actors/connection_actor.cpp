@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/attempt_runner.hpp"
+#include "actors/pg_connection.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tx.hpp"
 
@@ -28,10 +29,10 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
                                               pool_actor pool,
                                               std::shared_ptr<const tx_hooks> hooks) {
   // Connecting blocks, which is fine: a detached actor runs its init on its own thread.
-  std::shared_ptr<pqxx::connection> conn;
+  std::shared_ptr<pg_connection> conn;
   int32_t pid = 0;
   try {
-    conn = std::make_shared<pqxx::connection>(dsn);
+    conn = std::make_shared<pg_connection>(dsn);
     pid = conn->backendpid();
     log().debug("connection to backend {} open", pid);
     self->send(pool, ready_atom::value, pid);
@@ -49,14 +50,15 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
   return {
       [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
         return check_alive(run_attempt(
-            *conn, pid, req, [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
+            *conn, conn->link(), pid, req,
+            [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
             attempt_hooks{hooks.get(), nullptr}));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
         // Guarded: the blocking caller waits until the body and its hooks are done.
         return check_alive(body.state->guarded([&] {
           return run_attempt(
-              *conn, pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
+              *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
               attempt_hooks{hooks.get(), body.state->hooks()});
         }));
       },
@@ -89,23 +91,7 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
           self->quit(err);
           return err;
         }
-      },
-      [=](cancel_atom, int32_t target, const std::string& app) -> caf::result<bool> {
-        try {
-          // Matching application_name too: the backend may have moved on to another attempt.
-          pqxx::nontransaction w{*conn, "actortx_cancel"};
-          auto r = w.exec_params(
-              "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
-              "WHERE pid = $1 AND application_name = $2",
-              target, app);
-          return !r.empty() && r[0][0].as<bool>();
-        } catch (const std::exception& e) {
-          auto err = make_error(errc::connection_lost, first_line(e.what()));
-          self->quit(err);
-          return err;
-        }
-      },
-  };
+      }};
 }
 
 }  // namespace actortx

@@ -19,7 +19,7 @@ struct conn_entry {
   int32_t pid = 0;
   bool ready = false;  // connected (sent ready_atom)
   bool leased = false;
-  bool canceller = false;  // reserved for pg_cancel_backend, never leased
+  bool monitor = false;  // the monitor connection (pg_stat_activity), never leased
 };
 
 struct waiter {
@@ -36,7 +36,7 @@ struct pool_state {
   std::deque<caf::actor_addr> idle;
   std::unordered_map<uint64_t, caf::actor_addr> leases;
   std::deque<waiter> waiters;
-  caf::actor_addr canceller;
+  caf::actor_addr monitor;
   uint64_t next_lease = 0;
   uint64_t next_waiter = 0;
   uint32_t failed_connects_in_a_row = 0;
@@ -46,11 +46,11 @@ struct pool_state {
 
   size_t open_or_connecting() const {
     return static_cast<size_t>(std::count_if(conns.begin(), conns.end(),
-                                             [](const auto& kv) { return !kv.second.canceller; }));
+                                             [](const auto& kv) { return !kv.second.monitor; }));
   }
   size_t connecting() const {
     return static_cast<size_t>(std::count_if(conns.begin(), conns.end(), [](const auto& kv) {
-      return !kv.second.canceller && !kv.second.ready;
+      return !kv.second.monitor && !kv.second.ready;
     }));
   }
 
@@ -61,13 +61,13 @@ namespace {
 
 using pool_ptr = pool_actor::stateful_pointer<pool_state>;
 
-void spawn_connection(pool_ptr self, bool canceller) {
+void spawn_connection(pool_ptr self, bool monitor) {
   auto h = self->spawn<caf::detached + caf::linked>(
       connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks);
   conn_entry e;
   e.handle = h;
-  e.canceller = canceller;
-  if (canceller) self->state.canceller = h.address();
+  e.monitor = monitor;
+  if (monitor) self->state.monitor = h.address();
   self->state.conns.emplace(h.address(), std::move(e));
 }
 
@@ -77,22 +77,22 @@ bool needs_more(const pool_state& st) {
 }
 
 /// Opens connections while requests wait (and up to min_size), never beyond max_size. While
-/// connects keep failing, probes with one connection at a time, 100 ms doubling to 5 s apart.
+/// connects keep failing, probes with one connection at a time, 25 ms doubling to 200 ms apart:
+/// a refused connect is cheap, and the pool must be back within 500 ms of the server.
 void top_up(pool_ptr self) {
   auto& st = self->state;
   if (st.top_up_scheduled) return;
   if (st.failed_connects_in_a_row > 0) {
-    if (st.connecting() == 0 && (needs_more(st) || !st.canceller)) {
-      auto shift = std::min<uint32_t>(st.failed_connects_in_a_row - 1, 6);
-      auto delay =
-          std::min(std::chrono::milliseconds{100 << shift}, std::chrono::milliseconds{5000});
+    if (st.connecting() == 0 && (needs_more(st) || !st.monitor)) {
+      auto shift = std::min<uint32_t>(st.failed_connects_in_a_row - 1, 4);
+      auto delay = std::min(std::chrono::milliseconds{25 << shift}, std::chrono::milliseconds{200});
       st.top_up_scheduled = true;
       self->delayed_send(self, delay, spawn_atom::value);
     }
     return;
   }
   while (needs_more(st)) spawn_connection(self, false);
-  if (!st.canceller) spawn_connection(self, true);
+  if (!st.monitor) spawn_connection(self, true);
 }
 
 void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promise<lease>& rp) {
@@ -126,7 +126,7 @@ void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) 
   auto i = st.conns.find(addr);
   if (i == st.conns.end()) return;
   bool was_ready = i->second.ready;
-  if (i->second.canceller) st.canceller = nullptr;
+  if (i->second.monitor) st.monitor = nullptr;
   st.conns.erase(i);
   st.idle.erase(std::remove(st.idle.begin(), st.idle.end(), addr), st.idle.end());
   for (auto l = st.leases.begin(); l != st.leases.end();)
@@ -215,22 +215,9 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
         s.waiting = static_cast<uint32_t>(st.waiters.size());
         return s;
       },
-      [=](cancel_atom, int32_t pid, const std::string& app) {
-        auto& st = self->state;
-        auto i = st.conns.find(st.canceller);
-        if (i == st.conns.end() || !i->second.ready) {
-          log().warn("pool: cannot cancel backend {}: no cancel connection", pid);
-          return;
-        }
-        self->request(i->second.handle, std::chrono::seconds(2), cancel_atom::value, pid, app)
-            .then([=](bool hit) { log().debug("cancel backend {} ({}): {}", pid, app, hit); },
-                  [=](caf::error& err) {
-                    log().warn("cancel backend {} failed: {}", pid, self->system().render(err));
-                  });
-      },
       [=](activity_atom, std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
         auto& st = self->state;
-        auto i = st.conns.find(st.canceller);
+        auto i = st.conns.find(st.monitor);
         if (i == st.conns.end() || !i->second.ready)
           return make_error(errc::connection_failed, "no monitoring connection");
         auto rp = self->make_response_promise<std::vector<backend_activity>>();
@@ -250,7 +237,7 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
         st.failed_connects_in_a_row = 0;
         i->second.ready = true;
         i->second.pid = pid;
-        if (!i->second.canceller) make_available(self, i->first);
+        if (!i->second.monitor) make_available(self, i->first);
         top_up(self);  // more may be needed now that connects succeed again
       },
       [=](waiter_atom, uint64_t id) {
@@ -274,10 +261,10 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
           top_up(self);
           return;
         }
-        // The probe: a connection that is needed, or the cancel connection.
+        // The probe: a connection that is needed, or the monitor connection.
         if (needs_more(st))
           spawn_connection(self, false);
-        else if (!st.canceller)
+        else if (!st.monitor)
           spawn_connection(self, true);
       },
   };

@@ -302,8 +302,10 @@ void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work 
           },
           [self, on_done, current, label = opts.label](caf::error& err) mutable {
             if (!current()) return;
+            // No answer is no proof that it did not commit: the step is in doubt, and the
+            // saga resolves it by the step's key like a lost COMMIT reply.
             const bool timeout = err == caf::sec::request_timeout;
-            on_done(no_outcome(label, timeout ? tx_state::timeout : tx_state::failed,
+            on_done(no_outcome(label, tx_state::in_doubt,
                                timeout ? errc::timeout : errc::attempt_crashed,
                                "no outcome from the supervisor: " + self->system().render(err)));
           });

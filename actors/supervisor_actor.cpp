@@ -9,6 +9,8 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_actor.hpp"
+#include "actors/supervisor_deadline.hpp"
+#include "actors/supervisor_outcome.hpp"
 #include "actors/supervisor_sagas.hpp"
 #include "actors/supervisor_state.hpp"
 #include "actors/transaction_actor.hpp"
@@ -23,39 +25,6 @@ namespace actortx {
 
 namespace {
 
-void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string message,
-            std::vector<result_set> results = {}, bool deduplicated = false) {
-  auto& st = self->state;
-  auto i = st.txs.find(id);
-  if (i == st.txs.end()) return;
-  auto& e = i->second;
-  tx_outcome out;
-  out.id = id;
-  out.label = e.opts.label;
-  out.state = state;
-  out.attempts = e.attempts;
-  out.results = std::move(results);
-  out.deduplicated = deduplicated;
-  out.code = code;
-  if (!e.log.empty()) out.sqlstate = e.log.back().sqlstate;
-  out.message = std::move(message);
-  out.attempt_log = std::move(e.log);
-  out.duration = std::chrono::microseconds{(steady_now_ns() - e.started_ns) / 1000};
-  if (state == tx_state::committed) {
-    log().debug("tx {} [{}] committed after {} attempt(s)", id, out.label, out.attempts);
-  } else {
-    log().warn("tx {} [{}] {} after {} attempt(s): {} (SQLSTATE {})", id, out.label,
-               to_string(state), out.attempts, out.message,
-               out.sqlstate.empty() ? "-" : out.sqlstate);
-  }
-  // One message per transaction, sent after the answer: the hot path's only cost.
-  std::optional<tx_record> rec;
-  if (st.cfg.metrics) rec = make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us());
-  e.rp.deliver(std::move(out));
-  if (rec) self->send(st.cfg.metrics, std::move(*rec));
-  st.txs.erase(i);
-}
-
 void start_attempt(sup_ptr self, uint64_t id) {
   auto& st = self->state;
   auto& e = st.txs.at(id);
@@ -64,6 +33,8 @@ void start_attempt(sup_ptr self, uint64_t id) {
   req.attempt = ++e.attempts;
   req.opts = e.opts;
   req.deadline_ns = e.deadline_ns;
+  e.gate = std::make_shared<attempt_gate>();
+  req.gate = e.gate;
   e.attempt_running = true;
   e.backend_pid = 0;
   e.attempt_started_ns = steady_now_ns();
@@ -117,6 +88,45 @@ void on_failed_attempt(sup_ptr self, uint64_t id, const attempt_result& r) {
   log().debug("tx {} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", id, e.attempts,
               to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate, delay.count());
   self->delayed_send(self, delay, retry_atom::value, id);
+}
+
+/// An attempt reported. After its deadline (COMMIT was in flight then) only its truth
+/// matters: no retry.
+void on_attempt(sup_ptr self, uint64_t id, attempt_result& r) {
+  auto i = self->state.txs.find(id);
+  if (i == self->state.txs.end()) {
+    // Answered already: TIMEOUT only ever when this attempt could not commit, IN_DOUBT when
+    // its COMMIT outlived the grace; say how that ended.
+    if (r.committed)
+      log().warn(
+          "tx {} was answered IN_DOUBT (COMMIT unanswered past its deadline); its "
+          "attempt {} did commit",
+          id, r.record.number);
+    return;
+  }
+  auto& e = i->second;
+  if (r.record.number != e.attempts) return;  // a stale report of an earlier attempt
+  e.attempt_running = false;
+  e.log.push_back(r.record);
+  note_attempt(e, r);
+  if (r.committed) {
+    e.savepoints = r.savepoints;
+    e.rows = r.rows;
+    auto note = r.deduplicated ? r.record.message : std::string{};
+    finish(self, id, tx_state::committed, errc::sql_error, std::move(note), std::move(r.results),
+           r.deduplicated);
+    return;
+  }
+  if (e.past_deadline) {
+    finish(self, id,
+           final_state(r.record.cls, r.code) == tx_state::in_doubt ? tx_state::in_doubt
+                                                                   : tx_state::timeout,
+           r.code == errc::commit_in_doubt ? r.code : errc::timeout,
+           "deadline of " + std::to_string(e.opts.timeout.count()) +
+               " ms passed during the last attempt: " + r.record.message);
+    return;
+  }
+  on_failed_attempt(self, id, r);
 }
 
 /// Long-running checks need no more precision than a quarter of the threshold.
@@ -219,6 +229,11 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto& st = self->state;
   auto id = ++st.next_id;
   auto rp = self->template make_response_promise<tx_outcome>();
+  if (st.draining) {
+    rp.deliver(refused(self, opts, errc::shutting_down,
+                       "the runtime is shutting down: no new transactions"));
+    return rp;
+  }
   auto invalid = opts.timeout.count() <= 0 ? "tx_options.timeout must be positive, got " +
                                                  std::to_string(opts.timeout.count()) + " ms"
                                            : validate(opts.retry);
@@ -278,6 +293,11 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     r.code = errc::attempt_crashed;
     i->second.attempt_running = false;
     i->second.log.push_back(r.record);
+    note_attempt(i->second, r);
+    if (i->second.past_deadline) {
+      finish(self, id, tx_state::in_doubt, errc::attempt_crashed, r.record.message);
+      return;
+    }
     on_failed_attempt(self, id, r);
   });
   self->set_default_handler(
@@ -285,12 +305,10 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         return self->state.unexpected.reject(self, x, "the actortx supervisor");
       });
   self->set_exit_handler([self](caf::exit_msg& em) {
-    // Shutting down: every open request gets an answer before we go.
-    std::vector<uint64_t> ids;
-    for (auto& kv : self->state.txs) ids.push_back(kv.first);
-    for (auto id : ids)
-      finish(self, id, tx_state::failed, errc::shutting_down, "the runtime is shutting down");
+    // Shutting down: every open request gets a truthful answer before we go.
     stop_sagas(self, em.reason);
+    stop_transactions(self);
+    drain_expired(self);
     self->quit(em.reason);
   });
   return {
@@ -313,51 +331,14 @@ supervisor_impl_actor::behavior_type supervisor_fn(
         if (i != self->state.txs.end() && i->second.attempts == attempt)
           i->second.backend_pid = pid;
       },
-      [=](attempt_atom, uint64_t id, attempt_result& r) {
-        auto i = self->state.txs.find(id);
-        if (i == self->state.txs.end()) {
-          // Answered already: the deadline passed while this attempt ran. The cancel almost
-          // always wins; if COMMIT got through first, the requester was told wrong: say so loudly.
-          if (r.committed)
-            log().error(
-                "tx {} was answered already (deadline), but its attempt {} committed {} us "
-                "after the attempt started",
-                id, r.record.number, r.record.duration.count());
-          return;
-        }
-        auto& e = i->second;
-        e.attempt_running = false;
-        e.log.push_back(r.record);
-        if (r.committed) {
-          e.savepoints = r.savepoints;
-          e.rows = r.rows;
-          auto note = r.deduplicated ? r.record.message : std::string{};
-          finish(self, id, tx_state::committed, errc::sql_error, std::move(note),
-                 std::move(r.results), r.deduplicated);
-          return;
-        }
-        on_failed_attempt(self, id, r);
+      [=](attempt_atom, uint64_t id, attempt_result& r) { on_attempt(self, id, r); },
+      [=](deadline_atom, uint64_t id) { on_deadline(self, id); },
+      [=](grace_atom, uint64_t id, uint32_t attempt) { on_commit_grace(self, id, attempt); },
+      [=](drain_atom, caf::timespan grace) -> caf::result<bool> {
+        stop_sagas(self, caf::exit_reason::user_shutdown);  // the log keeps them for recovery
+        return start_drain(self, grace);
       },
-      [=](deadline_atom, uint64_t id) {
-        auto i = self->state.txs.find(id);
-        if (i == self->state.txs.end()) return;  // finished in time
-        auto& e = i->second;
-        if (e.attempt_running) {
-          attempt_record rec;
-          rec.number = e.attempts;
-          rec.cls = error_class::timeout;
-          rec.backend_pid = e.backend_pid;
-          rec.message = "deadline reached while running";
-          rec.duration = std::chrono::microseconds{(steady_now_ns() - e.attempt_started_ns) / 1000};
-          e.log.push_back(rec);
-          if (e.backend_pid != 0)
-            self->send(self->state.pool, cancel_atom::value, e.backend_pid,
-                       attempt_application_name(id, e.attempts));
-        }
-        finish(self, id, tx_state::timeout, errc::timeout,
-               "deadline of " + std::to_string(e.opts.timeout.count()) + " ms reached after " +
-                   std::to_string(e.attempts) + " attempt(s)");
-      },
+      [=](drain_atom) { drain_expired(self); },
       [=](retry_atom, uint64_t id) {
         if (self->state.txs.count(id) > 0) start_attempt(self, id);
       },

@@ -12,6 +12,8 @@
 
 namespace actortx {
 
+class canceller;
+
 struct supervisor_settings {
   caf::timespan acquire_timeout = std::chrono::seconds(5);
   /// Seed of the jitter generator; 0 = random.
@@ -25,12 +27,21 @@ struct supervisor_settings {
   std::shared_ptr<const procedure_registry> procedures;
   /// Receives one record per finished transaction and saga; none when metrics are off.
   metrics_actor metrics;
+  /// Cancels (and cuts, if the server does not obey) attempts their deadline expired.
+  std::shared_ptr<canceller> cancel;
+  /// When the deadline finds COMMIT in flight, how long its reply may take before the answer
+  /// is IN_DOUBT (an answer never lies, and is never later than this past the deadline).
+  std::chrono::milliseconds commit_grace{25};
 };
 
 /// For every run request: arms the deadline timer, spawns a monitored transaction actor per
 /// attempt, retries retryable failures after the policy's backoff (never past the deadline),
-/// and always answers with a tx_outcome. At the deadline it cancels the running query on the
-/// server and answers TIMEOUT at once. A child that dies without reporting is a failed attempt.
+/// and always answers with a tx_outcome. At the deadline: an attempt that has not sent COMMIT
+/// is stopped for good (it rolls back; its query is cancelled on the server, its connection cut
+/// if the server does not obey) and the answer is TIMEOUT at once; an attempt whose COMMIT may
+/// be on its way gets `commit_grace` for the reply, then the answer is IN_DOUBT. A child that
+/// dies without reporting is a failed attempt. (drain_atom, grace): refuse new work, answer
+/// true once nothing runs (false if `grace` passed first).
 supervisor_impl_actor spawn_supervisor(caf::actor_system& sys, pool_actor pool,
                                        supervisor_settings settings);
 

@@ -11,6 +11,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/attempt_gate.hpp"
 #include "actors/supervisor_actor.hpp"
 #include "actors/unexpected_messages.hpp"
 
@@ -26,6 +27,13 @@ struct tx_entry {
   bool attempt_running = false;
   int32_t backend_pid = 0;  // of the running attempt, once leased
   int64_t attempt_started_ns = 0;
+  /// The running attempt's gate: decides, once, between its COMMIT and the deadline.
+  std::shared_ptr<attempt_gate> gate;
+  /// An attempt ended IN_DOUBT and no later attempt has proven it did not commit: no answer
+  /// of this transaction may then claim "not committed".
+  bool maybe_committed = false;
+  /// The deadline passed while COMMIT was in flight: its reply decides, for a short grace.
+  bool past_deadline = false;
   bool long_warned = false;  // logged once as long-running
   std::vector<attempt_record> log;
   uint32_t savepoints = 0;  // of the committed attempt, for its metrics record
@@ -59,6 +67,9 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
   std::mt19937_64 rng;
   bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
+  /// Shutting down: new work is refused; answered once no transaction runs (or at its grace).
+  bool draining = false;
+  std::vector<caf::typed_response_promise<bool>> drained;
   unexpected_messages unexpected;
   static inline const char* name = "actortx.supervisor";
 };

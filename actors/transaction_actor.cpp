@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/attempt_gate.hpp"
 #include "runtime/clock.hpp"
 
 namespace actortx {
@@ -23,6 +24,14 @@ attempt_result failed_attempt(const exec_request& req, errc code, error_class cl
   r.record.backend_pid = pid;
   r.code = code;
   return r;
+}
+
+/// COMMIT may have been sent: the gate let the attempt through to it (or there is no gate).
+bool may_have_committed(const exec_request& req) {
+  if (req.opts.read_only) return false;
+  if (!req.gate) return true;
+  auto p = req.gate->current();
+  return p == attempt_gate::phase::committing || p == attempt_gate::phase::finished;
 }
 
 template <class Work>
@@ -58,12 +67,13 @@ caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor
                     },
                     [=](caf::error& err) {
                       // The connection actor died or hangs: never reuse it unchecked. Whether
-                      // COMMIT reached the server is unknown, unless nothing could be written.
+                      // COMMIT reached the server is unknown once the gate let it through,
+                      // unless nothing could be written.
                       self->send(pool, release_atom::value, lease_id, false);
                       bool timed_out = err == caf::sec::request_timeout;
-                      auto cls = timed_out            ? error_class::timeout
-                                 : req.opts.read_only ? error_class::reconnect
-                                                      : error_class::in_doubt;
+                      auto cls = may_have_committed(req) ? error_class::in_doubt
+                                 : timed_out             ? error_class::timeout
+                                                         : error_class::reconnect;
                       auto code = timed_out ? errc::timeout : errc::attempt_crashed;
                       report(failed_attempt(
                           req, code, cls, "connection actor: " + self->system().render(err), pid));

@@ -34,5 +34,7 @@ using find_atom = caf::atom_constant<caf::atom("find")>;           // tx records
 using alerts_atom = caf::atom_constant<caf::atom("alerts")>;       // alert history
 using summary_atom = caf::atom_constant<caf::atom("summary")>;     // what runs now, counted
 using connect_atom = caf::atom_constant<caf::atom("connect")>;     // a peer node's supervisor
+using grace_atom = caf::atom_constant<caf::atom("grace")>;         // timer: COMMIT reply grace
+using drain_atom = caf::atom_constant<caf::atom("drain")>;         // stop taking work, wait
 
 }  // namespace actortx

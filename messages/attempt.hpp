@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -12,6 +13,8 @@
 
 namespace actortx {
 
+class attempt_gate;  // actors/attempt_gate.hpp
+
 /// What a connection actor needs to run one attempt.
 struct exec_request {
   uint64_t tx_id = 0;
@@ -19,6 +22,9 @@ struct exec_request {
   tx_options opts;
   /// Absolute deadline, nanoseconds on this node's steady clock (never crosses nodes).
   int64_t deadline_ns = 0;
+  /// Where the attempt's connection thread and its deadline decide, once, whether COMMIT may
+  /// be sent. Node-local (never serialized); null only in tests that run attempts directly.
+  std::shared_ptr<attempt_gate> gate;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, exec_request& x) {
@@ -39,11 +45,13 @@ struct attempt_result {
   std::vector<result_set> results;
   uint32_t savepoints = 0;  ///< savepoints the attempt created
   uint64_t rows = 0;        ///< rows returned or affected by its statements
+  /// This attempt wrote its idempotency key: no earlier attempt of the transaction committed.
+  bool key_recorded = false;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, attempt_result& x) {
     return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed, x.deduplicated,
-             x.connection_ok, x.code, x.results, x.savepoints, x.rows);
+             x.connection_ok, x.code, x.results, x.savepoints, x.rows, x.key_recorded);
   }
 };
 

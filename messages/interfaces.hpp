@@ -40,8 +40,6 @@ using connection_actor = caf::typed_actor<
     caf::replies_to<exec_atom, exec_request, tx_script>::with<attempt_result>,
     caf::replies_to<exec_atom, exec_request, local_body>::with<attempt_result>,
     caf::replies_to<ping_atom>::with<int32_t>,
-    // cancel the query of backend pid if it still runs under application_name
-    caf::replies_to<cancel_atom, int32_t, std::string>::with<bool>,
     // current statements of these backends (from pg_stat_activity)
     caf::replies_to<activity_atom, std::vector<int32_t>>::with<std::vector<backend_activity>>>;
 
@@ -62,10 +60,8 @@ using pool_actor =
     caf::typed_actor<caf::replies_to<acquire_atom, caf::timespan>::with<lease>,
                      caf::reacts_to<release_atom, uint64_t, bool>,  // lease id, connection healthy
                      caf::replies_to<stats_atom>::with<pool_stats>,
-                     caf::reacts_to<cancel_atom, int32_t, std::string>,  // backend pid,
-                                                                         // application_name
                      caf::replies_to<activity_atom, std::vector<int32_t>>::with<
-                         std::vector<backend_activity>>,     // asked on the cancel connection
+                         std::vector<backend_activity>>,     // asked on the monitor connection
                      caf::reacts_to<ready_atom, int32_t>,    // from a connection: connected, pid
                      caf::reacts_to<waiter_atom, uint64_t>,  // timer: waiter's acquire timeout
                      caf::reacts_to<spawn_atom>>;            // timer: top up connections
@@ -75,6 +71,9 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<leased_atom, uint64_t, uint32_t, int32_t>,  // tx id, attempt, backend pid
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
+    caf::reacts_to<grace_atom, uint64_t, uint32_t>,            // timer: tx id, attempt
+    caf::replies_to<drain_atom, caf::timespan>::with<bool>,    // shutdown: drained in time?
+    caf::reacts_to<drain_atom>,                                // timer: drain grace over
     caf::reacts_to<retry_atom, uint64_t>,                      // timer: tx id
     caf::reacts_to<tick_atom>,                                 // timer: long-running check
     caf::reacts_to<saga_done_atom, saga_outcome>,              // from a saga actor

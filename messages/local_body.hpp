@@ -50,6 +50,13 @@ class body_state {
     idle_.wait(guard, [this] { return running_ == 0; });
   }
 
+  /// Same, for at most `limit`; false if the body still runs.
+  template <class Duration>
+  bool wait_idle_for(Duration limit) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    return idle_.wait_for(guard, limit, [this] { return running_ == 0; });
+  }
+
  private:
   std::function<void(tx&)> fn_;
   std::shared_ptr<const tx_hooks> hooks_;

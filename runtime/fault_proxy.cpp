@@ -119,6 +119,23 @@ void fault_proxy::arm(commit_fault f, int times) {
   fault_times_ = times;
 }
 
+void fault_proxy::arm_reply_delay(std::chrono::milliseconds delay, int times) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  fault_ = commit_fault::delay_reply_after_commit;
+  fault_times_ = times;
+  reply_delay_ = delay;
+}
+
+void fault_proxy::stall_all() {
+  stalled_ = true;
+}
+
+void fault_proxy::resume() {
+  stalled_ = false;
+  char b = 0;
+  (void)!::write(wake_[1], &b, 1);
+}
+
 void fault_proxy::cut_all() {
   cut_all_ = true;
   char b = 0;
@@ -140,15 +157,21 @@ bool fault_proxy::forward_client(relay& r, const char* data, size_t n) {
   for (const auto& c : r.scanner.feed(data, n)) {
     ++commits_;
     commit_fault f = commit_fault::none;
+    std::chrono::milliseconds delay{0};
     {
       std::lock_guard<std::mutex> guard{mtx_};
       if (fault_ != commit_fault::none && fault_times_ > 0) {
         f = fault_;
+        delay = reply_delay_;
         if (--fault_times_ == 0) fault_ = commit_fault::none;
       }
     }
     if (f == commit_fault::none) continue;
     ++faults_;
+    if (f == commit_fault::delay_reply_after_commit) {
+      r.hold_until = std::chrono::steady_clock::now() + delay;
+      continue;  // the COMMIT itself goes through with the rest of the chunk
+    }
     // cut after: everything up to the end of COMMIT reaches the server; cut before: only what
     // precedes the COMMIT message.
     size_t upto = f == commit_fault::cut_after_commit_forwarded
@@ -173,12 +196,25 @@ void fault_proxy::run() {
     relays_.erase(
         std::remove_if(relays_.begin(), relays_.end(), [](const relay& r) { return r.client < 0; }),
         relays_.end());
-    std::vector<pollfd> fds{{listener_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    // Stalled: nothing is read or accepted (bytes wait in the kernel). A held reply: the
+    // server's side of that relay is not read until its time.
+    const bool stalled = stalled_;
+    const auto now = std::chrono::steady_clock::now();
+    int timeout_ms = 100;
+    const short listen_events = stalled ? 0 : POLLIN;
+    std::vector<pollfd> fds{{listener_, listen_events, 0}, {wake_[0], POLLIN, 0}};
     for (auto& r : relays_) {
-      fds.push_back({r.client, POLLIN, 0});
-      fds.push_back({r.server, POLLIN, 0});
+      const bool held = r.hold_until > now;
+      if (held)
+        timeout_ms = std::min<int>(
+            timeout_ms,
+            static_cast<int>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(r.hold_until - now).count()) +
+                1);
+      fds.push_back({r.client, stalled ? short{0} : short{POLLIN}, 0});
+      fds.push_back({r.server, stalled || held ? short{0} : short{POLLIN}, 0});
     }
-    if (::poll(fds.data(), fds.size(), 100) < 0) continue;
+    if (::poll(fds.data(), fds.size(), timeout_ms) < 0) continue;
     if (fds[1].revents & POLLIN) (void)!::read(wake_[0], buf, sizeof buf);
     if (fds[0].revents & POLLIN) {
       int c = ::accept(listener_, nullptr, nullptr);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -39,6 +40,7 @@ class fault_proxy {
     none,
     cut_after_commit_forwarded,   ///< forward COMMIT, then close both sides before any reply
     cut_before_commit_forwarded,  ///< do not forward COMMIT; close both sides
+    delay_reply_after_commit,     ///< forward COMMIT, hold the server's reply for a while
   };
 
   /// Listens on 127.0.0.1, a free port; relays each connection to target_host:target_port.
@@ -53,6 +55,13 @@ class fault_proxy {
 
   /// The next `times` COMMITs, on any connection, get `f`.
   void arm(commit_fault f, int times = 1);
+  /// The next `times` COMMITs reach the server at once, their replies reach the client only
+  /// `delay` later (a slow network path right when the outcome is decided).
+  void arm_reply_delay(std::chrono::milliseconds delay, int times = 1);
+  /// Black-holes every relayed connection and new connects (nothing forwarded, nothing closed:
+  /// a frozen server or a silently dropped network path) until resume().
+  void stall_all();
+  void resume();
   /// Closes every relayed connection now (both sides): a dropped network.
   void cut_all();
 
@@ -65,6 +74,7 @@ class fault_proxy {
     int client = -1;
     int server = -1;
     frontend_scanner scanner;
+    std::chrono::steady_clock::time_point hold_until{};  // server bytes wait until then
   };
   void run();
   void close_relay(relay& r);
@@ -78,7 +88,9 @@ class fault_proxy {
   int wake_[2] = {-1, -1};
   std::atomic<bool> stop_{false};
   std::atomic<bool> cut_all_{false};
-  std::mutex mtx_;  // arming
+  std::atomic<bool> stalled_{false};
+  std::chrono::milliseconds reply_delay_{0};  // under mtx_
+  std::mutex mtx_;                            // arming
   commit_fault fault_ = commit_fault::none;
   int fault_times_ = 0;
   std::atomic<size_t> accepted_{0}, commits_{0}, faults_{0};

@@ -11,6 +11,7 @@
 #include <caf/openssl/all.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/canceller.hpp"
 #include "actors/metrics_actor.hpp"
 #include "actors/node_directory.hpp"
 #include "actors/node_gateway.hpp"
@@ -27,6 +28,7 @@
 #include "runtime/prometheus_text.hpp"
 #include "runtime/saga_id.hpp"
 #include "runtime/saga_log.hpp"
+#include "runtime/startup_checks.hpp"
 
 namespace actortx {
 
@@ -36,59 +38,6 @@ namespace {
 /// deadline itself, so this only guards against a supervisor that is gone.
 constexpr auto reply_grace = std::chrono::seconds(5);
 
-std::string first_line(const std::string& s) {
-  auto nl = s.find('\n');
-  return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
-/// Resolves the DSN (config, then environment), checks it, and adds a connect_timeout.
-std::string resolve_dsn(const runtime_config& cfg) {
-  auto dsn = cfg.dsn.empty() ? dsn_from_environment() : cfg.dsn;
-  if (dsn.empty())
-    throw config_error("actortx.dsn", "",
-                       "no DSN given: set actortx.dsn (or --dsn) or ACTORTX_DSN");
-  try {
-    auto keys = parse_dsn(dsn);
-    if (keys.count("connect_timeout") == 0) {
-      auto secs = std::max<int64_t>(1, cfg.connect_timeout.count() / 1000);
-      dsn = dsn_with(dsn, "connect_timeout", std::to_string(secs));
-    }
-  } catch (const dsn_error& e) {
-    throw config_error("actortx.dsn", redact_dsn(dsn), e.what());
-  }
-  return dsn;
-}
-
-/// Fails early, in the caller's thread, with a message an operator can act on; on the way,
-/// creates the runtime's own table if it is missing.
-void probe(const std::string& dsn, bool sagas) {
-  std::unique_ptr<pqxx::connection> c;
-  try {
-    c = std::make_unique<pqxx::connection>(dsn);
-    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(), dsn_target(dsn),
-               c->server_version());
-  } catch (const std::exception& e) {
-    throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
-                        first_line(e.what()));
-  }
-  if (sagas) {
-    try {
-      ensure_saga_tables(*c);  // also the key table
-    } catch (const std::exception& e) {
-      throw startup_error("cannot create the saga log tables on " + dsn_target(dsn) + ": " +
-                          first_line(e.what()));
-    }
-    return;
-  }
-  try {
-    ensure_idempotency_table(*c);
-  } catch (const std::exception& e) {
-    // Not fatal: only transactions with an idempotency key need it (and will fail naming it).
-    log().warn("cannot create {} (idempotency keys will fail): {}", idempotency_table,
-               first_line(e.what()));
-  }
-}
-
 tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
                               const tx_options& opts) {
   tx_outcome out;
@@ -96,11 +45,15 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
   out.state = tx_state::failed;
   out.code = errc::attempt_crashed;
   if (err.category() == errc_category) out.code = static_cast<errc>(err.code());
-  if (err == caf::sec::request_timeout) {
-    out.state = tx_state::timeout;
-    out.code = errc::timeout;
-  }
   out.message = sys.render(err);
+  if (err == caf::sec::request_timeout || out.code == errc::attempt_crashed) {
+    // The supervisor answers every request by the deadline: no answer at all means it (or
+    // the way to it) broke, and the transaction may have committed before that.
+    out.state = tx_state::in_doubt;
+    out.code = errc::timeout;
+    out.message = "no answer from the supervisor (" + out.message +
+                  "): the transaction may have committed; retry only with an idempotency key";
+  }
   return out;
 }
 
@@ -162,6 +115,7 @@ struct runtime::impl {
   std::unique_ptr<caf::actor_system> own_sys;
   caf::actor_system* sys = nullptr;
   pool_actor pool;
+  std::shared_ptr<canceller> cancel;
   supervisor_impl_actor sup;
   metrics_actor metrics;  // null when metrics are off
   std::unique_ptr<http_server> http;
@@ -180,7 +134,7 @@ struct runtime::impl {
       throw config_error("actortx.log-level", cfg.log_level, "unknown level");
     dsn = resolve_dsn(cfg);
     redacted = redact_dsn(dsn);
-    probe(dsn, !sagas->empty());
+    probe_server(dsn, cfg, !sagas->empty());
   }
 
   void boot(caf::actor_system& s) {
@@ -210,6 +164,9 @@ struct runtime::impl {
     if (cfg.metrics_enabled) metrics = spawn_metrics(s, pool, metrics_settings_of(cfg));
     supervisor_settings ss;
     ss.metrics = metrics;
+    cancel = std::make_shared<canceller>(cfg.cancel_grace);
+    ss.cancel = cancel;
+    ss.commit_grace = cfg.commit_grace;
     ss.acquire_timeout = cfg.acquire_timeout;
     ss.long_running_threshold = cfg.long_running_threshold;
     ss.sagas = sagas;
@@ -263,6 +220,17 @@ struct runtime::impl {
                http->port());
   }
 
+  /// New work is refused; running transactions get shutdown_grace to finish or reach their
+  /// deadline; sagas stop and stay in the log for recovery.
+  void drain(caf::scoped_actor& self) {
+    bool in_time = false;
+    self->request(sup, cfg.shutdown_grace + std::chrono::seconds(1), drain_atom::value,
+                  caf::timespan{cfg.shutdown_grace})
+        .receive([&](bool b) { in_time = b; },
+                 [&](caf::error& err) { log().warn("drain: {}", sys->render(err)); });
+    if (!in_time) log().warn("shutdown: transactions still running after the grace are stopped");
+  }
+
   void shutdown() {
     if (!sys) return;
     http.reset();  // its handlers call into the actors below
@@ -279,6 +247,7 @@ struct runtime::impl {
       saga_cfg = std::move(without);
     }
     caf::scoped_actor self{*sys};
+    drain(self);
     self->monitor(sup);
     self->monitor(pool);
     self->send_exit(sup, caf::exit_reason::user_shutdown);
@@ -344,8 +313,19 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
                  [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
   }
   // The outcome may come at the deadline while the body still unwinds on its connection
-  // thread; the body may capture our caller's locals by reference, so wait for it.
-  work.state->wait_idle();
+  // thread; the body may capture our caller's locals by reference, so wait for it. A body
+  // blocked in the database unwinds at once (its query is cancelled, its connection cut if the
+  // server does not obey); one blocked in its own code cannot be stopped: say so, then wait.
+  const auto unwind = impl_->cfg.cancel_grace + std::chrono::milliseconds(250);
+  if (!work.state->wait_idle_for(unwind)) {
+    log().error(
+        "tx {} [{}] was answered {} but its body still runs {} ms later, outside the "
+        "database (a body blocked in its own code cannot be stopped); the caller waits "
+        "for it",
+        out.id, out.label, to_string(out.state), unwind.count());
+    work.state->wait_idle();
+    log().warn("tx {} [{}]: its body returned", out.id, out.label);
+  }
   return out;
 }
 
@@ -547,9 +527,12 @@ tx_outcome ask_peer(caf::actor_system& sys, const supervisor_actor& where, const
                 caf::after(opts.timeout + reply_grace) >>
                     [&] {
                       out.label = opts.label;
-                      out.state = tx_state::timeout;
+                      out.state = tx_state::in_doubt;
                       out.code = errc::timeout;
-                      out.message = "node '" + node + "' did not answer within the deadline + 5 s";
+                      out.message = "node '" + node +
+                                    "' did not answer within the deadline + 5 s: the "
+                                    "transaction may have committed there; retry only with an "
+                                    "idempotency key";
                     });
   self->demonitor(where.address());
   return out;

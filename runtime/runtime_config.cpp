@@ -47,6 +47,16 @@ using config_detail::ms_text;
 using config_detail::read;
 using config_detail::to_ms;
 
+namespace {
+
+void check_range(const char* key, std::chrono::milliseconds v, std::chrono::milliseconds lo,
+                 std::chrono::milliseconds hi) {
+  if (v < lo || v > hi)
+    throw config_error(key, ms_text(v), "must be between " + ms_text(lo) + " and " + ms_text(hi));
+}
+
+}  // namespace
+
 config_error::config_error(std::string field, std::string value, const std::string& why)
     : std::invalid_argument(field + ": " + value + " is invalid: " + why),
       field_(std::move(field)),
@@ -72,6 +82,12 @@ void validate(const runtime_config& cfg) {
   if (cfg.defaults.timeout.count() <= 0)
     throw config_error("actortx.tx-timeout", ms_text(cfg.defaults.timeout),
                        "a transaction needs a positive deadline");
+  check_range("actortx.cancel-grace", cfg.cancel_grace, std::chrono::milliseconds(1),
+              std::chrono::seconds(10));
+  check_range("actortx.commit-grace", cfg.commit_grace, std::chrono::milliseconds(0),
+              std::chrono::seconds(1));
+  check_range("actortx.shutdown-grace", cfg.shutdown_grace, std::chrono::milliseconds(0),
+              std::chrono::minutes(10));
   if (cfg.long_running_threshold.count() <= 0)
     throw config_error("actortx.long-running-threshold", ms_text(cfg.long_running_threshold),
                        "must be positive");
@@ -125,6 +141,14 @@ caf_config::caf_config() {
       .add<double>("retry-jitter", "+/- fraction of the delay, 0..1 (default 0.1)")
       .add<bool>("retry-full-jitter", "draw the delay from [0, delay] instead")
       .add<size_t>("retry-max", "retries after the first attempt (default 3)")
+      .add<caf::timespan>("cancel-grace",
+                          "after a deadline's cancel, cut the connection if still stuck "
+                          "(1ms..10s, default 20ms)")
+      .add<caf::timespan>("commit-grace",
+                          "reply time for a COMMIT in flight at the deadline, then IN_DOUBT "
+                          "(0..1s, default 25ms)")
+      .add<caf::timespan>("shutdown-grace",
+                          "running transactions may finish on shutdown (0..10min, default 5s)")
       .add<caf::timespan>("long-running-threshold",
                           "age at which a transaction is logged as long-running (default 5s)")
       .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
@@ -154,6 +178,12 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
     out.acquire_timeout = to_ms(*x);
   if (auto x = read<caf::timespan>(c, "actortx.connect-timeout", "a duration"))
     out.connect_timeout = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.cancel-grace", "a duration"))
+    out.cancel_grace = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.commit-grace", "a duration"))
+    out.commit_grace = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.shutdown-grace", "a duration"))
+    out.shutdown_grace = to_ms(*x);
   if (auto x = read<caf::timespan>(c, "actortx.tx-timeout", "a duration"))
     out.defaults.timeout = to_ms(*x);
   if (auto x = read<std::string>(c, "actortx.isolation", "a string")) {

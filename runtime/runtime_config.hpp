@@ -44,6 +44,16 @@ struct runtime_config {
   std::chrono::milliseconds connect_timeout{5000};
   /// Options used when a caller gives none (timeout, retry policy, isolation, ...).
   tx_options defaults;
+  /// After a deadline stopped an attempt and its query was cancelled: how long the server may
+  /// take to obey before the connection is cut (so a body blocked on a frozen server or a
+  /// dropped network path unwinds) and replaced. 1 ms .. 10 s.
+  std::chrono::milliseconds cancel_grace{20};
+  /// When the deadline finds COMMIT in flight: how long its reply may take before the answer is
+  /// IN_DOUBT. An answer is never later than this past the deadline. 0 .. 1 s.
+  std::chrono::milliseconds commit_grace{25};
+  /// On shutdown: how long running transactions may take to finish (or reach their deadline)
+  /// after new work is refused; then the rest are stopped. 0 .. 10 min.
+  std::chrono::milliseconds shutdown_grace{5000};
   /// Transactions running longer are logged once at warn and flagged by active_transactions().
   std::chrono::milliseconds long_running_threshold{5000};
   /// CAF scheduler threads; 0 = number of cores.

@@ -1,0 +1,60 @@
+// The one place where an attempt's connection thread and its deadline meet. Whoever moves the
+// phase first wins: once the deadline has expired the attempt, COMMIT is never sent; once
+// COMMIT may be on its way, the deadline can no longer answer TIMEOUT. Internal to actors/.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace actortx {
+
+class pg_link;
+
+class attempt_gate {
+ public:
+  enum class phase : uint8_t {
+    pending,     ///< not on a connection yet
+    running,     ///< BEGIN, body: may still be stopped
+    committing,  ///< COMMIT may have reached the server
+    finished,    ///< the attempt ended on its own; its result is on the way
+    expired,     ///< the deadline took it before COMMIT: it must not commit
+  };
+
+  // --- the connection thread ---------------------------------------------------------------
+  /// pending -> running, bound to `link` for cancel and cut. False: expired before it started.
+  bool start(std::shared_ptr<pg_link> link);
+  /// running -> committing. False: the deadline expired it, so it must roll back instead.
+  bool enter_commit() noexcept;
+  /// The attempt is over: unbinds the link (no cancel or cut can reach the connection after
+  /// this) and waits up to `settle` for a cancel request still in flight. False if one still
+  /// is: the connection must not be reused (the cancel could hit its next statement).
+  bool finish(std::chrono::milliseconds settle);
+
+  // --- the supervisor ------------------------------------------------------------------------
+  /// pending|running -> expired. Returns the phase it found (expired if it won).
+  phase expire() noexcept;
+  phase current() const noexcept { return phase_.load(); }
+
+  // --- the canceller ---------------------------------------------------------------------------
+  /// The link, if the attempt still runs on it after it expired (counted as a cancel in flight
+  /// until cancel_done()); null otherwise.
+  std::shared_ptr<pg_link> claim_for_cancel();
+  void cancel_done();
+  /// Cuts the connection if the attempt is still on it (expired or committing). True if cut.
+  bool cut_if_stuck();
+
+ private:
+  std::atomic<phase> phase_{phase::pending};
+  std::mutex mtx_;  // link_ and cancels_ against finish()
+  std::condition_variable settled_;
+  std::shared_ptr<pg_link> link_;
+  int cancels_ = 0;
+};
+
+const char* to_string(attempt_gate::phase p) noexcept;
+
+}  // namespace actortx

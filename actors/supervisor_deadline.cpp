@@ -1,0 +1,120 @@
+#include "actors/supervisor_deadline.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/canceller.hpp"
+#include "actors/supervisor_outcome.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/log.hpp"
+
+namespace actortx {
+
+namespace {
+
+using phase = attempt_gate::phase;
+
+/// The running attempt, expired by the deadline or by shutdown, goes into the attempt log.
+void log_expired_attempt(tx_entry& e, const char* why) {
+  attempt_record rec;
+  rec.number = e.attempts;
+  rec.cls = error_class::timeout;
+  rec.backend_pid = e.backend_pid;
+  rec.message = why;
+  rec.duration = std::chrono::microseconds{(steady_now_ns() - e.attempt_started_ns) / 1000};
+  e.log.push_back(std::move(rec));
+}
+
+/// Stops the running attempt before COMMIT if it can. Returns what the gate was found in:
+/// expired (stopped: it will never commit), or committing / finished (its reply decides).
+phase stop_attempt(sup_ptr self, tx_entry& e, const char* why) {
+  if (!e.attempt_running || !e.gate) return phase::expired;  // between attempts
+  auto found = e.gate->expire();
+  if (found != phase::expired) return found;
+  log_expired_attempt(e, why);
+  if (self->state.cfg.cancel) self->state.cfg.cancel->cancel(e.gate);
+  return found;
+}
+
+}  // namespace
+
+void on_deadline(sup_ptr self, uint64_t id) {
+  auto& st = self->state;
+  auto i = st.txs.find(id);
+  if (i == st.txs.end()) return;  // finished in time
+  auto& e = i->second;
+  auto found = stop_attempt(self, e, "deadline reached while running");
+  if (found != phase::expired) {
+    // COMMIT may have reached the server, or the attempt's result is on its way: TIMEOUT
+    // would be a lie if it committed. Its reply decides, for a short grace.
+    e.past_deadline = true;
+    self->delayed_send(self, st.cfg.commit_grace, grace_atom::value, id, e.attempts);
+    return;
+  }
+  finish(self, id, tx_state::timeout, errc::timeout,
+         "deadline of " + std::to_string(e.opts.timeout.count()) + " ms reached after " +
+             std::to_string(e.attempts) + " attempt(s); not committed");
+}
+
+void on_commit_grace(sup_ptr self, uint64_t id, uint32_t attempt) {
+  auto& st = self->state;
+  auto i = st.txs.find(id);
+  if (i == st.txs.end() || i->second.attempts != attempt) return;  // its reply came in time
+  auto& e = i->second;
+  // The blocking caller waits for the attempt to unwind: a COMMIT the server never answers
+  // must not hold it (or the connection's thread) for ever.
+  if (st.cfg.cancel && e.gate) st.cfg.cancel->cut(e.gate);
+  finish(self, id, tx_state::in_doubt, errc::commit_in_doubt,
+         "the deadline of " + std::to_string(e.opts.timeout.count()) +
+             " ms passed while COMMIT was in flight, and no reply came within " +
+             std::to_string(st.cfg.commit_grace.count()) +
+             " ms more: it may have committed; retry only with an idempotency key");
+}
+
+caf::result<bool> start_drain(sup_ptr self, caf::timespan grace) {
+  auto& st = self->state;
+  st.draining = true;
+  auto rp = self->make_response_promise<bool>();
+  st.drained.push_back(rp);
+  if (st.txs.empty()) {
+    check_drained(self);
+  } else {
+    log().info("draining: waiting up to {} ms for {} transaction(s)",
+               std::chrono::duration_cast<std::chrono::milliseconds>(grace).count(), st.txs.size());
+    self->delayed_send(self, grace, drain_atom::value);
+  }
+  return rp;
+}
+
+void check_drained(sup_ptr self) {
+  auto& st = self->state;
+  if (!st.txs.empty()) return;
+  for (auto& rp : st.drained) rp.deliver(true);
+  st.drained.clear();
+}
+
+void drain_expired(sup_ptr self) {
+  auto& st = self->state;
+  if (st.drained.empty()) return;
+  log().warn("draining: {} transaction(s) still running at the end of the grace", st.txs.size());
+  for (auto& rp : st.drained) rp.deliver(false);
+  st.drained.clear();
+}
+
+void stop_transactions(sup_ptr self) {
+  auto& st = self->state;
+  std::vector<uint64_t> ids;
+  for (auto& kv : st.txs) ids.push_back(kv.first);
+  for (auto id : ids) {
+    auto& e = st.txs.at(id);
+    if (stop_attempt(self, e, "stopped: the runtime is shutting down") == phase::expired) {
+      finish(self, id, tx_state::failed, errc::shutting_down,
+             "the runtime is shutting down; not committed");
+      continue;
+    }
+    if (st.cfg.cancel && e.gate) st.cfg.cancel->cut(e.gate);
+    finish(self, id, tx_state::in_doubt, errc::shutting_down,
+           "the runtime shut down while COMMIT was in flight: it may have committed");
+  }
+}
+
+}  // namespace actortx
