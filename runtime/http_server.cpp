@@ -32,7 +32,7 @@ void init_civetweb_once() {
 }
 
 /// Writes a complete response. Connection: close keeps a worker from idling on a kept-alive
-/// socket: the page polls every two seconds, and there are only a few workers.
+/// socket: the page polls every two seconds, and a worker serves one socket at a time.
 void respond(mg_connection* conn, int status, const char* reason, const char* content_type,
              std::string_view body, bool head_only, const char* extra_headers = "") {
   mg_printf(conn,
@@ -159,10 +159,14 @@ http_server::http_server(const std::string& bind_address, uint16_t port, http_ro
   impl_->address = bind_address;
 
   std::string ports = bind_spec(bind_address, port);
+  const auto threads = std::to_string(worker_threads);
+  const auto timeout_ms = std::to_string(request_timeout.count());
   // No document_root: nothing on disk is served; every request goes through begin_request.
+  // civetweb times a request from its first byte, so a client trickling a byte at a time is
+  // cut as well. No keep-alive: a kept-alive browser socket would hold a worker between polls.
   std::array<const char*, 9> options{
-      "listening_ports", ports.c_str(),       "num_threads", "3",    "request_timeout_ms",
-      "10000",           "enable_keep_alive", "no",          nullptr};
+      "listening_ports",  ports.c_str(),       "num_threads", threads.c_str(), "request_timeout_ms",
+      timeout_ms.c_str(), "enable_keep_alive", "no",          nullptr};
   mg_callbacks callbacks{};
   callbacks.begin_request = impl::begin_request;
   callbacks.log_message = impl::log_message;

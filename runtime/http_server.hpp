@@ -8,6 +8,7 @@
 // Any other path is 404, any other method 405; a route that throws answers 500.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,7 +31,15 @@ struct http_routes {
 
 class http_server {
  public:
-  /// Listens on `bind_address`:`port` (0: any free port) with a few worker threads. Throws
+  /// civetweb gives each connection a worker thread of its own from accept to close, whether
+  /// the client sends anything or not: idle sockets (a browser's speculative preconnects,
+  /// a port scanner) and slow clients hold workers. So there are enough workers for many
+  /// such clients, and each must send its whole request within `request_timeout`, so that a
+  /// held worker is free again within that time even when every worker is held.
+  static constexpr int worker_threads = 16;
+  static constexpr std::chrono::milliseconds request_timeout{1000};
+
+  /// Listens on `bind_address`:`port` (0: any free port) with `worker_threads` workers. Throws
   /// std::runtime_error naming the address and port when it cannot listen.
   http_server(const std::string& bind_address, uint16_t port, http_routes routes);
   /// Stops listening and waits for requests in progress.
