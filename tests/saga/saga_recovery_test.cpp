@@ -82,6 +82,21 @@ void wait_until_started(test::test_database& db, long n) {
     std::this_thread::sleep_for(20ms);
 }
 
+/// Waits (at most 30 s) until the backends a killed node had on `a` and `b` are gone. Its last
+/// COMMITs may still be on the way when kill -9 returns: counted before they land, a saga row
+/// or step appears after the count. A backend finishes what it received before it sees the
+/// closed socket and exits, so once none is left the data is final. (Each query here runs on
+/// a connection of its own, excluded by pg_backend_pid().)
+void wait_backends_gone(test::test_database& a, test::test_database& b) {
+  const auto sql = "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('" + a.name() + "', '" +
+                   b.name() + "') AND pid <> pg_backend_pid()";
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  long left = 0;
+  while ((left = count(a, sql)) > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  REQUIRE(left == 0);
+}
+
 /// Waits until no saga in the log is unfinished (or the time is up).
 void wait_finished(test::test_database& a, std::chrono::seconds limit) {
   auto until = std::chrono::steady_clock::now() + limit;
@@ -133,6 +148,7 @@ TEST_CASE("two nodes recovering at once recover each orphaned saga exactly once"
     wait_until_started(a, 100);
     dead.kill9();
   }
+  wait_backends_gone(a, b);
   auto orphans = test::unfinished_sagas(a.dsn());
   INFO("orphaned sagas: " << orphans);
   REQUIRE(orphans > 0);
@@ -186,6 +202,7 @@ TEST_CASE(
     wait_until_started(a, 40);
     old.kill9();
   }
+  wait_backends_gone(a, b);
   auto orphans = test::unfinished_sagas(a.dsn());
   REQUIRE(orphans > 0);
   // The same node restarts with new code: "transfer" is gone, "noop" is new.
@@ -195,7 +212,6 @@ TEST_CASE(
   wait_finished(a, 30s);
 
   CHECK(test::unfinished_sagas(a.dsn()) == 0);
-  // (A COMMIT the killed node had sent may still land after the count above: at most orphans.)
   auto failed = rt.sagas_in_state(saga_state::failed, 1000);
   CHECK(!failed.empty());
   CHECK(static_cast<long>(failed.size()) <= orphans);
