@@ -1,5 +1,7 @@
 #include "runtime/embedded_postgres.hpp"
 
+#include "runtime/embedded_postgres_process.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -22,13 +24,12 @@
 #include <stdexcept>
 #include <utility>
 
-extern char** environ;
-
 namespace actortx {
 
 namespace {
 
 namespace fs = std::filesystem;
+using namespace detail;  // NOLINT: the cluster's own plumbing
 
 constexpr int start_attempts = 5;
 constexpr int log_tail_lines = 20;
@@ -63,72 +64,6 @@ else
 fi
 rm -rf -- "$4"
 )sh";
-
-std::string errno_text() {
-  return std::strerror(errno);
-}
-
-bool is_executable(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-bool has_server_binaries(const std::string& dir) {
-  return is_executable(dir + "/initdb") && is_executable(dir + "/pg_ctl") &&
-         is_executable(dir + "/postgres");
-}
-
-/// "15" → {15, 0}, "9.6" → {9, 6}; {-1, -1} for anything else.
-std::pair<int, int> parse_version(const std::string& s) {
-  char* end = nullptr;
-  long major = std::strtol(s.c_str(), &end, 10);
-  if (end == s.c_str()) return {-1, -1};
-  long minor = 0;
-  if (*end == '.') minor = std::strtol(end + 1, &end, 10);
-  if (*end != '\0') return {-1, -1};
-  return {static_cast<int>(major), static_cast<int>(minor)};
-}
-
-/// The newest /usr/lib/postgresql/<version>/bin (Debian's layout), else the directory of
-/// pg_ctl on PATH (Debian does not put the server binaries on PATH).
-std::string detect_bin_dir() {
-  std::pair<int, int> best{-1, -1};
-  std::string best_dir;
-  std::error_code ec;
-  for (fs::directory_iterator it{"/usr/lib/postgresql", ec}, end; !ec && it != end;
-       it.increment(ec)) {
-    auto version = parse_version(it->path().filename().string());
-    auto dir = it->path().string() + "/bin";
-    if (version > best && has_server_binaries(dir)) {
-      best = version;
-      best_dir = dir;
-    }
-  }
-  if (!best_dir.empty()) return best_dir;
-  if (const char* path = std::getenv("PATH")) {
-    std::string rest = path;
-    size_t pos = 0;
-    while (pos <= rest.size()) {
-      size_t colon = rest.find(':', pos);
-      if (colon == std::string::npos) colon = rest.size();
-      auto dir = rest.substr(pos, colon - pos);
-      if (!dir.empty() && has_server_binaries(dir)) return dir;
-      pos = colon + 1;
-    }
-  }
-  throw std::runtime_error(
-      "embedded_postgres: the PostgreSQL server programs (initdb, pg_ctl, postgres) were not "
-      "found in /usr/lib/postgresql/*/bin or on PATH; install them with: apt-get install "
-      "postgresql");
-}
-
-std::string find_runuser() {
-  for (const char* p : {"/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"})
-    if (is_executable(p)) return p;
-  throw std::runtime_error(
-      "embedded_postgres: running as root needs runuser (util-linux) to stop the server as "
-      "the postgres user; install it with: apt-get install util-linux");
-}
 
 /// pg_ctl passes -D/-l paths to /bin/sh inside double quotes; these would break them.
 bool shell_safe_path(const std::string& p) {
@@ -199,128 +134,6 @@ std::string tail_lines(const std::string& text, int n) {
   for (auto& l : lines) out += "  " + l + "\n";
   return out;
 }
-
-/// How a child is set up between fork and exec. Everything is prepared before fork():
-/// between fork and exec only async-signal-safe calls are allowed (the owner may have threads).
-struct child_setup {
-  int stdin_fd = -1;   // -1: /dev/null
-  int output_fd = -1;  // stdout and stderr; -1: /dev/null
-  const char* cwd = "/";
-  bool drop_to_postgres = false;
-  bool ignore_interrupts = false;  // SIGINT, SIGTERM, SIGHUP, SIGQUIT
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
-
-/// fork + execve with an argument vector. The child gets its own session (so a Ctrl-C on the
-/// owner's terminal does not reach it or the postmaster it starts), default signal handling,
-/// and no file descriptors beyond 0-2: nothing of the owner leaks into PostgreSQL.
-pid_t spawn(const std::vector<std::string>& args, const child_setup& setup) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull < 0) throw std::runtime_error("embedded_postgres: open /dev/null: " + errno_text());
-  int in = setup.stdin_fd >= 0 ? setup.stdin_fd : devnull;
-  int out = setup.output_fd >= 0 ? setup.output_fd : devnull;
-  long max_fd = ::sysconf(_SC_OPEN_MAX);
-  if (max_fd < 0 || max_fd > 65536) max_fd = 65536;
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    auto err = errno_text();
-    ::close(devnull);
-    throw std::runtime_error("embedded_postgres: fork(): " + err);
-  }
-  if (pid == 0) {
-    ::setsid();
-    // Ignored signals survive exec; the server must see SIGINT/SIGTERM as usual. The reaper
-    // ignores the terminal's signals from here on, before they are unblocked.
-    struct sigaction act {};
-    for (int sig = 1; sig < NSIG; ++sig) {
-      bool ignore = setup.ignore_interrupts &&
-                    (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT);
-      act.sa_handler = ignore ? SIG_IGN : SIG_DFL;
-      ::sigaction(sig, &act, nullptr);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) ::_exit(126);
-    if (::close_range(3, ~0U, 0) != 0)
-      for (long fd = 3; fd < max_fd; ++fd) ::close(static_cast<int>(fd));
-    if (setup.drop_to_postgres) {
-      gid_t gid = setup.gid;
-      if (::setgroups(1, &gid) != 0 || ::setgid(setup.gid) != 0 || ::setuid(setup.uid) != 0) {
-        const char msg[] = "embedded_postgres: cannot switch to the postgres user\n";
-        [[maybe_unused]] auto n = ::write(2, msg, sizeof(msg) - 1);
-        ::_exit(126);
-      }
-    }
-    // initdb and pg_ctl fail when the working directory is not accessible to them.
-    if (::chdir(setup.cwd) != 0 && ::chdir("/") != 0) ::_exit(126);
-    ::execve(argv[0], argv.data(), environ);
-    const char msg[] = "embedded_postgres: cannot execute ";
-    [[maybe_unused]] auto n = ::write(2, msg, sizeof(msg) - 1);
-    n = ::write(2, argv[0], std::strlen(argv[0]));
-    n = ::write(2, "\n", 1);
-    ::_exit(127);
-  }
-  ::close(devnull);
-  return pid;
-}
-
-/// The exit code of `pid`, or 128 + signal; -1 if it cannot be waited for.
-int wait_for(pid_t pid) noexcept {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
-/// Writes to a pipe whose reader may be gone without dying of SIGPIPE.
-void write_ignoring_sigpipe(int fd, const char* data, size_t size) noexcept {
-  sigset_t pipe_set, old;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-  ssize_t n;
-  do {
-    n = ::write(fd, data, size);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0 && errno == EPIPE) {
-    // Consume the SIGPIPE this thread just got, so it does not fire on unblocking.
-    timespec zero{0, 0};
-    while (::sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
-    }
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-}
-
-/// Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT in this thread until release().
-class interrupt_block {
- public:
-  interrupt_block() noexcept {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, sig);
-    ::pthread_sigmask(SIG_BLOCK, &set, &old_);
-  }
-  ~interrupt_block() { release(); }
-  interrupt_block(const interrupt_block&) = delete;
-  interrupt_block& operator=(const interrupt_block&) = delete;
-
-  void release() noexcept {
-    if (active_) ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-    active_ = false;
-  }
-
- private:
-  sigset_t old_;
-  bool active_ = true;
-};
 
 }  // namespace
 
@@ -448,14 +261,17 @@ void embedded_postgres::start_reaper() {
 }
 
 std::vector<std::string> embedded_postgres::server_options() const {
-  // A throwaway cluster: durability settings are off because nothing here needs to survive
-  // a machine crash, and they make tests and the stress demo much faster.
+  // A throwaway cluster: fsync and full-page writes are off because nothing here needs to
+  // survive a machine crash, and that makes tests and the stress demo much faster. A commit
+  // still writes its WAL (to the OS cache) before it returns: a crash of the server
+  // (crash_and_recover, kill -9) loses nothing it reported committed. synchronous_commit=off
+  // lost the last ~0.6 s of commits to every such crash.
   return {"-p", std::to_string(port_),
           "-k", base_dir_,
           "-c", "listen_addresses=127.0.0.1",
           "-c", "max_connections=" + std::to_string(opts_.max_connections),
           "-c", "fsync=off",
-          "-c", "synchronous_commit=off",
+          "-c", "synchronous_commit=on",
           "-c", "full_page_writes=off",
           "-c", "shared_buffers=64MB"};
 }
@@ -506,16 +322,20 @@ std::string embedded_postgres::failure(const std::string& what) const {
   return msg;
 }
 
+int embedded_postgres::pg_ctl_start() noexcept {
+  // pg_ctl hands -o to /bin/sh, hence the quoting.
+  std::string opts;
+  for (auto& o : server_options()) opts += (opts.empty() ? "" : " ") + single_quote(o);
+  return pg_ctl(
+      {"start", "-w", "-t", pg_ctl_timeout, "-D", data_dir_, "-l", log_file_, "-o", opts});
+}
+
 void embedded_postgres::start_server() {
   for (int attempt = 1;; ++attempt) {
     port_ = pick_free_port();
-    // pg_ctl hands -o to /bin/sh, hence the quoting.
-    std::string opts;
-    for (auto& o : server_options()) opts += (opts.empty() ? "" : " ") + single_quote(o);
     auto log_before = read_file(log_file_).size();
     running_ = true;  // from here on stop() must try to stop a server
-    int rc =
-        pg_ctl({"start", "-w", "-t", pg_ctl_timeout, "-D", data_dir_, "-l", log_file_, "-o", opts});
+    int rc = pg_ctl_start();
     if (rc == 0) break;
     auto log = read_file(log_file_);
     auto fresh = log.size() >= log_before ? log.substr(log_before) : log;
@@ -569,30 +389,6 @@ void embedded_postgres::stop() noexcept {
     wait_for(reaper_pid_);
     reaper_pid_ = 0;
   }
-}
-
-std::string dsn_from_environment() {
-  if (const char* dsn = std::getenv("ACTORTX_DSN"); dsn != nullptr && *dsn != '\0') return dsn;
-  if (const char* file = std::getenv("ACTORTX_DSN_FILE"); file != nullptr && *file != '\0') {
-    std::ifstream in{file};
-    std::string line;
-    if (in && std::getline(in, line)) {
-      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
-        line.pop_back();
-      return line;
-    }
-  }
-  return {};
-}
-
-postgres_target dsn_or_embedded(const std::string& dsn) {
-  postgres_target t;
-  t.dsn = dsn.empty() ? dsn_from_environment() : dsn;
-  if (t.dsn.empty()) {
-    t.embedded = std::make_unique<embedded_postgres>();
-    t.dsn = t.embedded->dsn();
-  }
-  return t;
 }
 
 }  // namespace actortx

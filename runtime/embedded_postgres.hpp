@@ -49,6 +49,12 @@ class embedded_postgres {
 
   /// pg_ctl restart -m fast (fault injection); blocks until the server accepts connections.
   void restart();
+  /// A crash (fault injection): SIGKILL of the postmaster and all its children (backends and
+  /// auxiliary processes, stopped first so none can be forked meanwhile), waits until they
+  /// are gone, removes the lock files they left, starts the server again on the same port
+  /// (crash recovery) and blocks until it accepts connections. Returns what it did, for a
+  /// log; std::runtime_error (with the server log's tail) if the server does not come back.
+  std::string crash_and_recover();
   /// Stops the server (-m fast) and deletes the temp dir. Idempotent.
   void stop() noexcept;
 
@@ -77,12 +83,15 @@ class embedded_postgres {
   void start_server();
   std::vector<std::string> server_options() const;
   int pg_ctl(const std::vector<std::string>& args) noexcept;
+  int pg_ctl_start() noexcept;  // pg_ctl start -w on port_ with server_options()
   int run_tool(const std::vector<std::string>& argv) noexcept;
   std::string failure(const std::string& what) const;
 };
 
-/// The DSN tests and tools use: $ACTORTX_DSN if set, else the contents of the file named by
-/// $ACTORTX_DSN_FILE (written by the CTest fixture), else empty.
+/// The DSN tests and tools use: $ACTORTX_DSN if set, else the first line of the file named by
+/// $ACTORTX_DSN_FILE (written by the CTest fixture), else empty (neither set, or both empty).
+/// A $ACTORTX_DSN_FILE that is missing, unreadable or has no DSN in its first line is an
+/// error (std::runtime_error naming the file), never a silent fallback.
 std::string dsn_from_environment();
 
 /// Where a program's database is: a DSN, and the embedded cluster behind it if we started one

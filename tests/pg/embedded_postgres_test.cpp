@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -198,7 +199,105 @@ TEST_CASE("dsn_from_environment prefers ACTORTX_DSN over the DSN file", "[pg]") 
     scoped_env dsn_var{"ACTORTX_DSN", ""};
     CHECK(dsn_from_environment() == "host=/from/file port=1");
   }
-  fs::remove(file);
   scoped_env dsn_var{"ACTORTX_DSN", nullptr};
-  CHECK(dsn_from_environment().empty());
+  fs::remove(file);
+  {
+    scoped_env no_file{"ACTORTX_DSN_FILE", nullptr};
+    CHECK(dsn_from_environment().empty());  // neither set: no DSN, an embedded one may start
+  }
+}
+
+namespace {
+
+/// The message dsn_from_environment throws with, "" when it does not.
+std::string dsn_file_error() {
+  try {
+    dsn_from_environment();
+    return {};
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a missing, empty or unreadable ACTORTX_DSN_FILE is an error naming the file", "[pg]") {
+  scoped_env dsn_var{"ACTORTX_DSN", nullptr};
+  auto file = fs::temp_directory_path() / ("actortx-dsn-bad-" + std::to_string(::getpid()));
+  scoped_env file_var{"ACTORTX_DSN_FILE", file.c_str()};
+  fs::remove(file);
+  auto missing = dsn_file_error();
+  CHECK(missing.find("ACTORTX_DSN_FILE=" + file.string()) != std::string::npos);
+  CHECK(missing.find("No such file") != std::string::npos);
+
+  std::ofstream{file} << "  \nhost=/second/line\n";
+  auto empty = dsn_file_error();
+  CHECK(empty.find(file.string()) != std::string::npos);
+  CHECK(empty.find("empty") != std::string::npos);
+
+  fs::remove(file);
+  fs::create_directory(file);
+  CHECK(dsn_file_error().find("is a directory") != std::string::npos);
+  fs::remove(file);
+
+  if (::geteuid() != 0) {  // root reads any file
+    std::ofstream{file} << "host=/x\n";
+    fs::permissions(file, fs::perms::none);
+    CHECK(dsn_file_error().find("Permission denied") != std::string::npos);
+    fs::remove(file);
+  }
+}
+
+namespace {
+
+/// The postmaster's pid and its children's, from /proc.
+std::vector<pid_t> server_processes(const std::string& data_dir) {
+  std::ifstream pid_file{data_dir + "/postmaster.pid"};
+  long pm = 0;
+  pid_file >> pm;
+  std::vector<pid_t> out{static_cast<pid_t>(pm)};
+  for (const auto& entry : fs::directory_iterator{"/proc"}) {
+    std::ifstream stat{entry.path() / "stat"};
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    auto close = line.rfind(')');
+    std::istringstream rest{line.substr(close + 1)};
+    char state = 0;
+    long ppid = 0;
+    if ((rest >> state >> ppid) && ppid == pm) out.push_back(std::stoi(entry.path().filename()));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("crash_and_recover kills the server with SIGKILL and it recovers its data", "[pg]") {
+  embedded_postgres pg;
+  {
+    pqxx::connection c{pg.dsn()};
+    pqxx::work w{c};
+    w.exec0("CREATE TABLE kept (v text)");
+    w.exec0("INSERT INTO kept VALUES ('committed before the crash')");
+    w.commit();
+  }
+  pqxx::connection open_backend{pg.tcp_dsn()};  // a backend that must die with the server
+  auto before = server_processes(pg.data_dir());
+  REQUIRE(before.size() >= 3);  // postmaster, at least two backends and the auxiliaries
+  const auto port = pg.port();
+
+  auto what = pg.crash_and_recover();
+  INFO(what);
+  CHECK(what.find("SIGKILL") != std::string::npos);
+  for (pid_t p : before) CHECK_FALSE(process_alive(p));
+  CHECK(pg.port() == port);
+  {
+    pqxx::connection c{pg.dsn()};  // reconnects at once: crash_and_recover waited for it
+    pqxx::nontransaction w{c};
+    CHECK(w.exec1("SELECT v FROM kept")[0].as<std::string>() == "committed before the crash");
+  }
+  auto log = std::ifstream{pg.base_dir() + "/postgres.log"};
+  std::string text{std::istreambuf_iterator<char>{log}, {}};
+  CHECK(text.find("not properly shut down; automatic recovery in progress") != std::string::npos);
+  pg.stop();
+  CHECK_FALSE(fs::exists(pg.base_dir()));
 }
