@@ -38,7 +38,11 @@ void define_bank_procedures(actortx::procedure_registry& reg) {
 
   reg.define(
       proc::transfer,
-      {{"from", value_kind::integer}, {"to", value_kind::integer}, amount, allow_negative},
+      {{"id", value_kind::integer},
+       {"from", value_kind::integer},
+       {"to", value_kind::integer},
+       amount,
+       allow_negative},
       [](tx& t, const proc_args& a) {
         if (t.exec(debit_sql, a.get_int("amount"), a.get_int("from"), a.get_bool("allow_negative"))
                 .affected_rows() == 0)
@@ -46,6 +50,9 @@ void define_bank_procedures(actortx::procedure_registry& reg) {
         if (t.exec(credit_sql, a.get_int("amount"), a.get_int("to")).affected_rows() != 1)
           throw std::runtime_error("credit: account " + std::to_string(a.get_int("to")) +
                                    " not found");
+        // The transfer's ledger row (transfer_accounting.hpp); insufficient funds rolls back
+        // above, so a ROLLED_BACK answer has none.
+        t.exec("INSERT INTO transfer_ledger(id) VALUES ($1)", a.get_int("id"));
       });
   reg.define(proc::debit, {saga_id, account, amount, allow_negative},
              [](tx& t, const proc_args& a) {

@@ -9,7 +9,7 @@ namespace stress {
 
 /// Names, so that coordinator and workers agree.
 namespace proc {
-inline constexpr const char* transfer = "transfer";   ///< from, to, amount, allow_negative
+inline constexpr const char* transfer = "transfer";   ///< id, from, to, amount, allow_negative
 inline constexpr const char* debit = "saga_debit";    ///< saga_id, account, amount, allow_negative
 inline constexpr const char* refund = "saga_refund";  ///< saga_id, account, amount
 inline constexpr const char* credit = "saga_credit";  ///< saga_id, account, amount

@@ -9,7 +9,10 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 #include "runtime/dsn.hpp"
+#include "transfer_accounting.hpp"
 
 namespace stress {
 
@@ -20,12 +23,7 @@ std::string first_line(const std::string& s) {
 }
 
 pqxx::connection connect(const std::string& dsn) {
-  try {
-    return pqxx::connection{dsn};
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot connect to PostgreSQL at " + actortx::dsn_target(dsn) + ": " +
-                             first_line(e.what()));
-  }
+  return harness_connection(dsn);
 }
 
 }  // namespace
@@ -51,6 +49,7 @@ bank_schema::bank_schema(std::string dsn, int accounts, int64_t initial_balance,
   w.exec("CREATE TABLE " + schema + ".account(id int PRIMARY KEY, balance bigint NOT NULL)");
   w.exec_params("INSERT INTO " + schema + ".account SELECT g, $1 FROM generate_series(1, $2) AS g",
                 initial_balance, accounts);
+  w.exec(transfer_ledger_ddl(schema));
   w.exec("ANALYZE " + schema + ".account");
   w.commit();
 }

@@ -11,6 +11,7 @@
 #include "fault_session.hpp"
 #include "html_run_report.hpp"
 #include "node_cluster.hpp"
+#include "pool_check.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_checks.hpp"
@@ -25,6 +26,7 @@
 #include "scratch_database.hpp"
 #include "settings.hpp"
 #include "stop_signal.hpp"
+#include "transfer_accounting.hpp"
 #include "transfer_saga.hpp"
 
 using namespace std::chrono_literals;
@@ -47,7 +49,22 @@ int64_t wait_for_sagas(const std::string& dsn_a, const std::string& run,
   for (;;) {
     auto left = unfinished_sagas(dsn_a, run);
     if (left == 0 || std::chrono::steady_clock::now() >= end) return left;
-    std::this_thread::sleep_for(100ms);
+    if (!sleep_unless_stopped(100ms)) return left;  // Ctrl-C: report what is left
+  }
+}
+
+/// --misreport-outcome-for-test: one local transfer's outcome (mixed), or one saga's as its
+/// caller reported it (saga), is changed, so that the accounting or the log check must fail.
+void misreport_for_test(const options& o, saga_workload_result& result, outcome_book& book) {
+  if (o.workload == workload_kind::mixed) {
+    misreport_one_outcome(book, std::cout);
+  } else if (!result.reported.empty()) {
+    auto& [id, state] = result.reported.front();
+    const auto was = state;
+    state = was == actortx::saga_state::committed ? actortx::saga_state::compensated
+                                                  : actortx::saga_state::committed;
+    std::cout << "misreported: saga " << id << " recorded as " << actortx::to_string(state)
+              << " though it was answered " << actortx::to_string(was) << '\n';
   }
 }
 
@@ -59,7 +76,11 @@ int run_saga_mode(const options& o) {
   if (o.dsn.empty()) std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
   auto db = actortx::dsn_or_embedded(o.dsn);
   check_reachable(db.dsn);
-  if (!o.dsn_b.empty()) check_reachable(o.dsn_b);
+  check_pool_fits(o, db.dsn);
+  if (!o.dsn_b.empty()) {
+    check_reachable(o.dsn_b);
+    check_pool_fits(o, o.dsn_b);
+  }
   fault_session faults{o, db, 2, std::cout};
   const int frozen = o.accounts + 1;
   const std::string run = make_run_name();  // unique per run: saga ids and types carry it
@@ -102,6 +123,8 @@ int run_saga_mode(const options& o) {
   if (nodes) ws.workers = nodes->names();
 
   saga_workload_result result;
+  outcome_book book;  // --workload mixed: every local transfer's id and outcome
+  int64_t committed_work = 0;
   saga_report report;
   deadline_checks deadlines;
   int64_t final_progress = 0;
@@ -153,6 +176,9 @@ int run_saga_mode(const options& o) {
     faults.stop();
     bar.stop();
     final_progress = succeeded_so_far();
+    book = std::move(workload.transfer_book());
+    committed_work = workload.live().committed + workload.live().compensated +
+                     workload.transfers_live().committed + workload.transfers_live().skipped;
     // Sagas whose callers stopped waiting are still being driven: let them finish.
     left = wait_for_sagas(dsn_a, run, ws.saga_timeout);
 
@@ -186,12 +212,18 @@ int run_saga_mode(const options& o) {
     schema_a.corrupt_one_balance();
     std::cout << "corrupted: added 1 to the balance of account 1 in A outside the runtime\n";
   }
+  if (o.misreport_outcome_for_test) misreport_for_test(o, result, book);
   saga_data data{schema_a.dsn(), run, schema_b.dsn(), schema_b.name(), run};
   saga_log_summary log;
   auto inv =
       check_saga_invariants(data, o.accounts, o.initial_balance, o.allow_negative, result, log);
+  const bool mixed = o.workload == workload_kind::mixed;
+  const auto accounting =
+      account_transfers({{schema_a.dsn(), run}, {schema_b.dsn(), run}}, book, inv);
   add_deadline_invariant(inv, deadlines.callers, deadlines.records);
+  require_committed_work(inv, committed_work);
   print_saga_log(std::cout, log);
+  if (mixed) print_accounting(std::cout, accounting);
   print_deadlines(std::cout, deadlines);
   std::optional<fault_summary> fs;
   if (faults.active()) {
@@ -203,6 +235,7 @@ int run_saga_mode(const options& o) {
   bool report_written = true;
   if (!o.report.empty()) {
     add_saga_invariants(html_run, o, log, deadlines, inv);
+    if (mixed) add_accounting_lines(html_run, accounting);
     if (fs) add_fault_figures(html_run, *fs);
     report_written = write_html_report(o.report, html_run, html_data, fs ? &*fs : nullptr);
   }

@@ -63,11 +63,12 @@ void saga_workload::record(const actortx::saga_outcome& out, saga_workload_resul
   ++live_.done;  // last: the progress line never shows more outcomes than were counted
 }
 
-void saga_workload::local_transfer(std::mt19937_64& rng, saga_workload_result& r) {
+void saga_workload::local_transfer(int index, std::mt19937_64& rng, saga_workload_result& r) {
   std::bernoulli_distribution on_a{0.5};
   std::uniform_int_distribution<int64_t> amount{1, 100};
   account_picker accounts{s_.accounts};  // 1..accounts: never the frozen one
   transfer t;
+  t.id = transfer_book_.issue(index);
   std::tie(t.from, t.to) = accounts.pick(rng);
   t.amount = amount(rng);
   const auto start = std::chrono::steady_clock::now();
@@ -82,6 +83,7 @@ void saga_workload::local_transfer(std::mt19937_64& rng, saga_workload_result& r
                                      std::chrono::steady_clock::now() - start),
                                  s_.transfer_opts.timeout, s_.transfer_opts.label.c_str(),
                                  out.outcome.id, &out.outcome);
+  transfer_book_.record(t.id, out.outcome.state);
   record_outcome(out.outcome, out.skipped, transfers_live_, r.transfer_tally);
 }
 
@@ -98,7 +100,7 @@ void saga_workload::client(int index, saga_workload_result& r) {
                  s_.duration.value_or(std::chrono::duration<double>{0}));
   for (int64_t n = 0; next_ticket(end); ++n) {
     if (local(rng)) {
-      local_transfer(rng, r);
+      local_transfer(index, rng, r);
       continue;
     }
     actortx::saga_request req;

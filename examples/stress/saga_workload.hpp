@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "messages/saga_outcome.hpp"
+#include "outcome_book.hpp"
 #include "run_stats.hpp"
 #include "transfer_saga.hpp"
 
@@ -59,7 +60,7 @@ class saga_workload {
  public:
   /// `rt_b`: the runtime on database B, for the mixed workload's transfers there.
   saga_workload(actortx::runtime& rt_a, saga_workload_settings s, actortx::runtime* rt_b = nullptr)
-      : rt_(rt_a), rt_b_(rt_b), s_(std::move(s)) {}
+      : rt_(rt_a), rt_b_(rt_b), s_(std::move(s)), transfer_book_(s_.concurrency) {}
 
   /// Blocks until all sagas are done, the duration passed, or a stop was requested; in every
   /// case the sagas in flight finish (or their callers time out) first.
@@ -68,19 +69,22 @@ class saga_workload {
   const live_counters& live() const noexcept { return live_; }
   /// --workload mixed: the local transfers.
   const live_counters& transfers_live() const noexcept { return transfers_live_; }
+  /// --workload mixed: every local transfer's id and answered outcome (for the accounting).
+  outcome_book& transfer_book() noexcept { return transfer_book_; }
 
  private:
   void client(int index, saga_workload_result& out);
   bool next_ticket(std::chrono::steady_clock::time_point end);
   void record(const actortx::saga_outcome& out, saga_workload_result& r);
 
-  void local_transfer(std::mt19937_64& rng, saga_workload_result& r);
+  void local_transfer(int index, std::mt19937_64& rng, saga_workload_result& r);
 
   actortx::runtime& rt_;
   actortx::runtime* rt_b_;
   saga_workload_settings s_;
   live_counters live_;
   live_counters transfers_live_;
+  outcome_book transfer_book_;
   std::atomic<uint64_t> next_worker_{0};
   std::atomic<int64_t> issued_{0};
 };

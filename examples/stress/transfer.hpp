@@ -14,6 +14,7 @@ class runtime;
 namespace stress {
 
 struct transfer {
+  int64_t id = 0;  ///< run-unique (outcome_book.hpp); the ledger row carries it
   int from = 0;
   int to = 0;
   int64_t amount = 0;
@@ -27,7 +28,8 @@ struct transfer_result {
 
 /// Debits `from` (only if it has enough, unless `allow_negative`), then credits `to`, in that
 /// order whatever the ids: the lock order is random on purpose, so deadlocks occur and the
-/// runtime must retry them.
+/// runtime must retry them. Writes the ledger row of `t.id` in the same transaction, also when
+/// it skips (it then commits the row alone).
 transfer_result run_transfer(actortx::runtime& rt, const actortx::tx_options& opts,
                              const transfer& t, bool allow_negative);
 

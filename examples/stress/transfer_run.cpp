@@ -9,6 +9,7 @@
 #include "html_run_report.hpp"
 #include "invariants.hpp"
 #include "node_cluster.hpp"
+#include "pool_check.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_checks.hpp"
@@ -19,6 +20,7 @@
 #include "scratch_database.hpp"
 #include "settings.hpp"
 #include "stop_signal.hpp"
+#include "transfer_accounting.hpp"
 #include "transfer_workload.hpp"
 
 namespace stress {
@@ -46,6 +48,7 @@ int run_transfer_mode(const options& o) {
   if (o.dsn.empty()) std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
   auto db = actortx::dsn_or_embedded(o.dsn);
   check_reachable(db.dsn);
+  check_pool_fits(o, db.dsn);
   fault_session faults{o, db, 1, std::cout};
   const std::string run = make_run_name();
   // With faults the run gets a database of its own: every backend on it is the runtime's,
@@ -75,6 +78,8 @@ int run_transfer_mode(const options& o) {
   if (nodes) ws.workers = nodes->names();
 
   workload_result result;
+  outcome_book book;  // every transfer's id and outcome, moved out of the workload
+  int64_t committed_work = 0;
   run_report report;
   deadline_checks deadlines;
   int64_t final_progress = 0;
@@ -96,6 +101,7 @@ int run_transfer_mode(const options& o) {
     faults.stop();
     bar.stop();
     final_progress = succeeded(workload.live());
+    book = std::move(workload.book());
 
     report.opts = &o;
     report.target = actortx::dsn_target(db.dsn) + (db.embedded ? " (embedded)" : "") +
@@ -105,6 +111,7 @@ int run_transfer_mode(const options& o) {
     report.result = &result;
     report.latency = summarize(result.tally.latencies_us);
     report.stop_signal = stop_signal();
+    committed_work = workload.live().committed + workload.live().skipped;
     print_report(std::cout, report);
 
     wait_for_records(rt, static_cast<uint64_t>(workload.live().done.load()));
@@ -121,8 +128,12 @@ int run_transfer_mode(const options& o) {
     schema.corrupt_one_balance();
     std::cout << "corrupted: added 1 to the balance of account 1 outside the runtime\n";
   }
+  if (o.misreport_outcome_for_test) misreport_one_outcome(book, std::cout);
   auto inv = check_invariants(dsn, schema.name(), o.accounts, o.initial_balance, o.allow_negative);
+  const auto accounting = account_transfers({{dsn, schema.name()}}, book, inv);
   add_deadline_invariant(inv, deadlines.callers, deadlines.records);
+  require_committed_work(inv, committed_work);
+  print_accounting(std::cout, accounting);
   print_deadlines(std::cout, deadlines);
   std::optional<fault_summary> fs;
   if (faults.active()) {
@@ -133,6 +144,7 @@ int run_transfer_mode(const options& o) {
   if (nodes && !inv.ok) nodes->keep_logs(std::cout);
   if (!o.report.empty()) {
     add_transfer_invariants(html_run, o, deadlines, inv);
+    add_accounting_lines(html_run, accounting);
     if (fs) add_fault_figures(html_run, *fs);
     if (!write_html_report(o.report, html_run, html_data, fs ? &*fs : nullptr) && inv.ok)
       return exit_startup;

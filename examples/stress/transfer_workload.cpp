@@ -31,6 +31,7 @@ void transfer_workload::client(int index, outcome_tally& tally) {
   size_t turn = 0;
   while (next_ticket(end)) {
     transfer t;
+    t.id = book_.issue(index);
     std::tie(t.from, t.to) = accounts.pick(rng);
     t.amount = amount(rng);
     const auto start = std::chrono::steady_clock::now();
@@ -43,6 +44,7 @@ void transfer_workload::client(int index, outcome_tally& tally) {
     tally.deadlines.add(std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start),
                         s_.opts.timeout, s_.opts.label.c_str(), r.outcome.id, &r.outcome);
+    book_.record(t.id, r.outcome.state);
     record_outcome(r.outcome, r.skipped, live_, tally);
   }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "messages/tx_options.hpp"
+#include "outcome_book.hpp"
 #include "run_stats.hpp"
 
 namespace actortx {
@@ -42,13 +43,16 @@ struct workload_result {
 
 class transfer_workload {
  public:
-  transfer_workload(actortx::runtime& rt, workload_settings s) : rt_(rt), s_(std::move(s)) {}
+  transfer_workload(actortx::runtime& rt, workload_settings s)
+      : rt_(rt), s_(std::move(s)), book_(s_.concurrency) {}
 
   /// Blocks until all transfers are done, the duration passed, or a stop was requested; in
   /// every case in-flight transfers finish first.
   workload_result run();
 
   const live_counters& live() const noexcept { return live_; }
+  /// Every transfer's id and answered outcome (after run(): for the accounting).
+  outcome_book& book() noexcept { return book_; }
 
  private:
   void client(int index, outcome_tally& tally);
@@ -58,6 +62,7 @@ class transfer_workload {
   actortx::runtime& rt_;
   workload_settings s_;
   live_counters live_;
+  outcome_book book_;
   std::atomic<int64_t> issued_{0};
 };
 
