@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 #include "runtime/dsn.hpp"
 
 namespace stress {
@@ -45,7 +47,7 @@ std::vector<int> signal_backends(pqxx::connection& c, const backend_targets& t, 
 }
 
 pqxx::connection admin_connection(const std::string& dsn) {
-  return pqxx::connection{actortx::dsn_with(dsn, "application_name", admin_application_name)};
+  return harness_connection(actortx::dsn_with(dsn, "application_name", admin_application_name));
 }
 
 }  // namespace

@@ -32,9 +32,8 @@ std::string first_line(const std::string& s) {
 
 }  // namespace
 
-fault_injector::fault_injector(std::vector<fault_event> schedule, fault_targets targets,
-                               std::ostream& log, bool tty)
-    : schedule_(std::move(schedule)), t_(std::move(targets)), log_(log), tty_(tty) {}
+fault_injector::fault_injector(fault_plan plan, fault_targets targets, std::ostream& log, bool tty)
+    : schedule_(std::move(plan)), t_(std::move(targets)), log_(log), tty_(tty) {}
 
 void fault_injector::start() {
   start_ = clock_type::now();
@@ -55,13 +54,13 @@ milliseconds fault_injector::since_start() const {
 }
 
 void fault_injector::loop() {
-  for (size_t i = 0; i < schedule_.size(); ++i) {
+  for (auto due = schedule_.next(); due;) {
     {
       std::unique_lock<std::mutex> lock{mtx_};
-      if (wake_.wait_until(lock, start_ + schedule_[i].at, [this] { return stopping_; })) return;
+      if (wake_.wait_until(lock, start_ + due->at, [this] { return stopping_; })) return;
     }
     fault_record r;
-    r.planned = schedule_[i];
+    r.planned = *due;
     inject(r);
     {
       std::ostringstream line;
@@ -71,8 +70,8 @@ void fault_injector::loop() {
       log_ << line.str() << std::flush;
     }
     // Until the next fault is due: does the workload go on?
-    const auto next =
-        i + 1 < schedule_.size() ? start_ + schedule_[i + 1].at : clock_type::time_point::max();
+    due = schedule_.next();
+    const auto next = due ? start_ + due->at : clock_type::time_point::max();
     records_.push_back(std::move(r));
     await_resume(records_.back(), next);
   }
@@ -133,6 +132,14 @@ void fault_injector::inject(fault_record& r) {
         t_.cluster->restart();
         r.injected = true;
         r.effect = "restarted, accepting connections again";
+        break;
+      case fault_kind::crash:
+        if (!t_.cluster) {
+          r.effect = "PostgreSQL is not the harness's own: not crashed";
+          break;
+        }
+        r.effect = t_.cluster->crash_and_recover();
+        r.injected = true;
         break;
       case fault_kind::proxy: {
         // Per database, or with worker nodes per worker.

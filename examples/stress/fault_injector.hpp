@@ -31,7 +31,7 @@ struct fault_targets {
   std::vector<std::string> databases;
   std::vector<std::string> schemas;
   std::vector<actortx::fault_proxy*> proxies;
-  actortx::embedded_postgres* cluster = nullptr;  ///< null: restart is off
+  actortx::embedded_postgres* cluster = nullptr;  ///< null: restart and crash are off
   /// kill-node: kills worker `node` with SIGKILL, waits `downtime`, starts it again; returns
   /// what it did. Empty: kill-node is off.
   std::function<std::string(int node, std::chrono::milliseconds downtime)> kill_node;
@@ -43,8 +43,7 @@ class fault_injector {
  public:
   /// `log`: where each fault is reported as it ends (a line; `tty`: clears the progress bar's
   /// line first).
-  fault_injector(std::vector<fault_event> schedule, fault_targets targets, std::ostream& log,
-                 bool tty);
+  fault_injector(fault_plan plan, fault_targets targets, std::ostream& log, bool tty);
   ~fault_injector() { stop(); }
 
   fault_injector(const fault_injector&) = delete;
@@ -64,7 +63,7 @@ class fault_injector {
   void await_resume(fault_record& r, std::chrono::steady_clock::time_point until);
   std::chrono::milliseconds since_start() const;
 
-  std::vector<fault_event> schedule_;
+  fault_schedule_generator schedule_;  // lazily: one fault at a time
   fault_targets t_;
   std::ostream& log_;
   bool tty_;

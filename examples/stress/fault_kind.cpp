@@ -5,9 +5,9 @@
 namespace stress {
 
 const std::vector<fault_kind>& all_fault_kinds() {
-  static const std::vector<fault_kind> kinds{fault_kind::terminate, fault_kind::cancel,
-                                             fault_kind::lock,      fault_kind::restart,
-                                             fault_kind::proxy,     fault_kind::kill_node};
+  static const std::vector<fault_kind> kinds{
+      fault_kind::terminate, fault_kind::cancel, fault_kind::lock,     fault_kind::restart,
+      fault_kind::crash,     fault_kind::proxy,  fault_kind::kill_node};
   return kinds;
 }
 
@@ -21,6 +21,8 @@ const char* to_string(fault_kind k) noexcept {
       return "lock";
     case fault_kind::restart:
       return "restart";
+    case fault_kind::crash:
+      return "crash";
     case fault_kind::proxy:
       return "proxy";
     case fault_kind::kill_node:

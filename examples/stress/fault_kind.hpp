@@ -12,6 +12,7 @@ enum class fault_kind {
   cancel,     ///< pg_cancel_backend on some of the runtime's busy backends
   lock,       ///< a transaction of our own holds row locks on a few accounts for a while
   restart,    ///< pg_ctl restart of the embedded cluster (only one the harness started)
+  crash,      ///< kill -9 of the embedded postmaster and its backends, then crash recovery
   proxy,      ///< every connection of one runtime cut at once in its fault proxy
   kill_node,  ///< kill -9 of a worker node process, then a restart under the same node id
 };
@@ -19,7 +20,7 @@ enum class fault_kind {
 /// Every kind in declaration order (the canonical order of schedules and reports).
 const std::vector<fault_kind>& all_fault_kinds();
 
-/// "terminate", "cancel", "lock", "restart", "proxy", "kill-node".
+/// "terminate", "cancel", "lock", "restart", "crash", "proxy", "kill-node".
 const char* to_string(fault_kind k) noexcept;
 
 std::optional<fault_kind> parse_fault_kind(const std::string& name);

@@ -11,29 +11,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-/// splitmix64, written out rather than std::*_distribution: those are implementation-defined,
-/// and the schedule must come out the same with any standard library.
-class schedule_rng {
- public:
-  explicit schedule_rng(uint64_t seed) : state_(seed ^ 0x5eed'fa17'5c4e'd01eULL) {}
-
-  uint64_t next() noexcept {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, 1).
-  double unit() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  /// Uniform in [lo, hi] (the modulo bias is negligible for these small ranges).
-  int between(int lo, int hi) noexcept {
-    return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-
- private:
-  uint64_t state_;
-};
-
 constexpr milliseconds min_gap{100};
 
 /// k distinct accounts among 1..n, ascending.
@@ -61,6 +38,7 @@ void fill_parameters(fault_event& e, const fault_plan& p, schedule_rng& rng) {
       break;
     }
     case fault_kind::restart:
+    case fault_kind::crash:
       break;
     case fault_kind::proxy:
       // With worker nodes the proxies sit in front of the workers: cut one worker's.
@@ -93,31 +71,67 @@ milliseconds fault_quiet_tail(milliseconds run_length) {
   return std::clamp(run_length / 4, milliseconds{500}, milliseconds{3000});
 }
 
+uint64_t schedule_rng::next() noexcept {
+  uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double schedule_rng::unit() noexcept {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+int schedule_rng::between(int lo, int hi) noexcept {
+  return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+fault_schedule_generator::fault_schedule_generator(fault_plan p)
+    : p_(std::move(p)),
+      rng_(p_.seed),
+      t_(fault_warmup(p_.run_length)),
+      last_(p_.run_length - fault_quiet_tail(p_.run_length)),
+      done_(p_.kinds.empty() || p_.mean_interval <= milliseconds{0}) {}
+
+std::optional<fault_event> fault_schedule_generator::next() {
+  if (done_) return std::nullopt;
+  // Exponential gaps: faults arrive as a Poisson process, bursts and lulls included.
+  const double gap = -std::log(1.0 - rng_.unit()) * static_cast<double>(p_.mean_interval.count());
+  t_ += std::max(min_gap, milliseconds{static_cast<int64_t>(gap)});
+  if (t_ > last_) {
+    done_ = true;
+    return std::nullopt;
+  }
+  if (bag_.empty()) {  // a fresh bag, Fisher-Yates shuffled
+    bag_ = p_.kinds;
+    for (size_t i = bag_.size(); i > 1; --i)
+      std::swap(bag_[i - 1], bag_[static_cast<size_t>(rng_.between(0, static_cast<int>(i) - 1))]);
+  }
+  fault_event e;
+  e.at = t_;
+  e.kind = bag_.back();
+  bag_.pop_back();
+  fill_parameters(e, p_, rng_);
+  return e;
+}
+
 std::vector<fault_event> make_fault_schedule(const fault_plan& p) {
   std::vector<fault_event> out;
-  if (p.kinds.empty() || p.mean_interval <= milliseconds{0}) return out;
-  schedule_rng rng{p.seed};
-  const milliseconds last = p.run_length - fault_quiet_tail(p.run_length);
-  milliseconds t = fault_warmup(p.run_length);
-  std::vector<fault_kind> bag;
-  for (;;) {
-    // Exponential gaps: faults arrive as a Poisson process, bursts and lulls included.
-    const double gap = -std::log(1.0 - rng.unit()) * static_cast<double>(p.mean_interval.count());
-    t += std::max(min_gap, milliseconds{static_cast<int64_t>(gap)});
-    if (t > last) break;
-    if (bag.empty()) {  // a fresh bag, Fisher-Yates shuffled
-      bag = p.kinds;
-      for (size_t i = bag.size(); i > 1; --i)
-        std::swap(bag[i - 1], bag[static_cast<size_t>(rng.between(0, static_cast<int>(i) - 1))]);
-    }
-    fault_event e;
-    e.at = t;
-    e.kind = bag.back();
-    bag.pop_back();
-    fill_parameters(e, p, rng);
-    out.push_back(std::move(e));
-  }
+  fault_schedule_generator g{p};
+  while (auto e = g.next()) out.push_back(std::move(*e));
   return out;
+}
+
+schedule_summary summarize_schedule(const fault_plan& p, size_t shown) {
+  schedule_summary s;
+  s.digest = digest_seed;
+  fault_schedule_generator g{p};
+  while (auto e = g.next()) {
+    ++s.count;
+    s.digest = digest_fold(s.digest, *e);
+    if (s.first.size() < shown) s.first.push_back(std::move(*e));
+  }
+  return s;
 }
 
 std::string describe(const fault_event& e) {
@@ -138,6 +152,9 @@ std::string describe(const fault_event& e) {
     case fault_kind::restart:
       os << "restart PostgreSQL";
       break;
+    case fault_kind::crash:
+      os << "crash PostgreSQL (kill -9 of the postmaster and its backends), then recover";
+      break;
     case fault_kind::proxy:
       if (e.database < 0)
         os << "cut every database connection of worker " << e.node << " in its proxy";
@@ -151,15 +168,17 @@ std::string describe(const fault_event& e) {
   return os.str();
 }
 
+uint64_t digest_fold(uint64_t h, const fault_event& e) {
+  for (unsigned char c : std::to_string(e.at.count()) + " " + describe(e) + "\n") {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 uint64_t schedule_digest(const std::vector<fault_event>& s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&h](const std::string& text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-  };
-  for (const auto& e : s) mix(std::to_string(e.at.count()) + " " + describe(e) + "\n");
+  uint64_t h = digest_seed;
+  for (const auto& e : s) h = digest_fold(h, e);
   return h;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,16 +44,62 @@ std::chrono::milliseconds fault_warmup(std::chrono::milliseconds run_length);
 /// No fault in this last stretch of the run: recovery from the last one is still observed.
 std::chrono::milliseconds fault_quiet_tail(std::chrono::milliseconds run_length);
 
-/// The schedule, ordered by `at`. Gaps are exponential with the plan's mean (at least 100 ms);
-/// kinds are drawn from a shuffled bag of all of the plan's kinds, so every kind comes once
-/// before any comes twice (a short run still sees each). Empty when the plan has no kinds.
+/// splitmix64, written out rather than std::*_distribution: those are implementation-defined,
+/// and the schedule must come out the same with any standard library.
+class schedule_rng {
+ public:
+  explicit schedule_rng(uint64_t seed) : state_(seed ^ 0x5eed'fa17'5c4e'd01eULL) {}
+  uint64_t next() noexcept;
+  /// Uniform in [0, 1).
+  double unit() noexcept;
+  /// Uniform in [lo, hi] (the modulo bias is negligible for these small ranges).
+  int between(int lo, int hi) noexcept;
+
+ private:
+  uint64_t state_;
+};
+
+/// The schedule, one fault at a time, ordered by `at`: generated lazily, so its memory does
+/// not grow with the run's length. Gaps are exponential with the plan's mean (at least
+/// 100 ms); kinds are drawn from a shuffled bag of all of the plan's kinds, so every kind
+/// comes once before any comes twice (a short run still sees each). Nothing when the plan has
+/// no kinds.
+class fault_schedule_generator {
+ public:
+  explicit fault_schedule_generator(fault_plan p);
+  /// The next fault, or nullopt once the schedule is over.
+  std::optional<fault_event> next();
+
+ private:
+  fault_plan p_;
+  schedule_rng rng_;
+  std::chrono::milliseconds t_;
+  std::chrono::milliseconds last_;
+  std::vector<fault_kind> bag_;
+  bool done_;
+};
+
+/// The whole schedule at once (tests; a run uses the generator).
 std::vector<fault_event> make_fault_schedule(const fault_plan& p);
+
+/// What is printed before a run: the number of faults, the digest, and the first `shown`.
+struct schedule_summary {
+  int64_t count = 0;
+  uint64_t digest = 0;
+  std::vector<fault_event> first;
+};
+
+/// One pass over the schedule, keeping only the summary (no memory for the rest).
+schedule_summary summarize_schedule(const fault_plan& p, size_t shown = 5);
 
 /// One line, e.g. "lock A accounts 3,7 for 350 ms" or "terminate up to 2 backends".
 std::string describe(const fault_event& e);
 
 /// FNV-1a (64 bit) over the offsets and descriptions: equal digests, equal schedules.
 uint64_t schedule_digest(const std::vector<fault_event>& s);
+/// The digest, one event at a time: start from digest_seed, fold each event in order.
+inline constexpr uint64_t digest_seed = 0xcbf29ce484222325ULL;
+uint64_t digest_fold(uint64_t digest, const fault_event& e);
 
 /// 16 lower-case hex digits.
 std::string digest_text(uint64_t digest);

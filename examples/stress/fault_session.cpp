@@ -71,7 +71,7 @@ fault_session::fault_session(const options& o, actortx::postgres_target& db, int
   for (auto k : all_fault_kinds()) {
     if (!wanted(o, k)) continue;
     std::string off;
-    if (k == fault_kind::restart && !db.embedded) {
+    if ((k == fault_kind::restart || k == fault_kind::crash) && !db.embedded) {
       off =
           "PostgreSQL was not started by the harness (run without --dsn and $ACTORTX_DSN / "
           "$ACTORTX_DSN_FILE to let it start one)";
@@ -98,20 +98,20 @@ fault_session::fault_session(const options& o, actortx::postgres_target& db, int
     else
       notes_.push_back(std::string{to_string(k)} + ": off: " + off);
   }
-  if (db.embedded && std::find(kinds_.begin(), kinds_.end(), fault_kind::restart) != kinds_.end())
-    cluster_ = db.embedded.get();
+  if (db.embedded) cluster_ = db.embedded.get();
   for (const auto& n : notes_) out_ << "faults: " << n << '\n';
-  schedule_ = make_fault_schedule(plan_for(o, kinds_, databases));
-  out_ << "fault schedule: seed " << o.seed << ", " << schedule_.size() << " fault(s) over "
+  plan_ = plan_for(o, kinds_, databases);
+  summary_ = summarize_schedule(plan_);
+  out_ << "fault schedule: seed " << o.seed << ", " << summary_.count << " fault(s) over "
        << std::fixed << std::setprecision(1) << *o.duration_s << " s (mean interval "
        << o.fault_interval_s << " s), kinds ";
   for (size_t i = 0; i < kinds_.size(); ++i) out_ << (i ? "," : "") << to_string(kinds_[i]);
   out_ << ", digest " << digest() << '\n';
-  const size_t shown = std::min<size_t>(schedule_.size(), 5);
-  for (size_t i = 0; i < shown; ++i)
-    out_ << "  +" << std::setprecision(3) << static_cast<double>(schedule_[i].at.count()) / 1000.0
-         << " s  " << describe(schedule_[i]) << '\n';
-  if (schedule_.size() > shown) out_ << "  ... " << schedule_.size() - shown << " more\n";
+  for (const auto& e : summary_.first)
+    out_ << "  +" << std::setprecision(3) << static_cast<double>(e.at.count()) / 1000.0 << " s  "
+         << describe(e) << '\n';
+  const auto shown = static_cast<int64_t>(summary_.first.size());
+  if (summary_.count > shown) out_ << "  ... " << summary_.count - shown << " more\n";
   out_ << std::defaultfloat;
 }
 
@@ -137,7 +137,7 @@ void fault_session::start(std::vector<std::string> admin_dsns, std::vector<std::
   t.cluster = cluster_;
   t.progress = std::move(progress);
   t.kill_node = std::move(kill_node);
-  injector_ = std::make_unique<fault_injector>(schedule_, std::move(t), out_, tty);
+  injector_ = std::make_unique<fault_injector>(plan_, std::move(t), out_, tty);
   injector_->start();
 }
 

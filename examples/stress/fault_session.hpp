@@ -1,6 +1,7 @@
-// Everything --faults adds around a run: which kinds this run can inject, the schedule (built
-// and printed before the run, so two runs can be compared up front), the fault proxies in
-// front of the runtimes, and the injector while the workload runs.
+// Everything --faults adds around a run: which kinds this run can inject, the schedule
+// (summarized before the run, so two runs can be compared up front, and generated lazily as
+// the run goes), the fault proxies in front of the runtimes, and the injector while the
+// workload runs.
 #pragma once
 
 #include <iosfwd>
@@ -22,7 +23,7 @@ namespace stress {
 class fault_session {
  public:
   /// Works out the kinds to inject: those --faults names, less the ones this run cannot do
-  /// (restart: PostgreSQL must be the embedded one the harness started; proxy: the server
+  /// (restart, crash: PostgreSQL must be the embedded one the harness started; proxy: the server
   /// must answer on TCP 127.0.0.1; kill-node: worker nodes), each with a note on `out`.
   /// `databases`: 1, or 2 for sagas (one runtime and one proxy per database; with --nodes one
   /// proxy per worker instead). Prints the schedule's digest and first entries. Inactive
@@ -33,7 +34,7 @@ class fault_session {
   fault_session(const fault_session&) = delete;
   fault_session& operator=(const fault_session&) = delete;
 
-  bool active() const noexcept { return !schedule_.empty(); }
+  bool active() const noexcept { return summary_.count > 0; }
 
   /// The DSN the runtime on database `index` (with --nodes: worker `index`) uses: through its
   /// fault proxy if proxy faults are on (the same DSN otherwise).
@@ -47,11 +48,10 @@ class fault_session {
   /// Stops injecting (waits for a fault in progress). Idempotent.
   void stop();
 
-  const std::vector<fault_event>& schedule() const noexcept { return schedule_; }
   const std::vector<fault_kind>& kinds() const noexcept { return kinds_; }
   /// Kinds asked for but off in this run, with why.
   const std::vector<std::string>& notes() const noexcept { return notes_; }
-  std::string digest() const { return digest_text(schedule_digest(schedule_)); }
+  std::string digest() const { return digest_text(summary_.digest); }
   /// Every fault that came due (after stop()).
   std::vector<fault_record> records() const;
 
@@ -59,7 +59,8 @@ class fault_session {
   std::ostream& out_;
   std::vector<fault_kind> kinds_;
   std::vector<std::string> notes_;
-  std::vector<fault_event> schedule_;
+  fault_plan plan_;
+  schedule_summary summary_;
   actortx::embedded_postgres* cluster_ = nullptr;
   std::vector<std::unique_ptr<actortx::fault_proxy>> proxies_;
   std::unique_ptr<fault_injector> injector_;

@@ -2,11 +2,13 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 namespace stress {
 
 invariant_result check_invariants(const std::string& dsn, const std::string& schema, int accounts,
                                   int64_t initial_balance, bool allow_negative) {
-  pqxx::connection c{dsn};
+  auto c = harness_connection(dsn);
   // REPEATABLE READ: all three numbers come from one snapshot.
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> w{c};
   // sum(bigint) is numeric: compare its text, so that no overflow can hide a violation.

@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 #include "backend_faults.hpp"
 #include "runtime/dsn.hpp"
 
@@ -12,7 +14,7 @@ namespace stress {
 std::chrono::milliseconds hold_row_locks(const std::string& dsn, const std::string& schema,
                                          const std::vector<int>& accounts,
                                          std::chrono::milliseconds hold) {
-  pqxx::connection c{actortx::dsn_with(dsn, "application_name", admin_application_name)};
+  auto c = harness_connection(actortx::dsn_with(dsn, "application_name", admin_application_name));
   pqxx::work w{c};
   // Bounded: a burst must never become the stall it is meant to simulate for longer.
   w.exec("SET LOCAL lock_timeout = '2s'");

@@ -6,6 +6,7 @@
 // Exit codes: see options.hpp.
 #include <iostream>
 
+#include "option_ranges.hpp"
 #include "options.hpp"
 #include "saga_run.hpp"
 #include "stop_signal.hpp"
@@ -21,6 +22,10 @@ int main(int argc, char** argv) {
   stress::install_stop_handlers();
   try {
     return opts->saga ? stress::run_saga_mode(*opts) : stress::run_transfer_mode(*opts);
+  } catch (const stress::usage_error& e) {  // found at start, e.g. a --pool the server refuses
+    std::cout.flush();
+    std::cerr << "actortx-stress: " << e.text << '\n';
+    return stress::exit_usage;
   } catch (const std::exception& e) {
     // startup_error, config_error, dsn_error and server errors: one line, no stack trace.
     std::string what = e.what();

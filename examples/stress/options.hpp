@@ -34,6 +34,8 @@ struct options {
   uint64_t seed = 0;
   bool allow_negative = false;
   bool corrupt_balance_for_test = false;
+  /// After the run, one recorded outcome is changed: the accounting check must fail.
+  bool misreport_outcome_for_test = false;
   std::string log_level = "error";  // failures are summed up in the report instead
   workload_kind workload = workload_kind::transfer;
   /// Two databases, sagas between them (saga_run.hpp): --workload saga or mixed (or --saga).
@@ -62,11 +64,14 @@ struct options {
   int trend_bucket_s = 10;
 };
 
-/// Exit codes of the program, documented in --help.
+/// Exit codes of the program, documented in --help; 128 + the signal's number when SIGINT or
+/// SIGTERM stopped it before the checks could end (stop_signal.hpp).
 enum exit_code : int { exit_ok = 0, exit_violated = 1, exit_usage = 2, exit_startup = 3 };
 
-/// Parses and validates argv. On --help prints the help and returns exit_ok in `exit`; on a
-/// bad value prints one clear line naming the option and value and returns exit_usage.
+/// Parses and validates argv (ranges: option_ranges.hpp), then takes the DSN from the
+/// environment when --dsn is not given. On --help prints the help and returns exit_ok in
+/// `exit`; on a bad value, or a missing, empty or unreadable $ACTORTX_DSN_FILE, prints one
+/// clear line naming the option (or file) and value and returns exit_usage.
 /// Returns the options when the program should run.
 std::optional<options> parse_options(int argc, char** argv, int& exit);
 

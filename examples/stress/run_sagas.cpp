@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 namespace stress {
 
 std::string saga_id_pattern(const std::string& run) {
@@ -14,7 +16,7 @@ std::string saga_id_pattern(const std::string& run) {
 }
 
 int64_t unfinished_sagas(const std::string& dsn_a, const std::string& run) {
-  pqxx::connection c{dsn_a};
+  auto c = harness_connection(dsn_a);
   pqxx::nontransaction w{c};
   return w
       .exec_params(
@@ -27,7 +29,7 @@ int64_t unfinished_sagas(const std::string& dsn_a, const std::string& run) {
 void forget_sagas(const std::string& dsn_a, const std::string& dsn_b, const std::string& run) {
   auto pattern = saga_id_pattern(run);
   {
-    pqxx::connection c{dsn_a};
+    auto c = harness_connection(dsn_a);
     pqxx::work w{c};
     w.exec_params("DELETE FROM actortx.saga_step WHERE saga_id LIKE $1", pattern);
     w.exec_params("DELETE FROM actortx.saga WHERE id LIKE $1", pattern);
@@ -35,7 +37,7 @@ void forget_sagas(const std::string& dsn_a, const std::string& dsn_b, const std:
     w.commit();
   }
   if (!dsn_b.empty()) {
-    pqxx::connection c{dsn_b};
+    auto c = harness_connection(dsn_b);
     pqxx::work w{c};
     w.exec_params("DELETE FROM actortx.idempotency_keys WHERE key LIKE $1", "saga/" + pattern);
     w.commit();

@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 #include "run_sagas.hpp"
 
 namespace stress {
@@ -22,7 +24,7 @@ struct database_figures {
 
 database_figures read_database(const std::string& dsn, const std::string& schema,
                                ledger_counts& ledger) {
-  pqxx::connection c{dsn};
+  auto c = harness_connection(dsn);
   // One snapshot for balances and ledger.
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> w{c};
   auto s = c.quote_name(schema);
@@ -77,7 +79,7 @@ invariant_result check_saga_invariants(const saga_data& d, int accounts, int64_t
   // The log: every saga of the run, by state.
   std::map<std::string, std::string> state;
   {
-    pqxx::connection c{d.dsn_a};
+    auto c = harness_connection(d.dsn_a);
     pqxx::nontransaction w{c};
     for (const auto& r : w.exec_params("SELECT id, state, error FROM actortx.saga WHERE id LIKE $1",
                                        saga_id_pattern(d.run))) {

@@ -2,10 +2,12 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 namespace stress {
 
 void add_saga_tables(const bank_schema& schema, int frozen_id) {
-  pqxx::connection c{schema.dsn()};
+  auto c = harness_connection(schema.dsn());
   pqxx::work w{c};
   auto s = c.quote_name(schema.name());
   w.exec("ALTER TABLE " + s + ".account ADD COLUMN frozen boolean NOT NULL DEFAULT false");

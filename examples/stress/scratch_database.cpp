@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include "harness_connection.hpp"
+
 #include "runtime/dsn.hpp"
 
 namespace stress {
@@ -22,7 +24,7 @@ scratch_database::scratch_database(const std::string& admin_dsn, std::string nam
       name_(std::move(name)),
       dsn_(actortx::dsn_with(admin_dsn, "dbname", name_)) {
   try {
-    pqxx::connection c{admin_dsn_};
+    auto c = harness_connection(admin_dsn_);
     pqxx::nontransaction w{c};  // CREATE DATABASE cannot run inside a transaction block
     w.exec("CREATE DATABASE " + c.quote_name(name_));
   } catch (const std::exception& e) {
@@ -36,7 +38,7 @@ scratch_database::scratch_database(const std::string& admin_dsn, std::string nam
 
 scratch_database::~scratch_database() {
   try {
-    pqxx::connection c{admin_dsn_};
+    auto c = harness_connection(admin_dsn_);
     pqxx::nontransaction w{c};
     // FORCE (PostgreSQL 13+): a connection a stopped runtime left behind must not block it.
     w.exec("DROP DATABASE IF EXISTS " + c.quote_name(name_) + " WITH (FORCE)");

@@ -153,3 +153,33 @@ TEST_CASE("fault lists for --faults parse in canonical order and name a bad kind
   CHECK(bad.empty());
   for (auto k : all_fault_kinds()) CHECK(parse_fault_kind(to_string(k)) == k);
 }
+
+TEST_CASE("the schedule is generated lazily: a day of faults takes no memory up front", "[unit]") {
+  fault_plan p;
+  p.seed = 9;
+  p.kinds = all_fault_kinds();
+  p.run_length = std::chrono::hours(24);
+  p.mean_interval = std::chrono::milliseconds(100);
+  fault_schedule_generator g{p};
+  auto first = g.next();
+  REQUIRE(first);
+  CHECK(first->at >= fault_warmup(p.run_length));
+  auto s = summarize_schedule(p, 3);
+  CHECK(s.count > 100000);  // ~1/0.14 s over a day, counted, never stored
+  CHECK(s.first.size() == 3);
+  CHECK(s.first.front() == *first);
+}
+
+TEST_CASE("the summary's digest and count are the whole schedule's", "[unit]") {
+  fault_plan p;
+  p.seed = 4;
+  p.kinds = {fault_kind::terminate, fault_kind::crash, fault_kind::lock};
+  p.run_length = std::chrono::seconds(60);
+  auto all = make_fault_schedule(p);
+  auto s = summarize_schedule(p);
+  CHECK(s.count == static_cast<int64_t>(all.size()));
+  CHECK(s.digest == schedule_digest(all));
+  bool crash = false;
+  for (const auto& e : all) crash = crash || e.kind == fault_kind::crash;
+  CHECK(crash);
+}
