@@ -41,19 +41,23 @@ void make_certificates(const std::string& dir) {
   openssl({"x509", "-req", "-in", dir + "/node.csr", "-CA", dir + "/ca.pem", "-CAkey",
            dir + "/ca.key", "-CAcreateserial", "-out", dir + "/node.pem", "-days", "2", "-extfile",
            dir + "/node.ext"});
+  // Nothing is signed after this: the CA's key would only be one more secret on disk.
+  std::filesystem::remove(dir + "/ca.key");
 }
+
+constexpr const char* kept_marker = "KEPT";
 
 }  // namespace
 
 node_files::node_files(bool tls) : tls_(tls) {
-  std::string tmpl =
-      (std::filesystem::temp_directory_path() / "actortx-stress-nodes-XXXXXX").string();
+  sweep_stale_dirs(node_dir_prefix, kept_marker, ".key");  // what killed runs left behind
+  std::string tmpl = owned_dir_template(node_dir_prefix);
   if (!::mkdtemp(tmpl.data()))
     throw std::runtime_error("cannot create a directory for the nodes' files");
   dir_ = tmpl;
-  if (!tls_) return;
   try {
-    make_certificates(dir_);
+    watcher_ = std::make_unique<dir_watcher>(dir_);  // before any key exists
+    if (tls_) make_certificates(dir_);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -65,6 +69,14 @@ node_files::~node_files() {
   if (keep_) return;
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
+}
+
+void node_files::keep() noexcept {
+  keep_ = true;
+  std::error_code ec;
+  std::filesystem::remove(dir_ + "/node.key", ec);
+  std::ofstream{dir_ + "/" + kept_marker} << "kept for its logs; keys removed\n";
+  if (watcher_) watcher_->keep();
 }
 
 actortx::node_config node_files::client_node(std::map<std::string, std::string> peers) const {

@@ -1,10 +1,15 @@
 // The files of a --nodes run, in a temp directory of their own: the workers' logs and, for
 // TLS, a throwaway CA and one node certificate signed by it (every process of the run
-// presents it; peers accept only certificates of this CA), made with the openssl tool.
+// presents it; peers accept only certificates of this CA), made with the openssl tool. The
+// CA's key is deleted once it has signed; the node key lives as long as the run: a watcher
+// process removes the directory even when the coordinator is killed with SIGKILL, and each
+// run first sweeps the directories of dead runs (dir_watcher.hpp).
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "dir_watcher.hpp"
 #include "runtime/node_config.hpp"
 
 namespace stress {
@@ -22,8 +27,8 @@ class node_files {
 
   const std::string& dir() const noexcept { return dir_; }
   bool tls() const noexcept { return tls_; }
-  /// Leave the directory (the workers' logs) for a look after the run.
-  void keep() noexcept { keep_ = true; }
+  /// Leave the directory (the workers' logs) for a look after the run; its key goes at once.
+  void keep() noexcept;
 
   /// This run's node settings for a process that calls the workers: TLS with the run's
   /// certificates, or plain TCP on loopback.
@@ -33,6 +38,10 @@ class node_files {
   std::string dir_;
   bool tls_ = false;
   bool keep_ = false;
+  std::unique_ptr<dir_watcher> watcher_;
 };
+
+/// Prefix of the directories' names in the temp dir: actortx-stress-nodes-<pid>-XXXXXX.
+inline constexpr const char* node_dir_prefix = "actortx-stress-nodes-";
 
 }  // namespace stress

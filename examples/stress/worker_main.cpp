@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -20,6 +21,24 @@
 
 namespace stress {
 
+namespace {
+
+/// Reads all of `fd` (the coordinator wrote the DSN and closed its end) into `out`.
+bool read_secret(int fd, std::string& out) {
+  char buf[512];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return !out.empty();
+}
+
+}  // namespace
+
 bool is_worker_invocation(int argc, char** argv) {
   return argc > 1 && std::strcmp(argv[1], "--worker") == 0;
 }
@@ -28,11 +47,11 @@ int worker_main(int argc, char** argv) {
   options o;  // the coordinator's settings that matter here: pool, timeout, isolation
   std::string name, node_id, dsn, isolation_text = "read_committed", tls_dir, run, deadlines_file;
   int64_t timeout_ms = 5000;
-  int port = 0, ready_fd = -1, lifeline_fd = -1;
+  int port = 0, ready_fd = -1, lifeline_fd = -1, dsn_fd = -1;
   CLI::App app{"actortx-stress worker node (started by actortx-stress --nodes)"};
   app.add_option("--worker", name)->required();
   app.add_option("--node-id", node_id)->required();
-  app.add_option("--dsn", dsn)->required();
+  app.add_option("--dsn-fd", dsn_fd)->required();  // never --dsn: argv is public
   app.add_option("--listen-port", port);
   app.add_option("--pool", o.pool);
   app.add_option("--timeout", timeout_ms);
@@ -49,6 +68,10 @@ int worker_main(int argc, char** argv) {
     return app.exit(e);
   }
   o.timeout = std::chrono::milliseconds{timeout_ms};
+  if (!read_secret(dsn_fd, dsn)) {
+    std::cerr << "worker " << name << ": no DSN on --dsn-fd " << dsn_fd << '\n';
+    return exit_usage;
+  }
   if (!actortx::parse_isolation(isolation_text, o.level)) {
     std::cerr << "worker " << name << ": --isolation: " << isolation_text << " is invalid\n";
     return exit_usage;

@@ -101,8 +101,6 @@ void worker_nodes::start(size_t i) {
                                 w.name,
                                 "--node-id",
                                 w.node_id,
-                                "--dsn",
-                                w.dsn,
                                 "--listen-port",
                                 std::to_string(p.port),
                                 "--pool",
@@ -116,7 +114,9 @@ void worker_nodes::start(size_t i) {
                                 "--ready-fd",
                                 "3",
                                 "--lifeline-fd",
-                                "4"};
+                                "4",
+                                "--dsn-fd",
+                                "5"};
   args.insert(args.end(), {"--run", s_.run, "--deadlines-file", deadlines_path(i)});
   if (!s_.tls_dir.empty()) {
     args.push_back("--tls-dir");
@@ -126,9 +126,21 @@ void worker_nodes::start(size_t i) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  int ready[2], life[2];
-  if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(life, O_CLOEXEC) != 0)
+  int ready[2], life[2], secret[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(life, O_CLOEXEC) != 0 ||
+      ::pipe2(secret, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string{"pipe: "} + std::strerror(errno));
+  // The DSN (it may hold a password) goes through a pipe the worker reads, never its command
+  // line, which every local user can see. It fits the pipe's buffer: written before the fork.
+  secret[0] = high_fd(secret[0]);
+  secret[1] = high_fd(secret[1]);
+  const bool sent = w.dsn.size() < 4096 && ::write(secret[1], w.dsn.data(), w.dsn.size()) ==
+                                               static_cast<ssize_t>(w.dsn.size());
+  ::close(secret[1]);
+  if (!sent) {
+    ::close(secret[0]);
+    throw std::runtime_error("worker " + w.name + ": cannot hand it the DSN");
+  }
   ready[0] = high_fd(ready[0]);
   ready[1] = high_fd(ready[1]);
   life[0] = high_fd(life[0]);
@@ -144,14 +156,16 @@ void worker_nodes::start(size_t i) {
     ::dup2(log, 2);
     ::dup2(ready[1], 3);
     ::dup2(life[0], 4);
+    ::dup2(secret[0], 5);
     // Nothing else of ours: a fault proxy's relay sockets inherited here would keep a "cut"
     // connection open, and another worker's lifeline would keep that one alive.
-    ::syscall(SYS_close_range, 5U, ~0U, 0U);
+    ::syscall(SYS_close_range, 6U, ~0U, 0U);
     ::execv(exe_.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(ready[1]);
   ::close(life[0]);
+  ::close(secret[0]);
   ::close(log);
   p.pid = pid;
   p.lifeline = life[1];
