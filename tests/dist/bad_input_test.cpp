@@ -61,7 +61,7 @@ TEST_CASE("an unknown procedure is errc::unknown_procedure naming it, and the no
   CHECK(out.state == tx_state::failed);
   CHECK(out.code == errc::unknown_procedure);
   CHECK_THAT(out.message, Catch::Contains("no procedure 'drop_everything'") &&
-                              Catch::Contains("known: credit, ping, uncredit"));
+                              Catch::Contains("known: credit, keep_numbers, ping, uncredit"));
   CHECK(out.attempts == 0);
   n.still_serves();
 }
