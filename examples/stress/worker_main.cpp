@@ -37,6 +37,44 @@ bool read_secret(int fd, std::string& out) {
   return !out.empty();
 }
 
+/// The coordinator holds the other end: EOF means it is gone (even by SIGKILL), and a worker
+/// must never outlive its run.
+void watch_lifeline(int fd) {
+  std::thread{[fd] {
+    char b;
+    while (::read(fd, &b, 1) > 0) {
+    }
+    request_stop();
+  }}.detach();
+}
+
+/// A worker must never outlive its run: should the runtime's shutdown hang (it did once, in
+/// ~actor_system), leave anyway.
+void bound_shutdown() {
+  std::thread{[] {
+    std::this_thread::sleep_for(std::chrono::seconds(15));
+    std::cerr << "worker: shutdown took over 15 s, exiting without it" << std::endl;
+    ::_exit(exit_startup);
+  }}.detach();
+}
+
+actortx::runtime_config worker_settings_of(const options& o, const std::string& dsn,
+                                           const std::string& node_id, int port,
+                                           const std::string& tls_dir) {
+  auto cfg = runtime_settings(o, dsn);
+  cfg.node_id = node_id;  // stable across restarts: the node takes back what it left
+  cfg.node.listen = "127.0.0.1:" + std::to_string(port);
+  if (tls_dir.empty()) {
+    cfg.node.plain_tcp = true;
+  } else {
+    cfg.node.tls_cert = tls_dir + "/node.pem";  // node_files.cpp makes them
+    cfg.node.tls_key = tls_dir + "/node.key";
+    cfg.node.tls_ca = tls_dir + "/ca.pem";
+  }
+  define_bank_procedures(cfg.procedures);
+  return cfg;
+}
+
 }  // namespace
 
 bool is_worker_invocation(int argc, char** argv) {
@@ -78,28 +116,10 @@ int worker_main(int argc, char** argv) {
   }
 
   install_stop_handlers();
-  // The coordinator holds the other end: EOF means it is gone (even by SIGKILL), and a worker
-  // must never outlive its run.
-  std::thread{[lifeline_fd] {
-    char b;
-    while (::read(lifeline_fd, &b, 1) > 0) {
-    }
-    request_stop();
-  }}.detach();
+  watch_lifeline(lifeline_fd);
 
   try {
-    auto cfg = runtime_settings(o, dsn);
-    cfg.node_id = node_id;  // stable across restarts: the node takes back what it left
-    cfg.node.listen = "127.0.0.1:" + std::to_string(port);
-    if (tls_dir.empty()) {
-      cfg.node.plain_tcp = true;
-    } else {
-      cfg.node.tls_cert = tls_dir + "/node.pem";  // node_files.cpp makes them
-      cfg.node.tls_key = tls_dir + "/node.key";
-      cfg.node.tls_ca = tls_dir + "/ca.pem";
-    }
-    define_bank_procedures(cfg.procedures);
-    actortx::runtime rt{cfg};
+    actortx::runtime rt{worker_settings_of(o, dsn, node_id, port, tls_dir)};
     const std::string ready = "ready " + std::to_string(rt.node_port()) + "\n";
     if (::write(ready_fd, ready.data(), ready.size()) < 0) return exit_startup;
     ::close(ready_fd);
@@ -111,13 +131,7 @@ int worker_main(int argc, char** argv) {
     // coordinator's invariant check (an incarnation killed by a fault leaves none).
     if (!deadlines_file.empty())
       std::ofstream{deadlines_file} << to_text(check_runtime_deadlines(rt, o, run + ":"));
-    // A worker must never outlive its run: should the runtime's shutdown hang (it did once, in
-    // ~actor_system), leave anyway.
-    std::thread{[] {
-      std::this_thread::sleep_for(std::chrono::seconds(15));
-      std::cerr << "worker: shutdown took over 15 s, exiting without it" << std::endl;
-      ::_exit(exit_startup);
-    }}.detach();
+    bound_shutdown();
   } catch (const std::exception& e) {
     std::cerr << "worker " << name << ": error: " << e.what() << std::endl;
     return exit_startup;

@@ -62,6 +62,21 @@ void reap(pid_t pid, std::chrono::milliseconds patience) {
   }
 }
 
+/// Waits for "ready <port>\n" on `fd`, at most `patience` (EOF first: the worker failed).
+std::string read_ready_line(int fd, std::chrono::seconds patience) {
+  std::string line;
+  const auto until = clock_type::now() + patience;
+  while (line.find('\n') == std::string::npos && clock_type::now() < until) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (::poll(&pfd, 1, 100) <= 0) continue;
+    char buf[64];
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  return line;
+}
+
 }  // namespace
 
 worker_nodes::worker_nodes(worker_settings s, std::vector<worker_spec> specs)
@@ -93,35 +108,23 @@ std::map<std::string, std::string> worker_nodes::peers() const {
   return out;
 }
 
+std::vector<std::string> worker_nodes::arguments(size_t i) const {
+  const auto& w = specs_[i];
+  // No secret here: argv is visible to every local user (the DSN goes through fd 5).
+  std::vector<std::string> args{exe_, "--worker", w.name, "--node-id", w.node_id};
+  args.insert(args.end(), {"--listen-port", std::to_string(processes_[i].port), "--pool",
+                           std::to_string(s_.pool), "--timeout", std::to_string(s_.timeout_ms)});
+  args.insert(args.end(), {"--isolation", s_.isolation, "--log-level", s_.log_level});
+  args.insert(args.end(), {"--ready-fd", "3", "--lifeline-fd", "4", "--dsn-fd", "5"});
+  args.insert(args.end(), {"--run", s_.run, "--deadlines-file", deadlines_path(i)});
+  if (!s_.tls_dir.empty()) args.insert(args.end(), {"--tls-dir", s_.tls_dir});
+  return args;
+}
+
 void worker_nodes::start(size_t i) {
   const auto& w = specs_[i];
   auto& p = processes_[i];
-  std::vector<std::string> args{exe_,
-                                "--worker",
-                                w.name,
-                                "--node-id",
-                                w.node_id,
-                                "--listen-port",
-                                std::to_string(p.port),
-                                "--pool",
-                                std::to_string(s_.pool),
-                                "--timeout",
-                                std::to_string(s_.timeout_ms),
-                                "--isolation",
-                                s_.isolation,
-                                "--log-level",
-                                s_.log_level,
-                                "--ready-fd",
-                                "3",
-                                "--lifeline-fd",
-                                "4",
-                                "--dsn-fd",
-                                "5"};
-  args.insert(args.end(), {"--run", s_.run, "--deadlines-file", deadlines_path(i)});
-  if (!s_.tls_dir.empty()) {
-    args.push_back("--tls-dir");
-    args.push_back(s_.tls_dir);
-  }
+  auto args = arguments(i);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -170,17 +173,7 @@ void worker_nodes::start(size_t i) {
   p.pid = pid;
   p.lifeline = life[1];
 
-  // Wait for "ready <port>\n" (EOF first: it failed; see its log).
-  std::string line;
-  const auto until = clock_type::now() + std::chrono::seconds(30);
-  while (line.find('\n') == std::string::npos && clock_type::now() < until) {
-    pollfd pfd{ready[0], POLLIN, 0};
-    if (::poll(&pfd, 1, 100) <= 0) continue;
-    char buf[64];
-    auto n = ::read(ready[0], buf, sizeof buf);
-    if (n <= 0) break;
-    line.append(buf, static_cast<size_t>(n));
-  }
+  const std::string line = read_ready_line(ready[0], std::chrono::seconds(30));
   ::close(ready[0]);
   unsigned port = 0;
   if (std::sscanf(line.c_str(), "ready %u", &port) != 1 || port == 0 || port > 65535) {

@@ -68,6 +68,8 @@ class worker_nodes {
   };
   /// Starts worker `i` (on `processes_[i].port`, 0 = any) and waits for its ready line.
   void start(size_t i);
+  /// Worker `i`'s command line (no secrets: every local user can read it).
+  std::vector<std::string> arguments(size_t i) const;
   std::string log_path(size_t i) const;
 
   worker_settings s_;

@@ -32,7 +32,7 @@ TEST_CASE("defaults are valid", "[unit]") {
   CHECK(refusal(options{}, raw_choices{}).empty());
 }
 
-TEST_CASE("--duration must be finite, above 0 and at most a day", "[unit]") {
+TEST_CASE("the duration must be finite, above 0 and at most a day", "[unit]") {
   CHECK(with_duration(1e300) ==
         "--duration: 1e+300 is invalid: must be above 0 and at most 86400 seconds");
   CHECK(with_duration(std::numeric_limits<double>::infinity()) ==
@@ -81,7 +81,7 @@ TEST_CASE("integer flags are refused outside their range, naming flag and value"
         "--dashboard: 70000 is invalid: must be from 0 to 65535 (0: any free port)");
 }
 
-TEST_CASE("--seed is an unsigned 64-bit number", "[unit]") {
+TEST_CASE("the seed is an unsigned 64-bit number", "[unit]") {
   CHECK(parse_seed("0") == 0);
   CHECK(parse_seed("18446744073709551615") == std::numeric_limits<uint64_t>::max());
   CHECK_THROWS_AS(parse_seed("-1"), usage_error);

@@ -19,7 +19,7 @@ TEST_CASE("ids are dense per client, unique over clients, and start at 1", "[uni
   CHECK_FALSE(book.was_issued(0));
 }
 
-TEST_CASE("COMMITTED needs exactly one ledger row; the others none", "[unit]") {
+TEST_CASE("COMMITTED needs exactly one ledger row, the others none", "[unit]") {
   outcome_book book{2};
   for (int i = 0; i < 6; ++i) book.issue(i % 2);
   book.record(1, tx_state::committed);    // one row: fine
