@@ -308,7 +308,6 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     // Shutting down: every open request gets a truthful answer before we go.
     stop_sagas(self, em.reason);
     stop_transactions(self);
-    drain_expired(self);
     self->quit(em.reason);
   });
   return {
@@ -334,11 +333,11 @@ supervisor_impl_actor::behavior_type supervisor_fn(
       [=](attempt_atom, uint64_t id, attempt_result& r) { on_attempt(self, id, r); },
       [=](deadline_atom, uint64_t id) { on_deadline(self, id); },
       [=](grace_atom, uint64_t id, uint32_t attempt) { on_commit_grace(self, id, attempt); },
-      [=](drain_atom, caf::timespan grace) -> caf::result<bool> {
-        stop_sagas(self, caf::exit_reason::user_shutdown);  // the log keeps them for recovery
-        return start_drain(self, grace);
+      [=](drain_atom) -> uint64_t {
+        if (!self->state.draining) stop_sagas(self, caf::exit_reason::user_shutdown);
+        self->state.draining = true;  // the log keeps the sagas for recovery
+        return self->state.txs.size();
       },
-      [=](drain_atom) { drain_expired(self); },
       [=](retry_atom, uint64_t id) {
         if (self->state.txs.count(id) > 0) start_attempt(self, id);
       },

@@ -40,8 +40,8 @@ struct supervisor_settings {
 /// is stopped for good (it rolls back; its query is cancelled on the server, its connection cut
 /// if the server does not obey) and the answer is TIMEOUT at once; an attempt whose COMMIT may
 /// be on its way gets `commit_grace` for the reply, then the answer is IN_DOUBT. A child that
-/// dies without reporting is a failed attempt. (drain_atom, grace): refuse new work, answer
-/// true once nothing runs (false if `grace` passed first).
+/// dies without reporting is a failed attempt. (drain_atom): refuse new work from now on (sagas
+/// stop, left to recovery) and answer how many transactions still run.
 supervisor_impl_actor spawn_supervisor(caf::actor_system& sys, pool_actor pool,
                                        supervisor_settings settings);
 

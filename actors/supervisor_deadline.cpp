@@ -70,36 +70,6 @@ void on_commit_grace(sup_ptr self, uint64_t id, uint32_t attempt) {
              " ms more: it may have committed; retry only with an idempotency key");
 }
 
-caf::result<bool> start_drain(sup_ptr self, caf::timespan grace) {
-  auto& st = self->state;
-  st.draining = true;
-  auto rp = self->make_response_promise<bool>();
-  st.drained.push_back(rp);
-  if (st.txs.empty()) {
-    check_drained(self);
-  } else {
-    log().info("draining: waiting up to {} ms for {} transaction(s)",
-               std::chrono::duration_cast<std::chrono::milliseconds>(grace).count(), st.txs.size());
-    self->delayed_send(self, grace, drain_atom::value);
-  }
-  return rp;
-}
-
-void check_drained(sup_ptr self) {
-  auto& st = self->state;
-  if (!st.txs.empty()) return;
-  for (auto& rp : st.drained) rp.deliver(true);
-  st.drained.clear();
-}
-
-void drain_expired(sup_ptr self) {
-  auto& st = self->state;
-  if (st.drained.empty()) return;
-  log().warn("draining: {} transaction(s) still running at the end of the grace", st.txs.size());
-  for (auto& rp : st.drained) rp.deliver(false);
-  st.drained.clear();
-}
-
 void stop_transactions(sup_ptr self) {
   auto& st = self->state;
   std::vector<uint64_t> ids;

@@ -4,7 +4,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/supervisor_deadline.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics_records.hpp"
@@ -68,7 +67,6 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
   e.rp.deliver(std::move(out));
   if (rec) self->send(st.cfg.metrics, std::move(*rec));
   st.txs.erase(i);
-  if (st.draining) check_drained(self);
 }
 
 }  // namespace actortx

@@ -67,9 +67,8 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
   std::mt19937_64 rng;
   bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
-  /// Shutting down: new work is refused; answered once no transaction runs (or at its grace).
+  /// Shutting down: new work is refused while running transactions finish.
   bool draining = false;
-  std::vector<caf::typed_response_promise<bool>> drained;
   unexpected_messages unexpected;
   static inline const char* name = "actortx.supervisor";
 };

@@ -72,13 +72,12 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
     caf::reacts_to<grace_atom, uint64_t, uint32_t>,            // timer: tx id, attempt
-    caf::replies_to<drain_atom, caf::timespan>::with<bool>,    // shutdown: drained in time?
-    caf::reacts_to<drain_atom>,                                // timer: drain grace over
-    caf::reacts_to<retry_atom, uint64_t>,                      // timer: tx id
-    caf::reacts_to<tick_atom>,                                 // timer: long-running check
-    caf::reacts_to<saga_done_atom, saga_outcome>,              // from a saga actor
-    caf::reacts_to<saga_step_atom, saga_info>,                 // a saga's progress
-    caf::reacts_to<recover_atom, std::string>>;                // claimed saga id: resume it
+    caf::replies_to<drain_atom>::with<uint64_t>,   // shutdown: refuse new work; how many run
+    caf::reacts_to<retry_atom, uint64_t>,          // timer: tx id
+    caf::reacts_to<tick_atom>,                     // timer: long-running check
+    caf::reacts_to<saga_done_atom, saga_outcome>,  // from a saga actor
+    caf::reacts_to<saga_step_atom, saga_info>,     // a saga's progress
+    caf::reacts_to<recover_atom, std::string>>;    // claimed saga id: resume it
 
 /// Owns the metrics model, the alert engine and what the exporters read. Records arrive once
 /// per finished transaction / saga; everything else is a query.

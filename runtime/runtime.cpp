@@ -46,6 +46,12 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
   out.code = errc::attempt_crashed;
   if (err.category() == errc_category) out.code = static_cast<errc>(err.code());
   out.message = sys.render(err);
+  if (err == caf::sec::request_receiver_down) {
+    // It never reached a living supervisor: nothing ran.
+    out.code = errc::shutting_down;
+    out.message = "the runtime's supervisor is gone (" + out.message + "); not run";
+    return out;
+  }
   if (err == caf::sec::request_timeout || out.code == errc::attempt_crashed) {
     // The supervisor answers every request by the deadline: no answer at all means it (or
     // the way to it) broke, and the transaction may have committed before that.
@@ -223,12 +229,19 @@ struct runtime::impl {
   /// New work is refused; running transactions get shutdown_grace to finish or reach their
   /// deadline; sagas stop and stay in the log for recovery.
   void drain(caf::scoped_actor& self) {
-    bool in_time = false;
-    self->request(sup, cfg.shutdown_grace + std::chrono::seconds(1), drain_atom::value,
-                  caf::timespan{cfg.shutdown_grace})
-        .receive([&](bool b) { in_time = b; },
-                 [&](caf::error& err) { log().warn("drain: {}", sys->render(err)); });
-    if (!in_time) log().warn("shutdown: transactions still running after the grace are stopped");
+    const auto until = std::chrono::steady_clock::now() + cfg.shutdown_grace;
+    uint64_t running = 1;
+    for (;;) {
+      running = 0;
+      self->request(sup, std::chrono::seconds(1), drain_atom::value)
+          .receive([&](uint64_t n) { running = n; },
+                   [&](caf::error& err) { log().warn("drain: {}", sys->render(err)); });
+      if (running == 0 || std::chrono::steady_clock::now() >= until) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (running > 0)
+      log().warn("shutdown: {} transaction(s) still running after the {} ms grace are stopped",
+                 running, cfg.shutdown_grace.count());
   }
 
   void shutdown() {
@@ -305,6 +318,7 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
 tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body,
                              tx_hooks hooks) {
   auto work = make_body(std::move(body), std::move(hooks));
+  const auto unwind = impl_->cfg.cancel_grace + std::chrono::milliseconds(250);
   tx_outcome out;
   {
     caf::scoped_actor self{*impl_->sys};
@@ -316,7 +330,6 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
   // thread; the body may capture our caller's locals by reference, so wait for it. A body
   // blocked in the database unwinds at once (its query is cancelled, its connection cut if the
   // server does not obey); one blocked in its own code cannot be stopped: say so, then wait.
-  const auto unwind = impl_->cfg.cancel_grace + std::chrono::milliseconds(250);
   if (!work.state->wait_idle_for(unwind)) {
     log().error(
         "tx {} [{}] was answered {} but its body still runs {} ms later, outside the "
