@@ -26,6 +26,8 @@ void deadline_tally::add(std::chrono::microseconds wall, std::chrono::millisecon
   if (past > deadline_slack) ++over;
   if (past > worst) {
     worst = past;
+    worst_id = id;
+    worst_wall = wall;
     worst_what = "tx " + std::to_string(id) + " [" + label + "]";
     if (outcome) {
       worst_what += std::string{" "} + actortx::to_string(outcome->state);
@@ -41,6 +43,8 @@ void deadline_tally::merge(const deadline_tally& other) {
   if (other.worst > worst) {
     worst = other.worst;
     worst_what = other.worst_what;
+    worst_id = other.worst_id;
+    worst_wall = other.worst_wall;
   }
 }
 
@@ -51,6 +55,24 @@ deadline_tally check_records(const std::vector<actortx::tx_record>& records,
   for (const auto& r : records)
     if (applies(r)) t.add(r.duration, timeout, r.label.c_str(), r.id);
   return t;
+}
+
+std::string where_the_time_went(const deadline_tally& callers,
+                                const std::vector<actortx::tx_record>& records,
+                                std::chrono::milliseconds timeout) {
+  if (callers.over == 0) return {};
+  const std::string tx = "tx " + std::to_string(callers.worst_id);
+  for (const auto& r : records) {
+    if (r.id != callers.worst_id) continue;
+    return tx + ": the runtime's record ends " + ms_text(r.duration - timeout) +
+           " relative to the deadline (" + actortx::to_string(r.state) + ", " +
+           std::to_string(r.attempts) + " attempt(s)); the caller's answer came " +
+           ms_text(callers.worst_wall - r.duration) +
+           " after that (the blocking call waiting for its body to unwind, or the caller's "
+           "thread waiting for a core)";
+  }
+  return tx + ": " + no_record +
+         " (a call to a worker node: see the workers' records, or the record ring overflowed)";
 }
 
 std::string describe(const deadline_tally& t) {

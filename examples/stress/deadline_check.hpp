@@ -24,7 +24,9 @@ struct deadline_tally {
   int64_t over = 0;  ///< ended more than deadline_slack after the deadline
   /// The largest wall time minus timeout (negative: every transaction ended in time).
   std::chrono::microseconds worst{std::chrono::microseconds::min()};
-  std::string worst_what;  ///< which transaction that was (label, id or state)
+  std::string worst_what;                   ///< which transaction that was (label, id or state)
+  uint64_t worst_id = 0;                    ///< its id (the runtime's outcome id)
+  std::chrono::microseconds worst_wall{0};  ///< its wall time
 
   /// One transaction `id` with `label`, and `outcome` (its state and message, for callers) —
   /// kept only if it is the worst so far.
@@ -42,6 +44,17 @@ deadline_tally check_records(const std::vector<actortx::tx_record>& records,
 /// Adds a violation to `inv` for each tally with a transaction over the bound.
 void add_deadline_invariant(invariant_result& inv, const deadline_tally& callers,
                             const deadline_tally& records);
+
+/// How where_the_time_went says that `records` hold no record of the transaction.
+inline constexpr const char* no_record = "no record of it in the runtime";
+
+/// Where the time of the worst caller went, when it was over the bound: the runtime's record
+/// of the same transaction (`records`) against the caller's wall time, e.g. "tx 57: the
+/// runtime's record ends +0.4 ms relative to the deadline (TIMEOUT, 1 attempt); the caller's
+/// answer came 70.1 ms after that". Empty when no caller was over.
+std::string where_the_time_went(const deadline_tally& callers,
+                                const std::vector<actortx::tx_record>& records,
+                                std::chrono::milliseconds timeout);
 
 /// "worst +12.3 ms past the deadline (label ...)", for reports.
 std::string describe(const deadline_tally& t);

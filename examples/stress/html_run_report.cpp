@@ -72,6 +72,8 @@ void add_deadline_lines(actortx::run_summary& run, const deadline_checks& d) {
       (d.workers > 0 ? " (the coordinator's and " + str(d.workers_reported) + " of " +
                            str(d.workers) + " workers' last incarnations)"
                      : std::string{}));
+  if (!d.where_worst_went.empty())
+    run.invariant_lines.push_back("the latest caller: " + d.where_worst_went);
 }
 
 void verdict(actortx::run_summary& run, const invariant_result& inv) {

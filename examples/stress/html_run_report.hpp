@@ -27,6 +27,8 @@ struct deadline_checks {
   /// fault takes its records with it), and of how many.
   int workers_reported = 0;
   int workers = 0;
+  /// The worst caller over the bound: where its time went (deadline_check.hpp).
+  std::string where_worst_went;
 };
 
 /// What was checked, and the verdict, for the transfer invariants.

@@ -21,8 +21,13 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 deadline_tally check_runtime_deadlines(actortx::runtime& rt, const options& o,
-                                       const std::string& saga_type_prefix) {
+                                       const std::string& saga_type_prefix,
+                                       deadline_checks* explain) {
   auto records = rt.report(record_ring).transactions;
+  // Mixed runs have two runtimes: the one that has the record explains it.
+  if (explain && (explain->where_worst_went.empty() ||
+                  explain->where_worst_went.find(no_record) != std::string::npos))
+    explain->where_worst_went = where_the_time_went(explain->callers, records, o.timeout);
   return check_records(records, o.timeout, [&](const actortx::tx_record& r) {
     if (r.label == "transfer") return true;
     // Fences run with the saga log's options, not --timeout.
@@ -51,6 +56,7 @@ void print_deadlines(std::ostream& os, const deadline_checks& d) {
   if (d.workers > 0)
     os << "                      (the coordinator's and " << d.workers_reported << " of "
        << d.workers << " workers' last incarnations)\n";
+  if (!d.where_worst_went.empty()) os << "  latest caller       " << d.where_worst_went << '\n';
 }
 
 }  // namespace stress

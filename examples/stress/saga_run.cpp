@@ -192,8 +192,9 @@ saga_results run_workload(const options& o, saga_stage& st) {
   out.deadlines.callers = out.result.transfer_tally.deadlines;
   // Sagas have no deadline of their own: their steps' transactions do (the records; the
   // sagas are over by now, so theirs are in).
-  out.deadlines.records = check_runtime_deadlines(*rts.a, o, st.run + ":");
-  if (rts.b) out.deadlines.records.merge(check_runtime_deadlines(*rts.b, o, st.run + ":"));
+  out.deadlines.records = check_runtime_deadlines(*rts.a, o, st.run + ":", &out.deadlines);
+  if (rts.b)
+    out.deadlines.records.merge(check_runtime_deadlines(*rts.b, o, st.run + ":", &out.deadlines));
   if (!o.report.empty()) {
     out.html_run = saga_summary(report);
     out.html_data = final_metrics(*rts.a, 0);  // saga records and A's steps: no count to wait

@@ -139,7 +139,7 @@ transfer_results run_workload(const options& o, transfer_stage& st) {
 
   wait_for_records(rt, static_cast<uint64_t>(workload.live().done.load()));
   out.deadlines.callers = out.result.tally.deadlines;
-  out.deadlines.records = check_runtime_deadlines(rt, o, "");
+  out.deadlines.records = check_runtime_deadlines(rt, o, "", &out.deadlines);
   if (!o.report.empty()) {
     out.html_run = transfer_summary(report);
     out.html_data = rt.report();

@@ -65,3 +65,19 @@ TEST_CASE("a worker's tally survives the trip through text", "[unit]") {
   CHECK_FALSE(tally_from_text("not a tally"));
   CHECK_FALSE(tally_from_text("1 2 0\n"));  // more over than checked
 }
+
+TEST_CASE("a caller over the bound is explained by the runtime's record of it", "[unit]") {
+  deadline_tally callers;
+  callers.add(microseconds{2'070'000}, milliseconds{2000}, "transfer", 57);
+  actortx::tx_record r;
+  r.id = 57;
+  r.duration = microseconds{2'000'400};
+  r.state = actortx::tx_state::timeout;
+  r.attempts = 1;
+  auto text = where_the_time_went(callers, {r}, milliseconds{2000});
+  CHECK(text.rfind("tx 57: the runtime's record ends +0.4 ms relative to the deadline (TIMEOUT, "
+                   "1 attempt(s)); the caller's answer came +69.6 ms after that",
+                   0) == 0);
+  CHECK(where_the_time_went(callers, {}, milliseconds{2000}).find(no_record) != std::string::npos);
+  CHECK(where_the_time_went(deadline_tally{}, {r}, milliseconds{2000}).empty());
+}
