@@ -24,12 +24,16 @@ bool attempt_gate::enter_commit() noexcept {
   return advance(phase_, phase::running, phase::committing);
 }
 
-bool attempt_gate::finish(std::chrono::milliseconds settle) {
+void attempt_gate::finish() noexcept {
   auto p = phase_.load();
   while (p != phase::expired && !phase_.compare_exchange_weak(p, phase::finished)) {
   }
-  std::unique_lock<std::mutex> guard{mtx_};
+  std::lock_guard<std::mutex> guard{mtx_};
   link_.reset();
+}
+
+bool attempt_gate::await_cancels(std::chrono::milliseconds settle) {
+  std::unique_lock<std::mutex> guard{mtx_};
   return settled_.wait_for(guard, settle, [this] { return cancels_ == 0; });
 }
 
@@ -43,6 +47,10 @@ attempt_gate::phase attempt_gate::expire() noexcept {
 
 std::shared_ptr<pg_link> attempt_gate::claim_for_cancel() {
   std::lock_guard<std::mutex> guard{mtx_};
+  if (cut_) {
+    ++cancels_;
+    return std::move(cut_);
+  }
   if (!link_ || phase_.load() != phase::expired) return nullptr;
   ++cancels_;
   return link_;
@@ -57,6 +65,7 @@ bool attempt_gate::cut_if_stuck() {
   std::lock_guard<std::mutex> guard{mtx_};
   if (!link_) return false;
   link_->cut();
+  cut_ = link_;
   return true;
 }
 

@@ -29,10 +29,13 @@ class attempt_gate {
   bool start(std::shared_ptr<pg_link> link);
   /// running -> committing. False: the deadline expired it, so it must roll back instead.
   bool enter_commit() noexcept;
-  /// The attempt is over: unbinds the link (no cancel or cut can reach the connection after
-  /// this) and waits up to `settle` for a cancel request still in flight. False if one still
-  /// is: the connection must not be reused (the cancel could hit its next statement).
-  bool finish(std::chrono::milliseconds settle);
+  /// The attempt is over: unbinds the link, so no cancel or cut reaches the connection from
+  /// now on (unless it was cut already: then a cancel still goes to its backend).
+  void finish() noexcept;
+  /// Waits up to `settle` for cancel requests still in flight. False if one still is: the
+  /// connection must not be reused (the cancel could hit its next statement). Called after the
+  /// caller was released: a cancel's round trip never delays the answer.
+  bool await_cancels(std::chrono::milliseconds settle);
 
   // --- the supervisor ------------------------------------------------------------------------
   /// pending|running -> expired. Returns the phase it found (expired if it won).
@@ -40,8 +43,9 @@ class attempt_gate {
   phase current() const noexcept { return phase_.load(); }
 
   // --- the canceller ---------------------------------------------------------------------------
-  /// The link, if the attempt still runs on it after it expired (counted as a cancel in flight
-  /// until cancel_done()); null otherwise.
+  /// The link to send a cancel to (counted as in flight until cancel_done()): the attempt's,
+  /// if it still runs on it after it expired, or the one cut (its backend may still be busy
+  /// and nothing else will tell it); null otherwise.
   std::shared_ptr<pg_link> claim_for_cancel();
   void cancel_done();
   /// Cuts the connection if the attempt is still on it (expired or committing). True if cut.
@@ -52,6 +56,7 @@ class attempt_gate {
   std::mutex mtx_;  // link_ and cancels_ against finish()
   std::condition_variable settled_;
   std::shared_ptr<pg_link> link_;
+  std::shared_ptr<pg_link> cut_;  // cut, no cancel sent to its backend since
   int cancels_ = 0;
 };
 

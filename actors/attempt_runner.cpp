@@ -68,10 +68,6 @@ bool on_sql_failure(const exec_request& req, tx_phase phase, std::string sqlstat
 /// The deadline expired the attempt before COMMIT: it rolls back and never commits.
 struct deadline_expired {};
 
-/// How long a finished attempt waits for a cancel request still in flight before its
-/// connection is given up instead of reused (the cancel could hit the next statement).
-constexpr auto cancel_settle = std::chrono::milliseconds(200);
-
 }  // namespace
 
 std::string begin_sql(const exec_request& req, int64_t remaining_ms) {
@@ -202,7 +198,7 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
       if (!key.empty()) {
         if (!record_key(work, key, req.tx_id, req.opts.label)) {
           deduplicate(work, req, committed_by(work, key), res);
-          if (req.gate && !req.gate->finish(cancel_settle)) res.connection_ok = false;
+          if (req.gate) req.gate->finish();
           return finish();
         }
         res.key_recorded = true;
@@ -279,7 +275,7 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
     res.record.cls = error_class::reconnect;
     res.record.message = first_line(e.what());
   }
-  if (req.gate && !req.gate->finish(cancel_settle)) res.connection_ok = false;
+  if (req.gate) req.gate->finish();
   if (!conn.is_open()) res.connection_ok = false;
   if (res.committed)
     notify(hooks, &tx_hooks::post_commit_hooks, "post-commit", event_of(req, backend_pid));

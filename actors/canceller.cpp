@@ -63,12 +63,18 @@ struct canceller::shared {
       auto gate = cuts.begin()->second.lock();
       cuts.erase(cuts.begin());
       guard.unlock();
-      if (gate && gate->cut_if_stuck())
+      const bool cut = gate && gate->cut_if_stuck();
+      if (cut)
         log().warn(
-            "cut a connection whose attempt was still stuck {} ms after its deadline "
-            "(a frozen server or a dropped network path): it is replaced",
-            cut_after.count());
+            "cut a connection whose attempt was still on it past its deadline (a "
+            "frozen server, a dropped network path, or an unanswered COMMIT): replaced");
       guard.lock();
+      if (cut) {
+        // The backend may still run the statement (it notices a closed socket only when it
+        // next reads or writes): a cancel still tells it, whatever became of the first one.
+        cancels.push_back(std::move(gate));
+        work.notify_one();
+      }
     }
   }
 };

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/attempt_gate.hpp"
 #include "actors/attempt_runner.hpp"
 #include "actors/pg_connection.hpp"
 #include "runtime/log.hpp"
@@ -17,6 +18,10 @@ std::string attempt_application_name(uint64_t tx_id, uint32_t attempt) {
 }
 
 namespace {
+
+/// How long a finished attempt waits for a cancel request still in flight before its
+/// connection is given up instead of reused.
+constexpr auto cancel_settle = std::chrono::milliseconds(200);
 
 std::string first_line(const std::string& s) {
   auto nl = s.find('\n');
@@ -43,20 +48,24 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
   }
 
   // After an attempt that left the connection unusable, quit so that the pool replaces us.
-  auto check_alive = [self, conn](const attempt_result& r) {
+  // A cancel request still in flight (its deadline expired the attempt) could hit the next
+  // statement: wait for it here, after the caller was released, or give the connection up.
+  auto check_alive = [self, conn](const exec_request& req, attempt_result r) {
+    if (req.gate && !req.gate->await_cancels(cancel_settle)) r.connection_ok = false;
     if (!conn->is_open()) self->quit(make_error(errc::connection_lost, "connection closed"));
     return r;
   };
   return {
       [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
-        return check_alive(run_attempt(
-            *conn, conn->link(), pid, req,
-            [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
-            attempt_hooks{hooks.get(), nullptr}));
+        return check_alive(
+            req, run_attempt(
+                     *conn, conn->link(), pid, req,
+                     [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
+                     attempt_hooks{hooks.get(), nullptr}));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
         // Guarded: the blocking caller waits until the body and its hooks are done.
-        return check_alive(body.state->guarded([&] {
+        return check_alive(req, body.state->guarded([&] {
           return run_attempt(
               *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
               attempt_hooks{hooks.get(), body.state->hooks()});
