@@ -47,7 +47,10 @@ class runtime {
   /// Runs on the caller's actor system, whose config must have had register_messages().
   runtime(caf::actor_system& sys, runtime_config cfg);
   runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas);
-  /// Stops supervisor and pool; in-flight requests get errc::shutting_down.
+  /// Drains, then stops: new requests are refused (FAILED, errc::shutting_down), running
+  /// transactions get config().shutdown_grace to finish; what still runs then is stopped and
+  /// answered FAILED (errc::shutting_down), or IN_DOUBT where its COMMIT is in flight. Sagas
+  /// stop and stay in the log for recovery.
   ~runtime();
 
   runtime(const runtime&) = delete;
@@ -103,8 +106,8 @@ class runtime {
   /// Runs a procedure registered on peer `node` (a name in actortx.peers). Unreachable peer:
   /// FAILED with errc::node_unreachable; unknown procedure or bad arguments: FAILED with
   /// errc::unknown_procedure / invalid_argument and a message naming them. No answer within
-  /// opts.timeout + 5 s: TIMEOUT, and whether it committed on the peer is unknown (retry only
-  /// with an idempotency key).
+  /// opts.timeout + 5 s, or the peer lost before it answered: IN_DOUBT (it may have committed
+  /// there; retry only with an idempotency key).
   tx_outcome call_on(const std::string& node, const tx_options& opts, const procedure_call& call);
   /// Runs a script on peer `node`, like call_on.
   tx_outcome transact_on(const std::string& node, const tx_options& opts, const tx_script& script);
