@@ -3,7 +3,7 @@
 namespace stress {
 
 void outcome_tally::merge(outcome_tally&& other) {
-  latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
+  latencies.merge(other.latencies);
   for (auto& [key, info] : other.failures) {
     auto& mine = failures[key];
     if (mine.count == 0) mine.sample = std::move(info.sample);
@@ -19,7 +19,7 @@ int64_t succeeded(const live_counters& live) noexcept {
 void record_outcome(const actortx::tx_outcome& out, bool skipped, live_counters& live,
                     outcome_tally& tally) {
   using actortx::tx_state;
-  tally.latencies_us.push_back(out.duration.count());
+  tally.latencies.add(out.duration.count());
   if (out.attempts > 1) live.retries += out.attempts - 1;
   // A remote transfer's "no money" is a rollback by the procedure, on purpose.
   const bool no_money = skipped && out.state == tx_state::rolled_back;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "deadline_check.hpp"
+#include "latency_stats.hpp"
 #include "messages/tx_outcome.hpp"
 
 namespace stress {
@@ -32,7 +33,7 @@ struct failure_info {
 
 /// One worker's private record; merged into the summary after the run.
 struct outcome_tally {
-  std::vector<int64_t> latencies_us;             ///< outcome.duration of every transfer
+  latency_histogram latencies;                   ///< outcome.duration of every transfer
   std::map<std::string, failure_info> failures;  ///< SQLSTATE, or errc name if none
   /// Wall time of each blocking call against its deadline, as the caller measured it.
   deadline_tally deadlines;

@@ -153,8 +153,8 @@ void print_callers(const options& o, const saga_stage& st, const saga_workload& 
   report.live = &workload.live();
   report.transfers_live = &workload.transfers_live();
   report.result = &r.result;
-  report.latency = summarize(r.result.tally.latencies_us);
-  report.transfer_latency = summarize(r.result.transfer_tally.latencies_us);
+  report.latency = summarize(r.result.tally.latencies);
+  report.transfer_latency = summarize(r.result.transfer_tally.latencies);
   report.stop_signal = stop_signal();
   print_saga_report(std::cout, report);
 }

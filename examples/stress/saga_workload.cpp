@@ -37,7 +37,7 @@ bool saga_workload::next_ticket(std::chrono::steady_clock::time_point end) {
 
 void saga_workload::record(const actortx::saga_outcome& out, saga_workload_result& r) {
   using actortx::saga_state;
-  r.tally.latencies_us.push_back(out.duration.count());
+  r.tally.latencies.add(out.duration.count());
   for (const auto& s : out.steps)
     if (s.attempts > 1) live_.retries += s.attempts - 1;
   std::string why;

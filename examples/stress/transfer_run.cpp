@@ -133,7 +133,7 @@ transfer_results run_workload(const options& o, transfer_stage& st) {
   report.schema = schema.name();
   report.live = &workload.live();
   report.result = &out.result;
-  report.latency = summarize(out.result.tally.latencies_us);
+  report.latency = summarize(out.result.tally.latencies);
   report.stop_signal = stop_signal();
   print_report(std::cout, report);
 
