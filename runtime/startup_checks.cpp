@@ -1,7 +1,9 @@
 #include "runtime/startup_checks.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <stdexcept>
 
 #include <pqxx/pqxx>
 
@@ -53,7 +55,16 @@ void check_room(pqxx::connection& c, const runtime_config& cfg, const std::strin
 }  // namespace
 
 std::string resolve_dsn(const runtime_config& cfg) {
-  auto dsn = cfg.dsn.empty() ? dsn_from_environment() : cfg.dsn;
+  std::string dsn = cfg.dsn;
+  if (dsn.empty()) {
+    try {
+      dsn = dsn_from_environment();
+    } catch (const std::runtime_error& e) {
+      // A DSN file that is missing, empty or unreadable names itself: never a silent fallback.
+      const char* file = std::getenv("ACTORTX_DSN_FILE");
+      throw config_error("ACTORTX_DSN_FILE", file ? file : "", e.what());
+    }
+  }
   if (dsn.empty())
     throw config_error("actortx.dsn", "",
                        "no DSN given: set actortx.dsn (or --dsn) or ACTORTX_DSN");
