@@ -55,11 +55,14 @@ std::chrono::milliseconds left_until(clock_type::time_point deadline) {
   return std::max(left, std::chrono::milliseconds{1});
 }
 
-/// A one-shot detached actor: probe_tcp blocks (up to its limit) on a thread of its own.
-caf::behavior prober(caf::event_based_actor* self) {
-  return {[self](probe_atom, const std::string& host, uint16_t port, int64_t timeout_ms) {
+/// A one-shot detached actor: probe_tcp blocks (up to its limit) on a thread of its own. (Its
+/// target comes as spawn arguments: CAF 0.17 dereferences a null argument tuple when a
+/// function-based actor takes none.)
+caf::behavior prober(caf::event_based_actor* self, std::string host, uint16_t port,
+                     std::chrono::milliseconds timeout) {
+  return {[=](probe_atom) {
     self->quit();
-    return probe_tcp(host, port, std::chrono::milliseconds{timeout_ms});
+    return probe_tcp(host, port, timeout);
   }};
 }
 
@@ -125,11 +128,10 @@ void start_attempt(dir_ptr self, const std::string& name) {
   } catch (const std::exception& e) {
     return fail(self, name, e.what());  // validated at start; kept for a hand-made config
   }
-  auto probe = self->system().spawn<caf::detached>(prober);
   const auto budget = left_until(deadline);
+  auto probe = self->system().spawn<caf::detached>(prober, ep.host, ep.port, budget);
   // The reply comes within the budget; the grace only covers a loaded machine's scheduling.
-  self->request(probe, budget + std::chrono::seconds(1), probe_atom::value, ep.host, ep.port,
-                static_cast<int64_t>(budget.count()))
+  self->request(probe, budget + std::chrono::seconds(1), probe_atom::value)
       .then(
           [self, name, ep, deadline](const std::string& why) {
             if (!why.empty()) return fail(self, name, why);
