@@ -347,12 +347,14 @@ void embedded_postgres::start_server() {
           failure("PostgreSQL did not start (pg_ctl exit code " + std::to_string(rc) + ")"));
     pg_ctl({"stop", "-D", data_dir_, "-m", "immediate", "-w"});
   }
+  // connect_timeout: whoever uses this DSN (tests, benches, tools) never waits for ever.
   dsn_ = "host=" + dsn_value(base_dir_) + " port=" + std::to_string(port_) +
-         " user=postgres dbname=postgres";
+         " user=postgres dbname=postgres connect_timeout=10";
 }
 
 std::string embedded_postgres::tcp_dsn() const {
-  return "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=postgres";
+  return "host=127.0.0.1 port=" + std::to_string(port_) +
+         " user=postgres dbname=postgres connect_timeout=10";
 }
 
 void embedded_postgres::restart() {

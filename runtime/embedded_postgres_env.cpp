@@ -7,6 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
 
 namespace actortx {
@@ -41,6 +42,14 @@ postgres_target dsn_or_embedded(const std::string& dsn) {
   if (t.dsn.empty()) {
     t.embedded = std::make_unique<embedded_postgres>();
     t.dsn = t.embedded->dsn();
+  }
+  // Every program that takes its DSN from here connects with a bound (libpq waits for ever by
+  // default on a server that accepts and never answers).
+  try {
+    if (parse_dsn(t.dsn).count("connect_timeout") == 0)
+      t.dsn = dsn_with(t.dsn, "connect_timeout", "10");
+  } catch (const dsn_error&) {
+    // Left as given: connecting reports what is wrong with it.
   }
   return t;
 }
