@@ -92,8 +92,9 @@ using metrics_actor = caf::typed_actor<
     caf::replies_to<alerts_atom>::with<std::vector<alert>>,
     caf::reacts_to<tick_atom>>;  // timer: poll, evaluate alerts, log the summary
 
-/// Connects to peer nodes by name (blocking in CAF 0.17, so it runs detached) and keeps the
-/// connected supervisors until they go down. Errors: errc::node_unreachable naming the peer.
+/// Connects to peer nodes by name (a bounded TCP probe first, then CAF's middleman, never
+/// blocking) and keeps the connected supervisors until they go down. Errors:
+/// errc::node_unreachable naming the peer.
 using node_directory_actor =
     caf::typed_actor<caf::replies_to<connect_atom, std::string>::with<supervisor_actor>>;
 

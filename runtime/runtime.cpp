@@ -254,7 +254,7 @@ struct runtime::impl {
     gateway = nullptr;
     nodes = nullptr;
     if (saga_cfg && saga_cfg->nodes) {
-      // The directory runs detached: ~actor_system waits until its last handle is gone.
+      // The saga settings hold a handle of the directory: drop it, so nothing keeps it alive.
       auto without = std::make_shared<saga_settings>(*saga_cfg);
       without->nodes = nullptr;
       saga_cfg = std::move(without);

@@ -24,6 +24,10 @@ void deadline_tally::add(std::chrono::microseconds wall, std::chrono::millisecon
   ++checked;
   const auto past = wall - timeout;
   if (past > deadline_slack) ++over;
+  const bool by_deadline = outcome && (outcome->state == actortx::tx_state::timeout ||
+                                       outcome->state == actortx::tx_state::in_doubt);
+  if (by_deadline && past.count() >= 0 && late_us.size() < max_late_samples)
+    late_us.push_back(past.count());
   if (past > worst) {
     worst = past;
     worst_id = id;
@@ -40,6 +44,8 @@ void deadline_tally::add(std::chrono::microseconds wall, std::chrono::millisecon
 void deadline_tally::merge(const deadline_tally& other) {
   checked += other.checked;
   over += other.over;
+  for (auto x : other.late_us)
+    if (late_us.size() < max_late_samples) late_us.push_back(x);
   if (other.worst > worst) {
     worst = other.worst;
     worst_what = other.worst_what;
@@ -80,6 +86,16 @@ std::string describe(const deadline_tally& t) {
   std::string out = std::to_string(t.checked) + " checked, " + std::to_string(t.over) +
                     " over; worst " + ms_text(t.worst) + " relative to the deadline";
   if (!t.worst_what.empty()) out += " (" + t.worst_what + ")";
+  if (!t.late_us.empty()) {
+    auto v = t.late_us;
+    std::sort(v.begin(), v.end());
+    auto at = [&v](double q) {
+      return std::chrono::microseconds{
+          v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))]};
+    };
+    out += "; " + std::to_string(v.size()) + " answered by their deadline, lateness p50 " +
+           ms_text(at(0.5)) + ", p99 " + ms_text(at(0.99)) + ", max " + ms_text(at(1.0));
+  }
   return out;
 }
 

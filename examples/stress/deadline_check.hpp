@@ -27,6 +27,10 @@ struct deadline_tally {
   std::string worst_what;                   ///< which transaction that was (label, id or state)
   uint64_t worst_id = 0;                    ///< its id (the runtime's outcome id)
   std::chrono::microseconds worst_wall{0};  ///< its wall time
+  /// Lateness (wall time minus timeout) of the callers answered by their deadline: TIMEOUT or
+  /// IN_DOUBT at or after it. Bounded: the first max_late_samples only.
+  std::vector<int64_t> late_us;
+  static constexpr size_t max_late_samples = 1'000'000;
 
   /// One transaction `id` with `label`, and `outcome` (its state and message, for callers) —
   /// kept only if it is the worst so far.

@@ -81,3 +81,19 @@ TEST_CASE("a caller over the bound is explained by the runtime's record of it", 
   CHECK(where_the_time_went(callers, {}, milliseconds{2000}).find(no_record) != std::string::npos);
   CHECK(where_the_time_went(deadline_tally{}, {r}, milliseconds{2000}).empty());
 }
+
+TEST_CASE("callers answered by their deadline report their lateness percentiles", "[unit]") {
+  deadline_tally callers;
+  actortx::tx_outcome timed_out;
+  timed_out.state = actortx::tx_state::timeout;
+  actortx::tx_outcome committed;
+  committed.state = actortx::tx_state::committed;
+  for (int i = 0; i < 100; ++i)
+    callers.add(microseconds{1'000'000 + i * 100}, milliseconds{1000}, "transfer", i, &timed_out);
+  callers.add(microseconds{400'000}, milliseconds{1000}, "transfer", 200, &committed);
+  CHECK(callers.late_us.size() == 100);  // the commit well before its deadline is not one
+  const auto text = describe(callers);
+  CHECK(text.find("100 answered by their deadline") != std::string::npos);
+  CHECK(text.find("p99 +9.8 ms") != std::string::npos);
+  CHECK(text.find("max +9.9 ms") != std::string::npos);
+}
