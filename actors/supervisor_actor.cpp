@@ -234,9 +234,10 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
                        "the runtime is shutting down: no new transactions"));
     return rp;
   }
-  auto invalid = opts.timeout.count() <= 0 ? "tx_options.timeout must be positive, got " +
-                                                 std::to_string(opts.timeout.count()) + " ms"
-                                           : validate(opts.retry);
+  auto invalid = opts.timeout.count() <= 0 || opts.timeout > max_tx_timeout
+                     ? "tx_options.timeout must be positive and at most 24 h, got " +
+                           std::to_string(opts.timeout.count()) + " ms"
+                     : validate(opts.retry);
   if (invalid.empty()) invalid = validate(opts.classification);
   if (invalid.empty() && opts.read_only && !opts.idempotency_key.empty())
     invalid =

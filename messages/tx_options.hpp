@@ -53,13 +53,19 @@ struct classification_overrides {
   }
 };
 
+/// The longest deadline a transaction may have. Longer ones are refused (FAILED,
+/// errc::invalid_argument): a deadline is a promise of an answer, and absurd values overflow
+/// the clocks it is computed on.
+constexpr std::chrono::hours max_tx_timeout{24};
+
 /// Options of one transaction.
 struct tx_options {
   isolation level = isolation::read_committed;
   bool read_only = false;
   /// DEFERRABLE: only meaningful for SERIALIZABLE READ ONLY transactions.
   bool deferrable = false;
-  /// Deadline budget for the whole transaction, retries and backoff included.
+  /// Deadline budget for the whole transaction, retries and backoff included; positive and at
+  /// most max_tx_timeout.
   std::chrono::milliseconds timeout{30000};
   retry_policy retry;
   /// Free-form name for logs and metrics, e.g. "transfer".

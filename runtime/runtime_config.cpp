@@ -72,25 +72,24 @@ void validate(const runtime_config& cfg) {
     throw config_error("actortx.pool-max-waiters", "0",
                        "the lease queue needs room for at least one waiter, or every request "
                        "finding the pool busy fails at once");
-  if (cfg.acquire_timeout.count() <= 0)
-    throw config_error("actortx.acquire-timeout", ms_text(cfg.acquire_timeout),
-                       "a lease request needs a positive time to wait for a connection");
+  check_range("actortx.acquire-timeout", cfg.acquire_timeout, std::chrono::milliseconds(1),
+              std::chrono::hours(1));
   if (cfg.connect_timeout < std::chrono::seconds(1))
     throw config_error("actortx.connect-timeout", ms_text(cfg.connect_timeout),
                        "libpq's connect_timeout has whole-second granularity, so it must be at "
                        "least 1s");
-  if (cfg.defaults.timeout.count() <= 0)
-    throw config_error("actortx.tx-timeout", ms_text(cfg.defaults.timeout),
-                       "a transaction needs a positive deadline");
+  check_range("actortx.connect-timeout", cfg.connect_timeout, std::chrono::seconds(1),
+              std::chrono::minutes(10));
+  check_range("actortx.tx-timeout", cfg.defaults.timeout, std::chrono::milliseconds(1),
+              max_tx_timeout);
   check_range("actortx.cancel-grace", cfg.cancel_grace, std::chrono::milliseconds(1),
               std::chrono::seconds(10));
   check_range("actortx.commit-grace", cfg.commit_grace, std::chrono::milliseconds(0),
               std::chrono::seconds(1));
   check_range("actortx.shutdown-grace", cfg.shutdown_grace, std::chrono::milliseconds(0),
               std::chrono::minutes(10));
-  if (cfg.long_running_threshold.count() <= 0)
-    throw config_error("actortx.long-running-threshold", ms_text(cfg.long_running_threshold),
-                       "must be positive");
+  check_range("actortx.long-running-threshold", cfg.long_running_threshold,
+              std::chrono::milliseconds(1), std::chrono::hours(24));
   auto issue = first_issue(cfg.defaults.retry);
   if (!issue.field.empty()) throw config_error(retry_key(issue.field), issue.value, issue.why);
   if (cfg.saga_lease < std::chrono::milliseconds(300))

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -191,4 +192,22 @@ TEST_CASE("a black-holed network path: TIMEOUT at the deadline, the caller unblo
   CHECK(p.rows(7, out) == 0);
   auto next = p.pay(8, 5s, 0ms);
   CHECK(next.committed());
+}
+
+TEST_CASE("an absurd deadline is refused at once, naming it, and nothing runs", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE t(id int)");
+  runtime rt{test::test_config(db)};
+  tx_options opts = rt.default_options();
+  opts.timeout = std::chrono::milliseconds(std::numeric_limits<int64_t>::max());
+  bool ran = false;
+  auto out = rt.transact(opts, [&](tx& t) {
+    ran = true;
+    t.exec("INSERT INTO t VALUES (1)");
+  });
+  CHECK(out.state == tx_state::failed);
+  CHECK(out.code == errc::invalid_argument);
+  CHECK(out.message.find("9223372036854775807 ms") != std::string::npos);
+  CHECK_FALSE(ran);
+  CHECK(db.value<long>("SELECT count(*) FROM t") == 0);
 }

@@ -1,6 +1,8 @@
 // Runtime configuration: validation messages, reading the [actortx] options from CLI and INI.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <unistd.h>
 #include <cstdio>
 #include <fstream>
@@ -89,7 +91,22 @@ TEST_CASE("validate rejects each invalid field, naming it and its value", "[unit
   SECTION("acquire-timeout not positive") {
     c.acquire_timeout = 0ms;
     field = "actortx.acquire-timeout: 0ms";
-    value = "positive";
+    value = "between 1ms and 3600000ms";
+  }
+  SECTION("acquire-timeout above an hour") {
+    c.acquire_timeout = std::chrono::hours(2);
+    field = "actortx.acquire-timeout: 7200000ms";
+    value = "between 1ms and 3600000ms";
+  }
+  SECTION("connect-timeout above ten minutes") {
+    c.connect_timeout = std::chrono::hours(1);
+    field = "actortx.connect-timeout: 3600000ms";
+    value = "between 1000ms and 600000ms";
+  }
+  SECTION("tx-timeout above a day") {
+    c.defaults.timeout = std::chrono::milliseconds(std::numeric_limits<int64_t>::max());
+    field = "actortx.tx-timeout: 9223372036854775807ms";
+    value = "between 1ms and 86400000ms";
   }
   SECTION("connect-timeout below one second") {
     c.connect_timeout = 500ms;
@@ -99,7 +116,7 @@ TEST_CASE("validate rejects each invalid field, naming it and its value", "[unit
   SECTION("tx-timeout not positive") {
     c.defaults.timeout = -1ms;
     field = "actortx.tx-timeout: -1ms";
-    value = "positive";
+    value = "between 1ms and 86400000ms";
   }
   SECTION("retry initial delay negative") {
     c.defaults.retry.initial_delay = -10ms;
