@@ -15,18 +15,15 @@
 #include "runtime/dsn.hpp"
 #include "runtime/fault_proxy.hpp"
 #include "runtime/runtime.hpp"
+#include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
+using test::ms_since;
 
 namespace {
-
-long ms_since(clock_type::time_point t0) {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count());
-}
 
 /// A runtime whose connections go through a fault proxy (TCP to the suite's cluster).
 struct proxied {

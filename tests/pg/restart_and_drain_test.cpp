@@ -9,20 +9,13 @@
 
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/runtime.hpp"
+#include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
-
-namespace {
-
-long ms_since(clock_type::time_point t0) {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count());
-}
-
-}  // namespace
+using test::ms_since;
 
 TEST_CASE("after pg_ctl restart the pool commits again within 500 ms of the server", "[pg]") {
   // A cluster of its own: restarting the suite's shared one would disturb the other tests.
