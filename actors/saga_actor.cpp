@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/node_directory.hpp"
+#include "messages/reply_timeout.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 #include "runtime/retry_policy.hpp"
@@ -295,7 +296,7 @@ void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work 
     return true;
   };
   // The handlers live as long as the transaction waits: they keep the label, not all opts.
-  self->request(where, opts.timeout + reply_grace, run_atom::value, opts, std::move(work))
+  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, opts, std::move(work))
       .then(
           [on_done, current](tx_outcome& out) mutable {
             if (current()) on_done(out);

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "messages/reply_timeout.hpp"
 #include "runtime/log.hpp"
 #include "runtime/saga_log.hpp"
 
@@ -28,7 +29,7 @@ void claim(rec_ptr self, std::function<void(uint32_t)> done) {
       claim_script(s.node_id, s.lease, st.registry->names(), st.first_round, st.cfg.batch);
   auto opts = s.log_options;
   opts.label = "actortx.saga_claim";
-  self->request(st.home, opts.timeout + std::chrono::seconds(5), run_atom::value, opts,
+  self->request(st.home, reply_timeout(opts, std::chrono::seconds(5)), run_atom::value, opts,
                 std::move(script))
       .then(
           [=](tx_outcome& out) {
@@ -67,8 +68,8 @@ void renew(rec_ptr self) {
             for (auto& i : running) ids.push_back(std::move(i.id));
             auto opts = st.settings->log_options;
             opts.label = "actortx.saga_lease";
-            self->request(st.home, opts.timeout + std::chrono::seconds(5), run_atom::value, opts,
-                          renew_script(st.settings->node_id, st.settings->lease, ids))
+            self->request(st.home, reply_timeout(opts, std::chrono::seconds(5)), run_atom::value,
+                          opts, renew_script(st.settings->node_id, st.settings->lease, ids))
                 .then(
                     [=](tx_outcome& out) {
                       if (!out.committed())

@@ -19,6 +19,7 @@
 #include "actors/saga_recovery_actor.hpp"
 #include "actors/supervisor_actor.hpp"
 #include "messages/register_messages.hpp"
+#include "messages/reply_timeout.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/http_server.hpp"
@@ -322,7 +323,7 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
   tx_outcome out;
   {
     caf::scoped_actor self{*impl_->sys};
-    self->request(impl_->sup, opts.timeout + reply_grace, run_atom::value, opts, work)
+    self->request(impl_->sup, reply_timeout(opts, reply_grace), run_atom::value, opts, work)
         .receive([&](tx_outcome& o) { out = std::move(o); },
                  [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
   }
@@ -509,7 +510,7 @@ tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_o
                const Work& work) {
   tx_outcome out;
   caf::scoped_actor self{sys};
-  self->request(where, opts.timeout + reply_grace, run_atom::value, opts, work)
+  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, opts, work)
       .receive([&](tx_outcome& o) { out = std::move(o); },
                [&](caf::error& err) { out = outcome_from_error(sys, err, opts); });
   return out;
@@ -537,7 +538,7 @@ tx_outcome ask_peer(caf::actor_system& sys, const supervisor_actor& where, const
                                 "): the transaction may have committed there; retry only with an "
                                 "idempotency key";
                 },
-                caf::after(opts.timeout + reply_grace) >>
+                caf::after(reply_timeout(opts, reply_grace)) >>
                     [&] {
                       out.label = opts.label;
                       out.state = tx_state::in_doubt;
