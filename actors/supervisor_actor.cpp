@@ -1,14 +1,12 @@
 #include "actors/supervisor_actor.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <random>
 #include <unordered_map>
 #include <variant>
 
 #include <caf/all.hpp>
 
-#include "actors/connection_actor.hpp"
 #include "actors/supervisor_deadline.hpp"
 #include "actors/supervisor_outcome.hpp"
 #include "actors/supervisor_sagas.hpp"
@@ -17,7 +15,6 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
 #include "runtime/log.hpp"
-#include "runtime/metrics_records.hpp"
 #include "runtime/retry_policy.hpp"
 #include "runtime/script_check.hpp"
 

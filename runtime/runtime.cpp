@@ -9,7 +9,6 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
-#include <pqxx/pqxx>
 
 #include "actors/canceller.hpp"
 #include "actors/metrics_actor.hpp"
@@ -21,9 +20,7 @@
 #include "messages/register_messages.hpp"
 #include "messages/reply_timeout.hpp"
 #include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
 #include "runtime/http_server.hpp"
-#include "runtime/idempotency.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics_report.hpp"
 #include "runtime/prometheus_text.hpp"
@@ -231,9 +228,9 @@ struct runtime::impl {
   /// deadline; sagas stop and stay in the log for recovery.
   void drain(caf::scoped_actor& self) {
     const auto until = std::chrono::steady_clock::now() + cfg.shutdown_grace;
-    uint64_t running = 1;
+    uint64_t running = 0;
     for (;;) {
-      running = 0;
+      running = 0;  // also when the supervisor does not answer: nothing to wait for then
       self->request(sup, std::chrono::seconds(1), drain_atom::value)
           .receive([&](uint64_t n) { running = n; },
                    [&](caf::error& err) { log().warn("drain: {}", sys->render(err)); });
