@@ -71,7 +71,7 @@ std::vector<std::string> pgbench_runner::command(std::vector<std::string> args) 
   return args;
 }
 
-std::string pgbench_runner::run_checked(std::vector<std::string> args) const {
+process_result pgbench_runner::run_checked_process(std::vector<std::string> args) const {
   auto cmd = command(std::move(args));
   auto r = run_process(cmd, env_);
   if (r.exit_code != 0) {
@@ -80,17 +80,27 @@ std::string pgbench_runner::run_checked(std::vector<std::string> args) const {
     throw std::runtime_error(line + " exited with " + std::to_string(r.exit_code) + ":\n" +
                              r.output);
   }
-  return r.output;
+  return r;
+}
+
+std::string pgbench_runner::run_checked(std::vector<std::string> args) const {
+  return run_checked_process(std::move(args)).output;
 }
 
 void pgbench_runner::init(int scale) const {
   run_checked({"-i", "-q", "-s", std::to_string(scale)});
 }
 
-pgbench_result pgbench_runner::run(int clients, int seconds) const {
+pgbench_result pgbench_runner::run(int clients, int seconds,
+                                   const std::vector<std::string>& extra) const {
   auto n = std::to_string(clients);
-  return parse_pgbench_output(
-      run_checked({"-M", "prepared", "-c", n, "-j", n, "-T", std::to_string(seconds)}));
+  std::vector<std::string> args{"-M", "prepared", "-c", n, "-j", n, "-T", std::to_string(seconds)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto p = run_checked_process(std::move(args));
+  auto out = parse_pgbench_output(p.output);
+  out.cpu_us = p.cpu_us;
+  out.context_switches = p.context_switches;
+  return out;
 }
 
 std::string pgbench_runner::run_args(std::vector<std::string> args) const {
@@ -106,6 +116,10 @@ pgbench_result parse_pgbench_output(const std::string& output) {
     throw std::runtime_error("no \"tps = \" line in pgbench's output:\n" + output);
   out.tps = std::stod(m[1]);
   if (std::regex_search(output, m, latency)) out.latency_avg_ms = std::stod(m[1]);
+  static const std::regex processed{R"(actually processed: ([0-9]+))"};
+  static const std::regex failed{R"(number of failed transactions: ([0-9]+))"};
+  if (std::regex_search(output, m, processed)) out.transactions = std::stoll(m[1]);
+  if (std::regex_search(output, m, failed)) out.failed = std::stoll(m[1]);
   return out;
 }
 

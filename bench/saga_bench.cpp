@@ -4,7 +4,6 @@
 // comparison), each measured in a fresh child process. A benchmark, not a test: it prints what
 // it measured; only a broken invariant (a saga not COMMITTED, or its order row missing) or a
 // failed child makes it fail.
-#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -17,7 +16,9 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
+#include "command_line.hpp"
 #include "latency.hpp"
+#include "pg_server.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/log.hpp"
@@ -67,19 +68,6 @@ std::string num(double x, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
   return buf;
-}
-
-/// `arg` as a POSIX shell word: as is if plain, else in single quotes.
-std::string shell_quote(const std::string& arg) {
-  bool plain = !arg.empty();
-  for (char c : arg)
-    if (!std::isalnum(static_cast<unsigned char>(c)) &&
-        std::string{"_./=,:@%+-"}.find(c) == std::string::npos)
-      plain = false;
-  if (plain) return arg;
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  return out + "'";
 }
 
 bool has(const std::vector<std::string>& v, const std::string& x) {
@@ -299,39 +287,6 @@ sb::memory_result run_memory(const bench_options& o, const std::string& dsn, sb:
   return sb::parse_memory_result(res.output);
 }
 
-std::string mib(int64_t bytes) {
-  return num(static_cast<double>(bytes) / (1024.0 * 1024.0), 1);
-}
-
-void print_memory(const std::vector<sb::memory_result>& rows, const bench_options& o) {
-  std::cout << "\nMemory per in-flight item: N items queued for a pool of " << o.memory_pool
-            << " connections blocked on a table lock (RSS of a fresh process, /proc/self/statm; "
-            << o.hold << " s hold; "
-            << (o.scheduler_threads == 0 ? std::string{"one CAF worker per core"}
-                                         : std::to_string(o.scheduler_threads) + " CAF worker(s)")
-            << ")\n\n"
-            << "| in flight | N | RSS before (MiB) | RSS all queued (MiB) | RSS per item (B) | "
-               "heap per item (B) | peak RSS during hold, per item (B) | time to queue all (s) | "
-               "drain after release (items/s) |\n"
-            << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& r : rows) {
-    double rate = r.drain_s > 0 ? static_cast<double>(r.completed) / r.drain_s : 0;
-    std::cout << "| " << (r.kind == sb::inflight_kind::saga ? "3-step sagas" : "plain transactions")
-              << " | " << r.count << " | " << mib(r.rss_before) << " | " << mib(r.rss_inflight)
-              << " | " << num(r.per_item(r.rss_inflight), 0) << " | " << num(r.heap_per_item(), 0)
-              << " | " << num(r.per_item(r.rss_hold_peak), 0) << " | " << num(r.submit_s, 2)
-              << " | " << num(rate, 1) << (r.completed < r.count ? " (timed out)" : "") << " |\n";
-  }
-  std::cout << "\nRSS per item = (RSS all queued - RSS before) / N (goal for sagas <= 4096); heap "
-               "per item: the same for malloc'ed bytes in use (mallinfo2), without allocator "
-               "slack. Plain transactions: the saga's first two statements as one transaction, "
-               "for comparison.\n";
-  for (const auto& r : rows)
-    if (r.kind == sb::inflight_kind::saga && r.running >= 0 && r.running != r.count)
-      std::cout << "note: running_sagas() listed " << r.running << " sagas, not " << r.count
-                << "\n";
-}
-
 int run(const bench_options& o, const std::string& command) {
   actortx::set_log_level(o.log_level);
   if (o.dsn.empty() && actortx::dsn_from_environment().empty())
@@ -342,6 +297,7 @@ int run(const bench_options& o, const std::string& command) {
             << (db.embedded ? " (embedded)" : "") << "\n";
   int rc = 0;
   try {
+    const auto settings = bench::server_settings(dsn);  // durability moves every figure here
     sb::create_schema(dsn);
     std::vector<row> rows;
     if (has(o.parts, "throughput"))
@@ -353,9 +309,15 @@ int run(const bench_options& o, const std::string& command) {
 
     std::cout << "\nactortx-bench-saga, server " << actortx::dsn_target(dsn)
               << (db.embedded ? " embedded" : "") << ", " << std::thread::hardware_concurrency()
-              << " cores\n";
+              << " cores; " << settings << "\n";
     if (!rows.empty()) print_throughput(rows, o);
-    if (!mem.empty()) print_memory(mem, o);
+    if (!mem.empty()) {
+      sb::memory_settings ms;
+      ms.pool = o.memory_pool;
+      ms.hold_seconds = o.hold;
+      ms.scheduler_threads = o.scheduler_threads;
+      sb::print_memory(std::cout, mem, ms);
+    }
     std::cout << "\ncommand: " << command << "\n";
   } catch (...) {
     drop_database(db.dsn, o.database);
@@ -406,14 +368,7 @@ int main(int argc, char** argv) {
   app.add_option("--scheduler-threads", o.scheduler_threads, "internal: the same, for the child")
       ->group("");
   CLI11_PARSE(app, argc, argv);
-  // The exact command, for the report; a DSN's password redacted.
-  std::string command;
-  for (int i = 0; i < argc; ++i) {
-    std::string arg{argv[i]};
-    if (i > 0 && std::string{argv[i - 1]} == "--dsn") arg = actortx::redact_dsn(arg);
-    if (arg.rfind("--dsn=", 0) == 0) arg = "--dsn=" + actortx::redact_dsn(arg.substr(6));
-    command += (i > 0 ? " " : "") + shell_quote(arg);
-  }
+  const std::string command = bench::command_line(argc, argv);  // password redacted
   try {
     if (!o.memory_child.empty()) {
       sb::memory_settings s;

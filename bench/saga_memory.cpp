@@ -235,4 +235,47 @@ memory_result parse_memory_result(const std::string& output) {
   throw std::runtime_error("the memory child printed no result");
 }
 
+namespace {
+
+std::string num(double x, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+std::string mib(int64_t bytes) {
+  return num(static_cast<double>(bytes) / (1024.0 * 1024.0), 1);
+}
+
+}  // namespace
+
+void print_memory(std::ostream& out, const std::vector<memory_result>& rows,
+                  const memory_settings& o) {
+  out << "\nMemory per in-flight item: N items queued for a pool of " << o.pool
+      << " connections blocked on a table lock (RSS of a fresh process, /proc/self/statm; "
+      << o.hold_seconds << " s hold; "
+      << (o.scheduler_threads == 0 ? std::string{"one CAF worker per core"}
+                                   : std::to_string(o.scheduler_threads) + " CAF worker(s)")
+      << ")\n\n"
+      << "| in flight | N | RSS before (MiB) | RSS all queued (MiB) | RSS per item (B) | "
+         "heap per item (B) | peak RSS during hold, per item (B) | time to queue all (s) | "
+         "drain after release (items/s) |\n"
+      << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& r : rows) {
+    double rate = r.drain_s > 0 ? static_cast<double>(r.completed) / r.drain_s : 0;
+    out << "| " << (r.kind == inflight_kind::saga ? "3-step sagas" : "plain transactions") << " | "
+        << r.count << " | " << mib(r.rss_before) << " | " << mib(r.rss_inflight) << " | "
+        << num(r.per_item(r.rss_inflight), 0) << " | " << num(r.heap_per_item(), 0) << " | "
+        << num(r.per_item(r.rss_hold_peak), 0) << " | " << num(r.submit_s, 2) << " | "
+        << num(rate, 1) << (r.completed < r.count ? " (timed out)" : "") << " |\n";
+  }
+  out << "\nRSS per item = (RSS all queued - RSS before) / N (goal for sagas <= 4096); heap "
+         "per item: the same for malloc'ed bytes in use (mallinfo2), without allocator "
+         "slack. Plain transactions: the saga's first two statements as one transaction, "
+         "for comparison.\n";
+  for (const auto& r : rows)
+    if (r.kind == inflight_kind::saga && r.running >= 0 && r.running != r.count)
+      out << "note: running_sagas() listed " << r.running << " sagas, not " << r.count << "\n";
+}
+
 }  // namespace bench::saga

@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
+#include <vector>
 
 namespace bench::saga {
 
@@ -59,6 +61,10 @@ struct memory_result {
 
 /// Parses the child's "memory-result" line; std::runtime_error if there is none.
 memory_result parse_memory_result(const std::string& output);
+
+/// The memory table (markdown) with its explanation; `o` gives the pool, hold and workers.
+void print_memory(std::ostream& out, const std::vector<memory_result>& rows,
+                  const memory_settings& o);
 
 /// Resident set size of this process, from /proc/self/statm.
 int64_t rss_bytes();

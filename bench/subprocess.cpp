@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,8 +63,12 @@ process_result run_process(const std::vector<std::string>& argv,
   }
   ::close(fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage ru{};
+  while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
   }
+  auto us = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e6 + tv.tv_usec; };
+  out.cpu_us = us(ru.ru_utime) + us(ru.ru_stime);
+  out.context_switches = ru.ru_nvcsw + ru.ru_nivcsw;
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (out.exit_code == 127 && out.output.empty()) throw std::runtime_error("cannot run " + argv[0]);
   return out;

@@ -1,6 +1,7 @@
 // Runs a helper program (pgbench, or the benchmark itself as a child) and captures its output.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,10 @@ namespace bench {
 struct process_result {
   int exit_code = -1;  ///< 128 + signal number if it was killed
   std::string output;  ///< stdout, and stderr too when captured
+  /// The child's own resource use (wait4): CPU user + system over all its threads, and its
+  /// context switches (voluntary + involuntary); its own children are not included.
+  double cpu_us = 0;
+  int64_t context_switches = 0;
 };
 
 /// Runs `argv[0]` (an absolute path) with `argv`, the current environment plus `extra_env`

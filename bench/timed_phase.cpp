@@ -1,5 +1,7 @@
 #include "timed_phase.hpp"
 
+#include <sys/resource.h>
+
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -19,6 +21,28 @@ struct gate {
   bool open = false;
   clock::time_point measure_start, measure_end;
 };
+
+struct usage {
+  double cpu_us = 0;
+  int64_t switches = 0;
+};
+
+usage self_usage() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  auto us = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e6 + tv.tv_usec; };
+  return {us(ru.ru_utime) + us(ru.ru_stime), ru.ru_nvcsw + ru.ru_nivcsw};
+}
+
+/// Samples the process's usage at the window's two ends (the caller sleeps in between, so its
+/// own share is nil).
+usage window_usage(clock::time_point start, clock::time_point end) {
+  std::this_thread::sleep_until(start);
+  auto before = self_usage();
+  std::this_thread::sleep_until(end);
+  auto after = self_usage();
+  return {after.cpu_us - before.cpu_us, after.switches - before.switches};
+}
 
 }  // namespace
 
@@ -79,11 +103,15 @@ phase_result run_phase(const phase_settings& s, const client_factory& make_clien
     g.open = true;
   }
   g.cv.notify_all();
+  usage used;
+  if (!setup_error) used = window_usage(g.measure_start, g.measure_end);
   for (auto& t : threads) t.join();
   if (setup_error) std::rethrow_exception(setup_error);
 
   phase_result out;
   out.seconds = s.measure.count();
+  out.cpu_us = used.cpu_us;
+  out.context_switches = used.switches;
   for (auto& p : partial) {
     out.transactions += p.transactions;
     if (out.errors == 0 && p.errors > 0) out.first_error = p.first_error;

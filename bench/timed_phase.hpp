@@ -21,6 +21,11 @@ struct phase_result {
   std::string first_error;
   std::vector<int64_t> latencies_ns;  ///< of the counted transactions
   double seconds = 0;                 ///< length of the measured window
+  /// The whole process's CPU (user + system, every thread) and context switches (voluntary +
+  /// involuntary) during the measured window, from getrusage(RUSAGE_SELF): attributable to
+  /// this phase only while nothing else runs in the process.
+  double cpu_us = 0;
+  int64_t context_switches = 0;
 
   double tps() const { return seconds > 0 ? static_cast<double>(transactions) / seconds : 0; }
 };
@@ -31,7 +36,8 @@ using client_fn = std::function<bool()>;
 using client_factory = std::function<client_fn(int index)>;
 
 /// All clients are set up before the warm-up starts; a transaction counts if it started after
-/// the warm-up and ended before the window closed. Rethrows a factory's exception.
+/// the warm-up and ended before the window closed; the calling thread sleeps meanwhile and
+/// samples getrusage at the window's two ends. Rethrows a factory's exception.
 phase_result run_phase(const phase_settings& s, const client_factory& make_client);
 
 }  // namespace bench

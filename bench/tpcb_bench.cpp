@@ -1,50 +1,40 @@
-// actortx-bench-tpcb: TPC-B through raw libpqxx, through actortx, and pgbench -M prepared,
-// for several client counts in one run against one server, so the ratios are comparable.
+// actortx-bench-tpcb: one TPC-B transaction sent six ways — raw libpqxx (exec_params and
+// prepared), actortx (a body and a script), pgbench -M prepared with and without a pipeline —
+// in interleaved rounds (every side once per round, then again), for several client counts in
+// one run against one server, so that the ratios compare like with like.
 // A benchmark, not a test: it prints what it measured and never judges it.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <memory>
-#include <sstream>
+#include <limits>
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <pqxx/pqxx>
 
-#include "actortx_tpcb.hpp"
-#include "latency.hpp"
+#include "command_line.hpp"
+#include "pg_server.hpp"
 #include "pgbench_runner.hpp"
-#include "raw_libpqxx.hpp"
 #include "runtime/dsn.hpp"
 #include "runtime/embedded_postgres.hpp"
 #include "runtime/log.hpp"
+#include "tpcb_report.hpp"
+#include "tpcb_sides.hpp"
 
 namespace {
 
 struct bench_options {
   std::string dsn;
-  int seconds = 10;
-  int warmup = 2;
+  bool durable = false;
+  int seconds = 5;
+  int warmup = 1;
+  int rounds = 3;
   int scale = 1;
   std::vector<int> clients{1, 8};
+  std::vector<std::string> sides;
   std::string pgbench;
   uint64_t seed = 42;
   std::string log_level = "warn";
 };
-
-struct row {
-  int clients = 0;
-  bench::phase_result raw, atx;
-  bench::pgbench_result pgb;
-};
-
-/// What pgbench does before each run (unless -n): every path starts from the same table state.
-void reset_tables(const std::string& dsn) {
-  pqxx::connection c{dsn};
-  pqxx::nontransaction w{c};
-  w.exec("VACUUM pgbench_branches");
-  w.exec("VACUUM pgbench_tellers");
-  w.exec("TRUNCATE pgbench_history");
-}
 
 std::string num(double x, int digits) {
   char buf[64];
@@ -52,76 +42,97 @@ std::string num(double x, int digits) {
   return buf;
 }
 
-void report_phase(const char* name, int clients, bench::phase_result& r) {
-  auto p50 = bench::percentile_us(r.latencies_ns, 0.50);
-  auto p99 = bench::percentile_us(r.latencies_ns, 0.99);
-  std::cerr << "  " << name << " c=" << clients << ": " << num(r.tps(), 1) << " tps, p50 "
-            << num(p50, 0) << " us, p99 " << num(p99, 0) << " us, " << r.errors << " errors";
-  if (r.errors > 0) std::cerr << " (first: " << r.first_error.substr(0, 200) << ")";
-  std::cerr << '\n';
+/// A side that could not run at all (e.g. the runtime did not start): NaN everywhere, so the
+/// medians and ratios leave it out, and one error in the table.
+bench::side_sample failed_sample(const std::string& why) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  bench::side_sample s;
+  s.tps = s.avg_us = s.cpu_us_per_tx = s.switches_per_tx = nan;
+  s.errors = 1;
+  s.first_error = why;
+  return s;
 }
 
-row measure(const bench_options& o, const std::string& dsn, const bench::pgbench_runner& pgb,
-            int clients) {
-  row r;
-  r.clients = clients;
-  bench::phase_settings s;
-  s.clients = clients;
-  s.warmup = std::chrono::seconds(o.warmup);
-  s.measure = std::chrono::seconds(o.seconds);
-
-  reset_tables(dsn);
-  r.raw = bench::run_raw_libpqxx(dsn, o.scale, s, o.seed);
-  report_phase("raw libpqxx", clients, r.raw);
-
-  reset_tables(dsn);
-  r.atx = bench::run_actortx(dsn, o.scale, s, o.seed, o.log_level);
-  report_phase("actortx    ", clients, r.atx);
-
-  if (o.warmup > 0) pgb.run(clients, o.warmup);  // warm-up, discarded
-  r.pgb = pgb.run(clients, o.seconds);
-  std::cerr << "  pgbench     c=" << clients << ": " << num(r.pgb.tps, 1) << " tps, latency avg "
-            << num(r.pgb.latency_avg_ms * 1000, 0) << " us\n";
-  return r;
+void progress(bench::side s, int clients, int round, const bench::side_sample& x) {
+  std::cerr << "  c=" << clients << " round " << round + 1 << " " << bench::side_label(s) << ": "
+            << num(x.tps, 1) << " tps, "
+            << (std::isnan(x.p50_us) ? "avg " + num(x.avg_us, 0) : "p50 " + num(x.p50_us, 0))
+            << " us, " << num(x.cpu_us_per_tx, 0) << " us CPU/tx, " << num(x.switches_per_tx, 1)
+            << " cs/tx, " << x.errors << " errors";
+  if (x.errors > 0) std::cerr << " (first: " << x.first_error.substr(0, 200) << ")";
+  std::cerr << " [load " << bench::load_average() << "]\n";
 }
 
-void print_table(std::vector<row>& rows) {
-  std::cout
-      << "| clients | raw libpqxx TPS | actortx TPS | ratio | added p50 (µs) | added p99 (µs) "
-         "| pgbench -M prepared TPS |\n"
-      << "|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (auto& r : rows) {
-    double ratio = r.raw.tps() > 0 ? r.atx.tps() / r.raw.tps() : 0;
-    double added_p50 = bench::percentile_us(r.atx.latencies_ns, 0.50) -
-                       bench::percentile_us(r.raw.latencies_ns, 0.50);
-    double added_p99 = bench::percentile_us(r.atx.latencies_ns, 0.99) -
-                       bench::percentile_us(r.raw.latencies_ns, 0.99);
-    std::cout << "| " << r.clients << " | " << num(r.raw.tps(), 1) << " | " << num(r.atx.tps(), 1)
-              << " | " << num(ratio, 3) << " | " << num(added_p50, 0) << " | " << num(added_p99, 0)
-              << " | " << num(r.pgb.tps, 1) << " |\n";
+bench::tpcb_results measure(const bench_options& o, const bench::side_setup& setup,
+                            const std::vector<bench::side>& sides) {
+  bench::tpcb_results results;
+  for (int clients : o.clients) {
+    for (int round = 0; round < o.rounds; ++round) {
+      for (bench::side s : sides) {
+        bench::side_sample x;
+        try {
+          x = bench::run_side(s, setup, clients, round);
+        } catch (const std::exception& e) {
+          x = failed_sample(e.what());
+        }
+        progress(s, clients, round, x);
+        results[clients][s].push_back(std::move(x));
+      }
+    }
   }
+  return results;
 }
 
-int run(const bench_options& o) {
+void print_report(const bench_options& o, const std::string& command, const std::string& target,
+                  const std::string& settings, const std::string& load_before,
+                  bench::tpcb_results& results) {
+  std::cout << "\nTPC-B, scale " << o.scale << ", " << o.rounds << " interleaved rounds of "
+            << o.seconds << " s per side after a " << o.warmup << " s warm-up, READ COMMITTED\n"
+            << "server: " << target << "; " << settings << "\n"
+            << "load average before / after: " << load_before << " / " << bench::load_average()
+            << "\ncommand: " << command << "\n\n";
+  bench::print_sides_table(std::cout, results);
+  std::cout << "\nEach cell: median over rounds (min–max). Client CPU = user + system CPU of the "
+               "client process (getrusage of this process over the measured window for the C++ "
+               "sides, of the pgbench child over its whole run) per committed transaction; the "
+               "server's CPU is not in it. pgbench measures no percentiles without a "
+               "per-transaction log.\n\n";
+  bench::print_goals_table(std::cout, results);
+  std::cout << "\nRatios and differences are taken within each round, then the median (min–max) "
+               "over rounds.\n";
+}
+
+int run(const bench_options& o, const std::string& command) {
   actortx::set_log_level(o.log_level);
+  auto sides = o.sides.empty() ? bench::all_sides() : bench::parse_sides(o.sides);
   if (o.dsn.empty() && actortx::dsn_from_environment().empty())
     std::cerr << "starting an embedded PostgreSQL\n";
   auto db = actortx::dsn_or_embedded(o.dsn);  // destroyed last: the server goes at the end
   const std::string& dsn = db.dsn;
+  if (o.durable) {
+    if (!db.embedded) throw std::runtime_error("--durable applies to the embedded cluster only");
+    std::cerr << "restarting the embedded cluster with fsync=on, full_page_writes=on\n";
+    bench::make_durable(*db.embedded, dsn);
+  }
+  const auto settings = bench::server_settings(dsn);
+  const auto target = actortx::dsn_target(dsn) + (db.embedded ? " (embedded)" : "");
+  std::cerr << settings << "\n";
   bench::pgbench_runner pgb{o.pgbench, dsn};
-  std::cerr << "pgbench -i -s " << o.scale << " on " << actortx::dsn_target(dsn) << " ("
-            << pgb.binary() << ")\n";
+  std::cerr << "pgbench -i -s " << o.scale << " on " << target << " (" << pgb.binary() << ")\n";
   pgb.init(o.scale);
-
-  std::vector<row> rows;
-  for (int clients : o.clients) rows.push_back(measure(o, dsn, pgb, clients));
-
-  std::cout << "\nTPC-B (scale " << o.scale << ", " << o.seconds << " s per cell after a "
-            << o.warmup << " s warm-up, READ COMMITTED, server " << actortx::dsn_target(dsn)
-            << (db.embedded ? " embedded" : "") << ")\n\n";
-  print_table(rows);
-  std::cout << "\nratio = actortx TPS / raw libpqxx TPS; added pXX = actortx pXX - raw pXX, "
-               "client-side latency per transaction.\n";
+  bench::pipeline_script_file pipeline;
+  bench::side_setup setup;
+  setup.dsn = dsn;
+  setup.scale = o.scale;
+  setup.warmup = o.warmup;
+  setup.seconds = o.seconds;
+  setup.seed = o.seed;
+  setup.log_level = o.log_level;
+  setup.pgbench = &pgb;
+  setup.pipeline_script = pipeline.path();
+  const auto load_before = bench::load_average();
+  auto results = measure(o, setup, sides);
+  print_report(o, command, target, settings, load_before, results);
   return 0;
 }
 
@@ -129,25 +140,36 @@ int run(const bench_options& o) {
 
 int main(int argc, char** argv) {
   bench_options o;
-  CLI::App app{"TPC-B: raw libpqxx vs actortx vs pgbench -M prepared, measured in one run"};
+  CLI::App app{
+      "TPC-B six ways (raw libpqxx, prepared, actortx body and script, pgbench with and "
+      "without a pipeline), interleaved rounds in one run"};
   app.option_defaults()->always_capture_default();
   app.add_option("--dsn", o.dsn, "libpq DSN (default: $ACTORTX_DSN, else an embedded server)");
-  app.add_option("--seconds", o.seconds, "measured seconds per cell")->check(CLI::Range(1, 3600));
+  app.add_flag("--durable", o.durable,
+               "restart the embedded server with fsync=on and full_page_writes=on first");
+  app.add_option("--seconds", o.seconds, "measured seconds per side and round")
+      ->check(CLI::Range(1, 3600));
   app.add_option("--warmup", o.warmup, "warm-up seconds before each measurement")
       ->check(CLI::Range(0, 600));
+  app.add_option("--rounds", o.rounds, "interleaved rounds (every side once per round)")
+      ->check(CLI::Range(1, 100));
   app.add_option("--scale", o.scale, "pgbench scale factor")->check(CLI::Range(1, 10000));
   app.add_option("--clients", o.clients, "client counts, e.g. --clients 1,8")
       ->delimiter(',')
       ->check(CLI::Range(1, 1000));
+  app.add_option("--sides", o.sides,
+                 "sides to run, e.g. --sides raw-prepared,body (default: all of raw, "
+                 "raw-prepared, body, script, pgbench, pgbench-pipeline)")
+      ->delimiter(',');
   app.add_option("--pgbench", o.pgbench, "path of pgbench (default: auto-detect)");
   app.add_option("--seed", o.seed, "random seed of the C++ clients");
   app.add_option("--log-level", o.log_level, "actortx log level");
   CLI11_PARSE(app, argc, argv);
+  const std::string command = bench::command_line(argc, argv);  // password redacted
   try {
-    return run(o);
+    return run(o, command);
   } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::cerr << "actortx-bench-tpcb: error: " << what << '\n';
+    std::cerr << "actortx-bench-tpcb: error: " << e.what() << '\n';
     return 3;
   }
 }
