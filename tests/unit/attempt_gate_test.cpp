@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "actors/attempt_gate.hpp"
-#include "runtime/runtime_config.hpp"
 
 using namespace actortx;
 using phase = attempt_gate::phase;
@@ -61,19 +60,4 @@ TEST_CASE("COMMIT and deadline racing on many threads: exactly one wins each gat
     b.join();
     CHECK(committed == (found == phase::committing));
   }
-}
-
-TEST_CASE("grace settings out of range name the key and the value", "[unit]") {
-  runtime_config cfg;
-  cfg.dsn = "host=localhost";
-  cfg.cancel_grace = std::chrono::milliseconds(0);
-  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.cancel-grace: 0ms is invalid"));
-  cfg.cancel_grace = std::chrono::milliseconds(20);
-  cfg.commit_grace = std::chrono::seconds(2);
-  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.commit-grace"));
-  cfg.commit_grace = std::chrono::milliseconds(25);
-  cfg.shutdown_grace = std::chrono::hours(1);
-  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.shutdown-grace"));
-  cfg.shutdown_grace = std::chrono::seconds(5);
-  CHECK_NOTHROW(validate(cfg));
 }
