@@ -5,6 +5,7 @@ namespace actortx {
 link_policy::handle link_policy::do_startconnect(handle orig) {
   auto h = pqxx::connect_direct::do_startconnect(orig);
   if (h != orig || !link_) link_ = std::make_shared<pg_link>(h);
+  handle_ = h;
   return h;
 }
 
@@ -21,6 +22,7 @@ link_policy::handle link_policy::do_disconnect(handle orig) noexcept {
 void link_policy::retire() noexcept {
   if (link_) link_->retire();
   link_.reset();
+  handle_ = nullptr;
 }
 
 pg_connection::pg_connection(const std::string& dsn) : connection_base(policy_), policy_(dsn) {

@@ -23,10 +23,14 @@ class link_policy : public pqxx::connect_direct {
 
   /// The link of the open handle; null while disconnected.
   const std::shared_ptr<pg_link>& link() const noexcept { return link_; }
+  /// The open handle (null while disconnected), for what libpqxx 6.4 does not offer: pipeline
+  /// mode. Use it only while libpqxx has no transaction open, and hand it back idle.
+  handle native() const noexcept { return handle_; }
 
  private:
   void retire() noexcept;
   std::shared_ptr<pg_link> link_;
+  handle handle_ = nullptr;
 };
 
 class pg_connection : public pqxx::connection_base {
@@ -37,6 +41,8 @@ class pg_connection : public pqxx::connection_base {
 
   /// Of the current handle: libpqxx may reconnect by itself, which makes a new link.
   const std::shared_ptr<pg_link>& link() const noexcept { return policy_.link(); }
+  /// The current libpq handle (see link_policy::native()).
+  PGconn* native() const noexcept { return policy_.native(); }
 
  private:
   link_policy policy_;  // bound by reference in the base: used only from init() on
