@@ -7,7 +7,9 @@
 
 #include "actors/attempt_gate.hpp"
 #include "actors/attempt_runner.hpp"
+#include "actors/hook_calls.hpp"
 #include "actors/pg_connection.hpp"
+#include "actors/pipeline_runner.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tx.hpp"
 
@@ -47,6 +49,9 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
     self->quit(make_error(errc::connection_failed, first_line(e.what())));
   }
 
+  // Pipelined scripts keep their own prepared statements ("axp_").
+  auto pipelined = std::make_shared<pipeline_statements>(default_pipeline_statements);
+
   // After an attempt that left the connection unusable, quit so that the pool replaces us.
   // A cancel request still in flight (its deadline expired the attempt) could hit the next
   // statement: wait for it here, after the caller was released, or give the connection up.
@@ -57,11 +62,16 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
   };
   return {
       [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
+        const attempt_hooks script_hooks{hooks.get(), nullptr};
+        // One round trip, unless pre-commit hooks need a tx& inside the open transaction.
+        if (!has_pre_commit_hooks(script_hooks))
+          return check_alive(req, run_pipelined(conn->native(), conn->link(), pid, req, script,
+                                                pipelined->on(conn->link()), script_hooks));
         return check_alive(
             req, run_attempt(
                      *conn, conn->link(), pid, req,
                      [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
-                     attempt_hooks{hooks.get(), nullptr}));
+                     script_hooks));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
         // Guarded: the blocking caller waits until the body and its hooks are done.
