@@ -38,6 +38,11 @@ void statement_cache::forget(const std::string& sql) {
     drop(found->second);
 }
 
+void statement_cache::forget_all() {
+  while (!entries_.empty())
+    drop(entries_.begin());
+}
+
 void statement_cache::clear() noexcept {
   entries_.clear();
   by_sql_.clear();

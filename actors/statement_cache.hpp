@@ -41,6 +41,11 @@ class statement_cache {
   // name. A name that was prepared is queued for DEALLOCATE (it may still exist, e.g. 0A000).
   void forget(const std::string& sql);
 
+  // After 26000 on a statement the server had: it dropped its prepared statements (DEALLOCATE
+  // ALL, DISCARD ALL, a pooler behind which the backend changed), so every entry is suspect.
+  // All entries go; the prepared names are queued for DEALLOCATE (which may find them gone).
+  void forget_all();
+
   // The connection was replaced or reset: nothing is prepared, nothing to DEALLOCATE.
   void clear() noexcept;
 
