@@ -90,6 +90,12 @@ void validate(const runtime_config& cfg) {
               std::chrono::minutes(10));
   check_range("actortx.long-running-threshold", cfg.long_running_threshold,
               std::chrono::milliseconds(1), std::chrono::hours(24));
+  if (cfg.prepared_statements &&
+      (cfg.prepared_statement_cache < 1 || cfg.prepared_statement_cache > 10000))
+    throw config_error("actortx.prepared-statement-cache",
+                       std::to_string(cfg.prepared_statement_cache),
+                       "must be between 1 and 10000 (to run statements unnamed, set "
+                       "actortx.prepared-statements = false)");
   auto issue = first_issue(cfg.defaults.retry);
   if (!issue.field.empty()) throw config_error(retry_key(issue.field), issue.value, issue.why);
   if (cfg.saga_lease < std::chrono::milliseconds(300))
@@ -150,6 +156,11 @@ caf_config::caf_config() {
                           "running transactions may finish on shutdown (0..10min, default 5s)")
       .add<caf::timespan>("long-running-threshold",
                           "age at which a transaction is logged as long-running (default 5s)")
+      .add<bool>("prepared-statements",
+                 "statements run prepared, cached per connection (default true; false for "
+                 "a pooler in transaction mode)")
+      .add<size_t>("prepared-statement-cache",
+                   "prepared statements per connection, LRU, 1..10000 (default 256)")
       .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
       .add<std::string>("node-id", "owner name of this node's sagas (default host:pid)")
       .add<caf::timespan>("saga-lease", "lease of a node on its sagas (default 30s)")
@@ -214,6 +225,10 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
   }
   if (auto x = read<caf::timespan>(c, "actortx.long-running-threshold", "a duration"))
     out.long_running_threshold = to_ms(*x);
+  if (auto x = read<bool>(c, "actortx.prepared-statements", "true or false"))
+    out.prepared_statements = *x;
+  if (auto x = read<size_t>(c, "actortx.prepared-statement-cache", "a count"))
+    out.prepared_statement_cache = *x;
   if (auto x = read<size_t>(c, "actortx.scheduler-threads", "a count")) out.scheduler_threads = *x;
   if (auto x = read<std::string>(c, "actortx.log-level", "a string")) out.log_level = *x;
   if (auto x = read<std::string>(c, "actortx.node-id", "a string")) out.node_id = *x;

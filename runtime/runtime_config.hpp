@@ -56,6 +56,12 @@ struct runtime_config {
   std::chrono::milliseconds shutdown_grace{5000};
   /// Transactions running longer are logged once at warn and flagged by active_transactions().
   std::chrono::milliseconds long_running_threshold{5000};
+  /// Run every statement of a body, script, idempotency key and saga log as a server-side
+  /// prepared statement, kept per connection. Off for a pooler in transaction mode (PgBouncer),
+  /// which may give each transaction another backend: statements then go unnamed.
+  bool prepared_statements = true;
+  /// Most prepared statements per connection (the least recently used is DEALLOCATEd). 1..10000.
+  size_t prepared_statement_cache = 256;
   /// CAF scheduler threads; 0 = number of cores.
   size_t scheduler_threads = 0;
   /// spdlog level: trace, debug, info, warn, error, critical, off.
@@ -114,6 +120,11 @@ class caf_config : public caf::actor_system_config {
 /// Reads the "actortx" group of a parsed caf_config (unset keys keep runtime_config's
 /// defaults) and validates it. Throws config_error naming the bad key and value.
 runtime_config read_config(const caf::actor_system_config& cfg);
+
+/// Statements each connection keeps prepared: 0 when prepared statements are off.
+inline size_t statement_cache_size(const runtime_config& cfg) noexcept {
+  return cfg.prepared_statements ? cfg.prepared_statement_cache : 0;
+}
 
 /// Parses "read_committed", "read committed", "serializable", ... (case-insensitive).
 bool parse_isolation(const std::string& text, isolation& out) noexcept;

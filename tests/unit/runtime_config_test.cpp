@@ -143,6 +143,16 @@ TEST_CASE("validate rejects each invalid field, naming it and its value", "[unit
     field = "actortx.retry-max: 5000";
     value = "at most 1000";
   }
+  SECTION("prepared-statement-cache 0 with prepared statements on") {
+    c.prepared_statement_cache = 0;
+    field = "actortx.prepared-statement-cache: 0";
+    value = "between 1 and 10000 (to run statements unnamed, set actortx.prepared-statements";
+  }
+  SECTION("prepared-statement-cache above 10000") {
+    c.prepared_statement_cache = 10001;
+    field = "actortx.prepared-statement-cache: 10001";
+    value = "between 1 and 10000";
+  }
   SECTION("unknown log level") {
     c.log_level = "loud";
     field = "actortx.log-level: loud";
@@ -331,4 +341,29 @@ TEST_CASE("a non-positive long-running threshold is rejected by name", "[unit]")
   runtime_config cfg;
   cfg.long_running_threshold = std::chrono::milliseconds{0};
   CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.long-running-threshold"));
+}
+
+TEST_CASE("prepared statements: defaults, both keys read, off means an unsized cache", "[unit]") {
+  runtime_config d;
+  CHECK(d.prepared_statements);
+  CHECK(d.prepared_statement_cache == 256);
+  CHECK(statement_cache_size(d) == 256);
+
+  temp_ini ini{"[actortx]\nprepared-statements=false\nprepared-statement-cache=0\n"};
+  auto off = read_args({"--config-file=" + ini.path()});
+  CHECK_FALSE(off.prepared_statements);
+  CHECK(off.prepared_statement_cache == 0);  // irrelevant when off: not refused
+  CHECK(statement_cache_size(off) == 0);
+
+  auto on = read_args({"--actortx.prepared-statement-cache=32"});
+  CHECK(on.prepared_statements);
+  CHECK(statement_cache_size(on) == 32);
+}
+
+TEST_CASE("an out-of-range prepared-statement-cache is an error naming the key", "[unit]") {
+  caf_config cfg;
+  REQUIRE_FALSE(cfg.parse(string_list{"--actortx.prepared-statement-cache=20000"}));
+  CHECK_THROWS_WITH(read_config(cfg),
+                    Catch::StartsWith("actortx.prepared-statement-cache: 20000 is invalid: ") &&
+                        Catch::Contains("between 1 and 10000"));
 }
