@@ -284,6 +284,26 @@ TEST_CASE("evicted pipeline statements are deallocated; a tiny cache still runs 
   }
 }
 
+TEST_CASE("with the statement cache off, a pipelined script runs unnamed", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE t(id int)");
+  pg_connection conn{db.dsn()};
+  statement_cache off{0, pipeline_statement_prefix};  // prepared-statements = false
+  tx_script s;
+  s.add("INSERT INTO t VALUES ($1)", 1);
+  s.add("SELECT count(*) FROM pg_prepared_statements");
+  for (int i = 0; i < 2; ++i) {
+    exec_request req;
+    req.tx_id = 1;
+    req.attempt = static_cast<uint32_t>(i + 1);
+    req.deadline_ns = steady_now_ns() + 5'000'000'000;
+    auto out = run_pipelined(conn.native(), conn.link(), conn.backendpid(), req, s, off);
+    REQUIRE(out.committed);
+    CHECK(out.results.at(1).rows.at(0).at(0).text == "0");
+  }
+  CHECK(count(db, "t") == 2);
+}
+
 TEST_CASE("a script larger than the socket buffers neither deadlocks nor loses results", "[pg]") {
   test::test_schema db;
   db.exec("CREATE TABLE blob(id int, body text)");
