@@ -5,11 +5,11 @@
 #include <vector>
 
 #include <pqxx/except>
-#include <pqxx/prepared_statement>
 
 #include "actors/attempt_gate.hpp"
 #include "actors/command_status.hpp"
 #include "actors/connection_actor.hpp"
+#include "actors/statement_cache.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
 #include "runtime/idempotency.hpp"
@@ -155,10 +155,140 @@ void check_pre_commit(const attempt_hooks& hooks, tx& t) {
 
 }  // namespace
 
+namespace {
+
+/// Classifies what ended the attempt early; true if the transaction is still open on a live
+/// connection and needs a ROLLBACK.
+bool on_failure(std::exception_ptr failure, const exec_request& req, tx_phase phase,
+                attempt_result& res) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const pqxx::broken_connection& e) {
+    res.connection_ok = false;
+    res.record.cls = classify_connection_loss(phase);
+    res.code = phase == tx_phase::commit ? errc::commit_in_doubt : errc::connection_lost;
+    res.record.message = first_line(e.what());
+    return false;
+  } catch (const pqxx::in_doubt_error& e) {
+    res.connection_ok = false;
+    res.record.cls = error_class::in_doubt;
+    res.code = errc::commit_in_doubt;
+    res.record.message = first_line(e.what());
+    return false;
+  } catch (const stale_statement& e) {
+    // Not the data's fault but the statement cache's (it forgot the statement already): the
+    // error aborted the transaction, and the next attempt prepares the statement again.
+    bool open = on_sql_failure(req, phase, e.sqlstate(), e.what(), res);
+    res.record.cls = error_class::retry;
+    res.code = errc::sql_error;
+    return open;
+  } catch (const pqxx::sql_error& e) {
+    return on_sql_failure(req, phase, e.sqlstate(), e.what(), res);
+  } catch (const pqxx::transaction_rollback& e) {
+    // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
+    return on_sql_failure(req, phase, rollback_sqlstate(e), e.what(), res);
+  } catch (const deadline_expired&) {
+    res.code = errc::timeout;
+    res.record.cls = error_class::timeout;
+    res.record.message = "the deadline passed before COMMIT: rolled back, never committed";
+  } catch (const rollback& e) {
+    res.code = errc::rolled_back;
+    res.record.cls = error_class::fail_fast;
+    res.record.message = e.what();
+  } catch (const retryable_error& e) {
+    res.code = errc::body_failed;
+    res.record.cls = error_class::retry;
+    res.record.message = first_line(e.what());
+  } catch (const std::exception& e) {
+    res.code = errc::body_failed;
+    res.record.cls = error_class::fail_fast;
+    res.record.message = first_line(e.what());
+  } catch (...) {
+    res.code = errc::body_failed;
+    res.record.cls = error_class::fail_fast;
+    res.record.message = "the body threw a non-standard exception";
+  }
+  return true;
+}
+
+/// DEALLOCATEs the statements the cache let go. Called between transactions, so a failure
+/// cannot abort one, and with the attempt bound to its gate, so a hung server is cancelled.
+/// A statement the server lost already (26000) is re-created as a stub and dropped again, so
+/// that libpqxx's registry forgets it as well.
+void release_evicted(pqxx::connection_base& conn, statement_cache* statements) noexcept {
+  if (statements == nullptr) return;
+  for (const auto& name : statements->take_evicted()) {
+    try {
+      try {
+        conn.unprepare(name);
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() != "26000") throw;
+        pqxx::nontransaction stub{conn, "actortx_unprepare"};
+        stub.exec("PREPARE " + conn.quote_name(name) + " AS SELECT 1");
+        conn.unprepare(name);
+      }
+    } catch (const pqxx::broken_connection&) {
+      return;  // the statements went with the session; BEGIN will report the connection
+    } catch (const std::exception& e) {
+      log().debug("DEALLOCATE {} failed: {}", name, first_line(e.what()));
+    }
+  }
+}
+
+/// How far an attempt got, for the classification of what stopped it.
+struct progress {
+  tx_phase phase = tx_phase::begin;
+  bool begun = false;  // BEGIN went through: there is work to commit or roll back
+};
+
+/// BEGIN, the key, the body, the pre-commit hooks and COMMIT; throws what ended it early.
+/// False when the key was committed before: the body did not run, and no hooks must.
+bool run_transaction(pqxx::transaction_base& work, const exec_request& req, int32_t backend_pid,
+                     int64_t remaining_ms, const std::function<void(tx&, attempt_result&)>& body,
+                     const attempt_hooks& hooks, statement_cache* statements, progress& at,
+                     attempt_result& res) {
+  work.exec(begin_sql(req, remaining_ms));
+  at.begun = true;
+  at.phase = tx_phase::body;
+  // The key first: if an earlier attempt's COMMIT is still in flight on the server (its reply
+  // lost), this waits for it and then sees the key as committed, so the body is never run
+  // twice; a concurrent request with the same key waits for this one.
+  const auto& key = req.opts.idempotency_key;
+  if (!key.empty()) {
+    if (!record_key(work, key, req.tx_id, req.opts.label, statements)) {
+      deduplicate(work, req, committed_by(work, key, statements), res);
+      return false;
+    }
+    res.key_recorded = true;
+  }
+  tx t{work, req, backend_pid, statements};
+  body(t, res);
+  res.savepoints = t.savepoints_used();
+  res.rows += t.rows();
+  check_pre_commit(hooks, t);
+  if (req.gate && !req.gate->enter_commit()) throw deadline_expired{};
+  at.phase = tx_phase::commit;
+  auto r = work.exec("COMMIT");
+  if (std::strcmp(command_status(r), "COMMIT") == 0) {
+    res.committed = true;
+  } else {
+    // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: the body caught a
+    // statement's error and went on.
+    res.code = errc::rolled_back;
+    res.record.cls = error_class::fail_fast;
+    res.record.message =
+        "COMMIT was answered with ROLLBACK: a statement failed inside the "
+        "body and its error was caught";
+  }
+  return true;
+}
+
+}  // namespace
+
 attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg_link>& link,
                            int32_t backend_pid, const exec_request& req,
                            const std::function<void(tx&, attempt_result&)>& body,
-                           const attempt_hooks& hooks) {
+                           const attempt_hooks& hooks, statement_cache* statements) {
   attempt_result res;
   res.record.number = req.attempt;
   res.record.backend_pid = backend_pid;
@@ -180,88 +310,19 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
     res.record.message = "the deadline expired the attempt before it started";
     return finish();
   }
-  auto phase = tx_phase::begin;
-  bool begun = false;          // BEGIN went through: there is work to commit or roll back
-  bool send_rollback = false;  // the failure left the transaction open on a live connection
+  release_evicted(conn, statements);
+  progress at;
+  bool hooks_apply = true;
   try {
     // nontransaction sends nothing itself: BEGIN/COMMIT are ours, so isolation, READ ONLY,
     // DEFERRABLE and the statement_timeout go in one round trip.
     pqxx::nontransaction work{conn, "actortx"};
+    bool send_rollback = false;  // the failure left the transaction open on a live connection
     try {
-      work.exec(begin_sql(req, remaining_ms));
-      begun = true;
-      phase = tx_phase::body;
-      // The key first: if an earlier attempt's COMMIT is still in flight on the server (its
-      // reply lost), this waits for it and then sees the key as committed, so the body is
-      // never run twice; a concurrent request with the same key waits for this one.
-      const auto& key = req.opts.idempotency_key;
-      if (!key.empty()) {
-        if (!record_key(work, key, req.tx_id, req.opts.label)) {
-          deduplicate(work, req, committed_by(work, key), res);
-          if (req.gate) req.gate->finish();
-          return finish();
-        }
-        res.key_recorded = true;
-      }
-      tx t{work, req, backend_pid};
-      body(t, res);
-      res.savepoints = t.savepoints_used();
-      res.rows += t.rows();
-      check_pre_commit(hooks, t);
-      if (req.gate && !req.gate->enter_commit()) throw deadline_expired{};
-      phase = tx_phase::commit;
-      auto r = work.exec("COMMIT");
-      if (std::strcmp(command_status(r), "COMMIT") == 0) {
-        res.committed = true;
-      } else {
-        // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: the body caught
-        // a statement's error and went on.
-        res.code = errc::rolled_back;
-        res.record.cls = error_class::fail_fast;
-        res.record.message =
-            "COMMIT was answered with ROLLBACK: a statement failed inside the "
-            "body and its error was caught";
-      }
-    } catch (const pqxx::broken_connection& e) {
-      res.connection_ok = false;
-      res.record.cls = classify_connection_loss(phase);
-      res.code = phase == tx_phase::commit ? errc::commit_in_doubt : errc::connection_lost;
-      res.record.message = first_line(e.what());
-    } catch (const pqxx::in_doubt_error& e) {
-      res.connection_ok = false;
-      res.record.cls = error_class::in_doubt;
-      res.code = errc::commit_in_doubt;
-      res.record.message = first_line(e.what());
-    } catch (const pqxx::sql_error& e) {
-      send_rollback = on_sql_failure(req, phase, e.sqlstate(), e.what(), res);
-    } catch (const pqxx::transaction_rollback& e) {
-      // libpqxx 6 throws these without a SQLSTATE: restore it from the exception type.
-      send_rollback = on_sql_failure(req, phase, rollback_sqlstate(e), e.what(), res);
-    } catch (const deadline_expired&) {
-      res.code = errc::timeout;
-      res.record.cls = error_class::timeout;
-      res.record.message = "the deadline passed before COMMIT: rolled back, never committed";
-      send_rollback = true;
-    } catch (const rollback& e) {
-      res.code = errc::rolled_back;
-      res.record.cls = error_class::fail_fast;
-      res.record.message = e.what();
-      send_rollback = true;
-    } catch (const retryable_error& e) {
-      res.code = errc::body_failed;
-      res.record.cls = error_class::retry;
-      res.record.message = first_line(e.what());
-      send_rollback = true;
-    } catch (const std::exception& e) {
-      res.code = errc::body_failed;
-      res.record.cls = error_class::fail_fast;
-      res.record.message = first_line(e.what());
-      send_rollback = true;
+      hooks_apply =
+          run_transaction(work, req, backend_pid, remaining_ms, body, hooks, statements, at, res);
     } catch (...) {
-      res.code = errc::body_failed;
-      res.record.cls = error_class::fail_fast;
-      res.record.message = "the body threw a non-standard exception";
-      send_rollback = true;
+      send_rollback = on_failure(std::current_exception(), req, at.phase, res);
     }
     if (send_rollback) {
       notify(hooks, &tx_hooks::pre_rollback_hooks, "pre-rollback",
@@ -277,23 +338,21 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
   }
   if (req.gate) req.gate->finish();
   if (!conn.is_open()) res.connection_ok = false;
+  if (!hooks_apply) return finish();  // the hooks belong to the attempt that committed the key
   if (res.committed)
     notify(hooks, &tx_hooks::post_commit_hooks, "post-commit", event_of(req, backend_pid));
-  else if (begun && res.record.cls != error_class::in_doubt)
+  else if (at.begun && res.record.cls != error_class::in_doubt)
     notify(hooks, &tx_hooks::post_rollback_hooks, "post-rollback",
            event_of(req, backend_pid, res.record.message));
   return finish();
 }
 
-void run_script(pqxx::transaction_base& work, const tx_script& script, attempt_result& out) {
-  std::vector<const char*> params;
+void run_script(tx& t, const tx_script& script, attempt_result& out) {
   for (const auto& st : script.statements) {
-    params.clear();
-    for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
-    auto r = work.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params));
+    // tx::exec: prepared through the connection's statement cache, rows counted by t.
+    auto r = t.exec(st);
     result_set rs;
     rs.affected_rows = r.affected_rows();
-    out.rows += r.columns() > 0 ? r.size() : r.affected_rows();
     rs.columns.reserve(r.columns());
     for (pqxx::row::size_type c = 0; c < r.columns(); ++c)
       rs.columns.emplace_back(r.column_name(c));

@@ -70,7 +70,7 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
         return check_alive(
             req, run_attempt(
                      *conn, conn->link(), pid, req,
-                     [&](tx& t, attempt_result& out) { run_script(t.raw(), script, out); },
+                     [&](tx& t, attempt_result& out) { run_script(t, script, out); },
                      script_hooks));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {

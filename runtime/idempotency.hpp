@@ -11,6 +11,8 @@
 
 namespace actortx {
 
+class statement_cache;
+
 /// The table, fully qualified (it is shared by every runtime and node on the database).
 inline constexpr const char* idempotency_table = "actortx.idempotency_keys";
 
@@ -23,13 +25,15 @@ inline constexpr uint64_t fenced_tx_id = 0;
 void ensure_idempotency_table(pqxx::connection_base& conn);
 
 /// Inside an open transaction: the id of the transaction that committed `key`, or 0.
-uint64_t committed_by(pqxx::transaction_base& work, const std::string& key);
+/// With a `statements` cache (the connection's), the key statements run prepared.
+uint64_t committed_by(pqxx::transaction_base& work, const std::string& key,
+                      statement_cache* statements = nullptr);
 
 /// Inside the transaction, as its first statement: records the key. False when another
 /// transaction committed it; waits first for one that holds it and is still running (e.g. a
 /// COMMIT whose reply was lost). Under REPEATABLE READ / SERIALIZABLE a key committed after
 /// our snapshot is a serialization failure (40001), retried like any other.
 bool record_key(pqxx::transaction_base& work, const std::string& key, uint64_t tx_id,
-                const std::string& label);
+                const std::string& label, statement_cache* statements = nullptr);
 
 }  // namespace actortx

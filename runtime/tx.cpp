@@ -5,6 +5,7 @@
 #include <pqxx/except>
 #include <pqxx/prepared_statement>
 
+#include "actors/statement_cache.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
 #include "runtime/retryable_error.hpp"
@@ -29,11 +30,65 @@ const std::string& checked(const std::string& name) {
 
 }  // namespace
 
+stale_statement::stale_statement(const pqxx::sql_error& cause, const std::string& name)
+    : pqxx::sql_error(first_line(cause.what()) + " (cached prepared statement " + name +
+                          " dropped; the attempt is retried)",
+                      cause.query(), cause.sqlstate().c_str()) {}
+
+namespace detail {
+
+cached_statement prepare_cached(pqxx::transaction_base& work, statement_cache* cache,
+                                const std::string& sql) {
+  if (cache == nullptr || !cache->enabled()) return {};
+  auto slot = cache->lookup(sql);
+  if (slot.prepared) return {std::move(slot.name), true};
+  // libpqxx's registry: it re-prepares by itself a statement whose backend it reconnected to.
+  auto& conn = work.conn();
+  conn.prepare(slot.name, sql);
+  try {
+    conn.prepare_now(slot.name);  // a separate round trip, as exec_prepared would do anyway
+  } catch (...) {
+    // Never prepared (syntax error, unknown table, lost connection): drop the name on both
+    // sides; libpqxx sends nothing for a statement it has not registered.
+    cache->forget(sql);
+    try {
+      conn.unprepare(slot.name);
+    } catch (...) {
+    }
+    throw;
+  }
+  cache->mark_prepared(sql);
+  return {std::move(slot.name), false};
+}
+
+void check_stale(statement_cache& cache, const cached_statement& st, const std::string& sql,
+                 const pqxx::sql_error& e) {
+  // A statement prepared just now cannot be stale: its 0A000 is a feature error of its own.
+  if (!st.reused) return;
+  if (e.sqlstate() == "26000")
+    cache.forget_all();  // whatever dropped it (DISCARD ALL, ...) dropped the others too
+  else if (e.sqlstate() == "0A000")
+    cache.forget(sql);
+  else
+    return;
+  throw stale_statement(e, st.name);
+}
+
+const pqxx::result& expect_one_row(const pqxx::result& r) {
+  if (r.size() != 1)
+    throw pqxx::unexpected_rows("Expected 1 row(s) of data from parameterised query, got " +
+                                std::to_string(r.size()) + ".");
+  return r;
+}
+
+}  // namespace detail
+
 pqxx::result tx::exec(const statement& st) {
   std::vector<const char*> params;
   params.reserve(st.params.size());
   for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
-  return counted(work_.exec_params(st.sql, pqxx::prepare::make_dynamic_params(params)));
+  return counted(detail::exec_cached(work_, statements_, st.sql,
+                                     pqxx::prepare::make_dynamic_params(params)));
 }
 
 std::chrono::milliseconds tx::remaining() const noexcept {
@@ -54,6 +109,9 @@ nested_result tx::nested(const std::function<void(tx&)>& body) {
     --depth_;
     work_.exec("RELEASE SAVEPOINT " + name);
     return {};
+  } catch (const stale_statement&) {
+    --depth_;
+    throw;  // classified fail-fast by SQLSTATE, but the attempt must be retried
   } catch (const pqxx::sql_error& e) {
     --depth_;
     auto cls = classify_sqlstate(e.sqlstate(), tx_phase::body, req_.opts.classification);

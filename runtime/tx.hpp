@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -15,6 +16,54 @@
 #include "messages/statement.hpp"
 
 namespace actortx {
+
+class statement_cache;
+
+/// A cached prepared statement the server no longer accepts: 0A000 (its result type changed,
+/// e.g. after ALTER TABLE) or 26000 (the server dropped it: DEALLOCATE ALL, DISCARD ALL, a
+/// pooler that switched backends). Its error aborted the transaction, so the attempt is
+/// retried (error_class::retry), and the next attempt prepares the statement again.
+class stale_statement : public pqxx::sql_error {
+ public:
+  stale_statement(const pqxx::sql_error& cause, const std::string& name);
+};
+
+namespace detail {
+
+/// A statement as the cache names it: `name` empty means run it unnamed (no cache).
+struct cached_statement {
+  std::string name;
+  bool reused = false;  ///< prepared by an earlier use, not just now
+};
+
+/// Names `sql` in `cache` and makes sure the server has it prepared (one PREPARE round trip
+/// on a miss). A failing PREPARE leaves no entry behind. Null or disabled cache: no name.
+cached_statement prepare_cached(pqxx::transaction_base& work, statement_cache* cache,
+                                const std::string& sql);
+
+/// Called with the error of executing `st`: if it is 0A000 / 26000 of a reused statement,
+/// drops it from the cache and throws stale_statement; else returns (the caller rethrows).
+void check_stale(statement_cache& cache, const cached_statement& st, const std::string& sql,
+                 const pqxx::sql_error& e);
+
+/// exec_params, or exec_prepared of the cached statement when there is a cache.
+template <class... Args>
+pqxx::result exec_cached(pqxx::transaction_base& work, statement_cache* cache,
+                         const std::string& sql, Args&&... args) {
+  auto st = prepare_cached(work, cache, sql);
+  if (st.name.empty()) return work.exec_params(sql, std::forward<Args>(args)...);
+  try {
+    return work.exec_prepared(st.name, std::forward<Args>(args)...);
+  } catch (const pqxx::sql_error& e) {
+    check_stale(*cache, st, sql, e);
+    throw;
+  }
+}
+
+/// pqxx's exec_params1 contract: exactly one row, else pqxx::unexpected_rows.
+const pqxx::result& expect_one_row(const pqxx::result& r);
+
+}  // namespace detail
 
 /// What tx::nested() reports; converts to false when the nested block was rolled back.
 struct nested_result {
@@ -32,16 +81,20 @@ struct nested_result {
 /// that are unsafe to repeat.
 class tx {
  public:
-  tx(pqxx::transaction_base& work, const exec_request& req, int32_t backend_pid)
-      : work_(work), req_(req), backend_pid_(backend_pid) {}
+  /// With a `statements` cache, exec() and query_value() run server-side prepared statements
+  /// named by it; without (null), unnamed ones.
+  tx(pqxx::transaction_base& work, const exec_request& req, int32_t backend_pid,
+     statement_cache* statements = nullptr)
+      : work_(work), req_(req), backend_pid_(backend_pid), statements_(statements) {}
 
   tx(const tx&) = delete;
   tx& operator=(const tx&) = delete;
 
-  /// Runs `sql` with bound parameters $1, $2, ... (never spliced into the text).
+  /// Runs `sql` with bound parameters $1, $2, ... (never spliced into the text). The connection
+  /// keeps it prepared (actortx.prepared-statements), so a repeated `sql` is planned once.
   template <class... Args>
   pqxx::result exec(const std::string& sql, Args&&... args) {
-    return counted(work_.exec_params(sql, std::forward<Args>(args)...));
+    return counted(detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...));
   }
 
   /// Runs a statement given as data (parameters bound, never spliced into SQL).
@@ -50,7 +103,8 @@ class tx {
   /// Runs a query that returns exactly one row with one column and converts it to T.
   template <class T, class... Args>
   T query_value(const std::string& sql, Args&&... args) {
-    return counted(work_.exec_params1(sql, std::forward<Args>(args)...))[0].template as<T>();
+    const auto r = detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...);
+    return counted(detail::expect_one_row(r)[0])[0].template as<T>();
   }
 
   uint64_t id() const noexcept { return req_.tx_id; }
@@ -88,6 +142,7 @@ class tx {
   pqxx::transaction_base& work_;
   const exec_request& req_;
   int32_t backend_pid_;
+  statement_cache* statements_;
   uint32_t depth_ = 0;  // of nested() calls
   uint32_t nested_counter_ = 0;
   uint32_t savepoints_used_ = 0;
