@@ -10,6 +10,7 @@
 #include "actors/hook_calls.hpp"
 #include "actors/pg_connection.hpp"
 #include "actors/pipeline_runner.hpp"
+#include "actors/statement_cache.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tx.hpp"
 
@@ -34,7 +35,8 @@ std::string first_line(const std::string& s) {
 
 connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
                                               pool_actor pool,
-                                              std::shared_ptr<const tx_hooks> hooks) {
+                                              std::shared_ptr<const tx_hooks> hooks,
+                                              size_t statement_cache_size) {
   // Connecting blocks, which is fine: a detached actor runs its init on its own thread.
   std::shared_ptr<pg_connection> conn;
   int32_t pid = 0;
@@ -49,8 +51,10 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
     self->quit(make_error(errc::connection_failed, first_line(e.what())));
   }
 
-  // Pipelined scripts keep their own prepared statements ("axp_").
-  auto pipelined = std::make_shared<pipeline_statements>(default_pipeline_statements);
+  // Prepared statements live as long as this connection actor: a new connection starts empty.
+  auto statements = std::make_shared<statement_cache>(statement_cache_size, "ax_");
+  // Pipelined scripts keep their own ("axp_"), sized alike.
+  auto pipelined = std::make_shared<pipeline_statements>(statement_cache_size);
 
   // After an attempt that left the connection unusable, quit so that the pool replaces us.
   // A cancel request still in flight (its deadline expired the attempt) could hit the next
@@ -71,14 +75,14 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
             req, run_attempt(
                      *conn, conn->link(), pid, req,
                      [&](tx& t, attempt_result& out) { run_script(t, script, out); },
-                     script_hooks));
+                     script_hooks, statements.get()));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
         // Guarded: the blocking caller waits until the body and its hooks are done.
         return check_alive(req, body.state->guarded([&] {
           return run_attempt(
               *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
-              attempt_hooks{hooks.get(), body.state->hooks()});
+              attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());
         }));
       },
       [=](ping_atom) -> caf::result<int32_t> {

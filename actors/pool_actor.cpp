@@ -63,7 +63,8 @@ using pool_ptr = pool_actor::stateful_pointer<pool_state>;
 
 void spawn_connection(pool_ptr self, bool monitor) {
   auto h = self->spawn<caf::detached + caf::linked>(
-      connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks);
+      connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks,
+      self->state.cfg.statement_cache_size);
   conn_entry e;
   e.handle = h;
   e.monitor = monitor;

@@ -20,6 +20,9 @@ struct pool_settings {
   size_t min_size = 1;
   size_t max_size = 8;
   size_t max_waiters = 10000;
+  /// Each connection keeps up to this many statements prepared (LRU); 0: unnamed statements,
+  /// as a pooler in transaction mode needs (actortx.prepared-statements = false).
+  size_t statement_cache_size = 256;
   /// Runtime-wide transaction hooks, handed to every connection; may be null.
   std::shared_ptr<const tx_hooks> hooks;
 };

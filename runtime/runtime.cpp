@@ -148,6 +148,7 @@ struct runtime::impl {
     ps.min_size = cfg.pool_min;
     ps.max_size = cfg.pool_max;
     ps.max_waiters = cfg.pool_max_waiters;
+    ps.statement_cache_size = statement_cache_size(cfg);
     if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
     pool = spawn_pool(s, ps);
     if (cfg.node.networked()) {
