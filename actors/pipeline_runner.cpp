@@ -166,10 +166,14 @@ void fail_with_sqlstate(const exec_request& req, const reading& rd, statement_ca
                                                         : errc::sql_error;
   if (res.record.cls == error_class::reconnect || res.record.cls == error_class::in_doubt)
     res.connection_ok = false;
-  // A cached statement the server no longer has (26000), or whose result type changed after
-  // DDL (0A000): not the data's fault. The next attempt prepares it again.
+  // A cached statement whose result type changed after DDL (0A000), or that the server no
+  // longer has (26000: DEALLOCATE ALL, DISCARD ALL - then none of ours is trusted): not the
+  // data's fault. The next attempt prepares again.
   if (item.named && !item.parse && (rd.sqlstate == "0A000" || rd.sqlstate == "26000")) {
-    cache.forget(*item.sql);
+    if (rd.sqlstate == "26000")
+      cache.forget_all();
+    else
+      cache.forget(*item.sql);
     res.record.cls = error_class::retry;
     res.code = errc::sql_error;
   }

@@ -238,6 +238,23 @@ TEST_CASE("pipelined statements are prepared once and re-prepared after DDL", "[
   CHECK(out.results.at(0).columns == std::vector<std::string>{"id", "extra"});
 }
 
+TEST_CASE("after DEALLOCATE ALL on the connection, a pipelined script re-prepares everything",
+          "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db, 1)};
+  tx_script s;
+  s.add("SELECT 1 AS one");
+  REQUIRE(rt.transact(rt.default_options(), s).committed());
+  // The same connection (pool of one) loses every prepared statement.
+  REQUIRE(rt.transact([](tx& t) { t.raw().exec("DEALLOCATE ALL"); }).committed());
+  auto out = rt.transact(rt.default_options(), s);
+  INFO(describe(out));
+  CHECK(out.committed());
+  REQUIRE(out.attempts == 2);  // one 26000 (on BEGIN), then all are prepared again
+  CHECK(out.attempt_log.at(0).sqlstate == "26000");
+  CHECK(out.attempt_log.at(0).cls == error_class::retry);
+}
+
 TEST_CASE("a statement prepared in a pipeline that failed later stays prepared", "[pg]") {
   test::test_schema db;
   db.exec("CREATE TABLE t(id int primary key)");
