@@ -18,17 +18,17 @@ deadline_queue::~deadline_queue() {
 }
 
 deadline_queue::token deadline_queue::arm(int64_t at_ns, action what) {
-  bool earliest = false;
+  bool sooner = false;
   token t = 0;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     t = ++next_;
-    auto it = due_.emplace(key{at_ns, t}, std::move(what)).first;
+    due_.emplace(key{at_ns, t}, std::move(what));
     index_.emplace(t, at_ns);
-    earliest = it == due_.begin();
+    sooner = at_ns < wakes_at_;
+    if (sooner) wakes_at_ = at_ns;  // the thread recomputes it when it runs
   }
-  // Only an earlier deadline changes when the thread must wake.
-  if (earliest) wake_.notify_one();
+  if (sooner) wake_.notify_one();
   return t;
 }
 
@@ -50,6 +50,14 @@ void deadline_queue::run() {
   std::unique_lock<std::mutex> guard{mtx_};
   while (!stopping_) {
     if (due_.empty()) {
+      // Keep the wake-up already planned (its deadline was disarmed): a deadline armed now is
+      // most likely due later and then needs no notify.
+      if (wakes_at_ != INT64_MAX && steady_now_ns() < wakes_at_) {
+        wake_.wait_until(
+            guard, std::chrono::steady_clock::time_point{std::chrono::nanoseconds{wakes_at_}});
+        continue;
+      }
+      wakes_at_ = INT64_MAX;
       wake_.wait(guard);
       continue;
     }
@@ -57,6 +65,7 @@ void deadline_queue::run() {
     const auto at = first->first.first;
     const auto now = steady_now_ns();
     if (now < at) {
+      wakes_at_ = at;
       // steady_now_ns() is the steady clock's epoch count: wait_until on the same clock.
       wake_.wait_until(guard, std::chrono::steady_clock::time_point{std::chrono::nanoseconds{at}});
       continue;

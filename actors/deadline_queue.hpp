@@ -1,9 +1,10 @@
 // One timer thread for every transaction's deadline on this node. Arming and disarming a
 // deadline is a map insert/erase under a mutex: no message, no thread wake-up unless the new
-// deadline is the earliest (a steady load arms deadlines later than the pending ones, so the
-// thread sleeps). What fires runs on the timer thread and must be quick and non-blocking:
-// it expires a gate, hands a cancel to the canceller, or posts a message. Plain C++ (no CAF),
-// so that it can be tested under ThreadSanitizer. Internal to actors/.
+// deadline is due before the thread wakes anyway (a steady load arms deadlines later than the
+// one the thread sleeps towards; one that was disarmed still wakes it once, and it sleeps on). What
+// fires runs on the timer thread and must be quick and non-blocking: it expires a gate, hands a
+// cancel to the canceller, or posts a message. Plain C++ (no CAF), so that it can be tested under
+// ThreadSanitizer. Internal to actors/.
 #pragma once
 
 #include <condition_variable>
@@ -48,6 +49,9 @@ class deadline_queue {
   std::map<key, action> due_;
   std::map<token, int64_t> index_;  // token -> due time, for disarm
   token next_ = 0;
+  /// When the thread wakes next on its own (INT64_MAX: only when told). A deadline due later
+  /// needs no wake-up: the thread finds it when it wakes for the earlier one.
+  int64_t wakes_at_ = INT64_MAX;
   bool stopping_ = false;
   std::thread thread_;  // last: starts after the members it uses
 };
