@@ -7,6 +7,7 @@
 
 #include "actors/attempt_gate.hpp"
 #include "actors/attempt_runner.hpp"
+#include "actors/lane_call.hpp"
 #include "actors/hook_calls.hpp"
 #include "actors/pg_connection.hpp"
 #include "actors/pipeline_runner.hpp"
@@ -29,6 +30,33 @@ constexpr auto cancel_settle = std::chrono::milliseconds(200);
 std::string first_line(const std::string& s) {
   auto nl = s.find('\n');
   return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+/// A lane attempt is over: the connection goes back to the desk (if nothing can hit its next
+/// statement) before the caller is answered, so that the caller's next transaction finds it;
+/// otherwise the caller is answered first and the connection settles, then goes to the pool.
+void answer_lane(connection_actor::pointer self, const pg_connection& conn, pool_actor pool,
+                 const exec_request& req, const lane_ticket& ticket, attempt_result r) {
+  auto& call = *ticket.call;
+  if (!conn.is_open()) r.connection_ok = false;
+  const bool settled = !req.gate || req.gate->await_cancels(std::chrono::milliseconds(0));
+  if (r.connection_ok && settled && call.desk->give_back(call.conn)) {
+    call.answer.answer(lane_answer{std::move(r)});
+    return;
+  }
+  bool healthy = r.connection_ok;
+  const bool committed = r.committed;
+  if (!call.answer.answer(lane_answer{std::move(r)}) && committed)
+    log().warn(
+        "tx {} was answered IN_DOUBT (COMMIT unanswered past its deadline); its attempt 1 "
+        "did commit",
+        req.tx_id);
+  if (req.gate && !req.gate->await_cancels(cancel_settle)) healthy = false;
+  if (!conn.is_open()) {
+    self->quit(make_error(errc::connection_lost, "connection closed"));
+    return;
+  }
+  self->send(pool, returned_atom::value, caf::actor_cast<connection_actor>(self), healthy);
 }
 
 }  // namespace
@@ -61,29 +89,44 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self, st
   // statement: wait for it here, after the caller was released, or give the connection up.
   auto check_alive = [self, conn](const exec_request& req, attempt_result r) {
     if (req.gate && !req.gate->await_cancels(cancel_settle)) r.connection_ok = false;
-    if (!conn->is_open()) self->quit(make_error(errc::connection_lost, "connection closed"));
+    if (!conn->is_open()) {
+      r.connection_ok = false;  // never back to the desk: this actor quits now
+      self->quit(make_error(errc::connection_lost, "connection closed"));
+    }
     return r;
+  };
+  // A script: one round trip (a pipeline), unless pre-commit hooks need a tx& inside the
+  // open transaction.
+  auto script_attempt = [=](const exec_request& req, const tx_script& script) {
+    const attempt_hooks script_hooks{hooks.get(), nullptr};
+    if (!has_pre_commit_hooks(script_hooks))
+      return run_pipelined(conn->native(), conn->link(), pid, req, script,
+                           pipelined->on(conn->link()), script_hooks);
+    return run_attempt(
+        *conn, conn->link(), pid, req,
+        [&](tx& t, attempt_result& out) { run_script(t, script, out); }, script_hooks,
+        statements.get());
+  };
+  // A body. Guarded: the blocking caller waits until the body and its hooks are done.
+  auto body_attempt = [=](const exec_request& req, const local_body& body) {
+    return body.state->guarded([&] {
+      return run_attempt(
+          *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
+          attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());
+    });
   };
   return {
       [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
-        const attempt_hooks script_hooks{hooks.get(), nullptr};
-        // One round trip, unless pre-commit hooks need a tx& inside the open transaction.
-        if (!has_pre_commit_hooks(script_hooks))
-          return check_alive(req, run_pipelined(conn->native(), conn->link(), pid, req, script,
-                                                pipelined->on(conn->link()), script_hooks));
-        return check_alive(
-            req, run_attempt(
-                     *conn, conn->link(), pid, req,
-                     [&](tx& t, attempt_result& out) { run_script(t, script, out); },
-                     script_hooks, statements.get()));
+        return check_alive(req, script_attempt(req, script));
       },
       [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
-        // Guarded: the blocking caller waits until the body and its hooks are done.
-        return check_alive(req, body.state->guarded([&] {
-          return run_attempt(
-              *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
-              attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());
-        }));
+        return check_alive(req, body_attempt(req, body));
+      },
+      [=](exec_atom, const exec_request& req, const tx_script& script, const lane_ticket& t) {
+        answer_lane(self, *conn, pool, req, t, script_attempt(req, script));
+      },
+      [=](exec_atom, const exec_request& req, const local_body& body, const lane_ticket& t) {
+        answer_lane(self, *conn, pool, req, t, body_attempt(req, body));
       },
       [=](ping_atom) -> caf::result<int32_t> {
         try {

@@ -1,5 +1,7 @@
 #include "actors/metrics_actor.hpp"
 
+#include "actors/record_outbox.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -24,6 +26,7 @@ struct metrics_state {
   int64_t next_log_ns = 0;
   uint64_t finished_at_last_log = 0;
   int64_t last_log_ns = 0;
+  bool outbox_scheduled = false;  // a delayed outbox_atom is on its way
 
   metrics_state() = default;
   static inline const char* name = "actortx.metrics";
@@ -134,8 +137,21 @@ void with_fresh_pool(metrics_ptr self, F then) {
           [then](caf::error&) mutable { then(); });
 }
 
+void add_record(metrics_ptr self, const tx_record& r) {
+  auto& st = self->state;
+  st.store.add(r);
+  if (auto a = st.alerts.on_record(r, now_ms())) emit(self, *a);
+}
+
+/// The lane's records, before anything is read or evaluated.
+void take_outbox(metrics_ptr self) {
+  if (!self->state.cfg.outbox) return;
+  for (auto& r : self->state.cfg.outbox->take_all()) add_record(self, r);
+}
+
 void on_tick(metrics_ptr self) {
   auto& st = self->state;
+  take_outbox(self);
   with_fresh_pool(self, [] {});
   auto s = take_snapshot(self);
   for (auto& a : st.alerts.evaluate(s, now_ms())) emit(self, a);
@@ -158,10 +174,18 @@ metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metri
   st.next_log_ns = st.started_ns + to_ns(st.cfg.log_interval);
   self->send(self, tick_atom::value);
   return {
-      [=](tx_record& r) {
+      [=](tx_record& r) { add_record(self, r); },
+      [=](outbox_atom) {
+        // From the lane (records arrived in an empty outbox): take them a little later, in one
+        // batch. From ourselves: now. An extra early take is harmless.
         auto& st = self->state;
-        st.store.add(r);
-        if (auto a = st.alerts.on_record(r, now_ms())) emit(self, *a);
+        if (!st.outbox_scheduled) {
+          st.outbox_scheduled = true;
+          self->delayed_send(self, st.cfg.outbox_delay, outbox_atom::value);
+          return;
+        }
+        st.outbox_scheduled = false;
+        take_outbox(self);
       },
       [=](saga_record& r) {
         auto& st = self->state;
@@ -180,11 +204,13 @@ metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metri
         self->state.active = std::move(s);
       },
       [=](metrics_atom) {
+        take_outbox(self);
         auto rp = self->make_response_promise<metrics_snapshot>();
         with_fresh_pool(self, [=]() mutable { rp.deliver(take_snapshot(self)); });
         return rp;
       },
       [=](report_atom, uint64_t records) {
+        take_outbox(self);
         auto rp = self->make_response_promise<metrics_report>();
         with_fresh_pool(self, [=]() mutable {
           metrics_report r;
@@ -196,14 +222,17 @@ metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metri
         return rp;
       },
       [=](find_atom, uint64_t id) {
+        take_outbox(self);
         std::vector<tx_record> out;
         if (auto r = self->state.store.find(id)) out.push_back(std::move(*r));
         return out;
       },
       [=](find_atom, const std::string& label, uint64_t limit) {
+        take_outbox(self);
         return self->state.store.by_label(label, limit);
       },
       [=](alerts_atom) {
+        take_outbox(self);
         const auto& h = self->state.alerts.history();
         return std::vector<alert>(h.begin(), h.end());
       },

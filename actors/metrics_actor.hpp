@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include <caf/fwd.hpp>
 
@@ -14,7 +15,13 @@
 
 namespace actortx {
 
+class record_outbox;
+
 struct metrics_settings {
+  /// Where the blocking lane leaves its records; null: records come as messages only.
+  std::shared_ptr<record_outbox> outbox;
+  /// How long records may wait in the outbox once one arrived (a batch per this interval).
+  std::chrono::milliseconds outbox_delay{20};
   metrics_store_settings store;
   alert_rules alerts;
   health_settings health;

@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_actor.hpp"
+#include "actors/lane_call.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 
@@ -33,7 +34,8 @@ struct waiter {
 struct pool_state {
   pool_settings cfg;
   std::unordered_map<caf::actor_addr, conn_entry> conns;
-  std::deque<caf::actor_addr> idle;
+  /// Idle connections; the blocking lane takes from it and gives back without a message.
+  std::shared_ptr<connection_desk> desk;
   std::unordered_map<uint64_t, caf::actor_addr> leases;
   std::deque<waiter> waiters;
   caf::actor_addr monitor;
@@ -109,17 +111,34 @@ void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promi
 /// A connection is free: the oldest waiter gets it, else it goes idle.
 void make_available(pool_ptr self, const caf::actor_addr& addr) {
   auto& st = self->state;
-  st.conns[addr].leased = false;
+  auto& e = st.conns[addr];
+  e.leased = false;
   if (!st.waiters.empty()) {
     auto w = std::move(st.waiters.front());
     st.waiters.pop_front();
+    st.desk->waiter_gone();
     const auto waited_ns = steady_now_ns() - w.queued_ns;
     st.stats.lease_wait_us += static_cast<uint64_t>(waited_ns / 1000);
     if (waited_ns > 100'000'000) ++st.stats.leases_waited_over_100ms;
     grant(self, addr, w.rp);
     return;
   }
-  st.idle.push_back(addr);
+  st.desk->put(idle_conn{e.handle, e.pid});
+}
+
+/// A connection came back in doubt: ping it before anyone else gets it.
+void validate_then_offer(pool_ptr self, const caf::actor_addr& addr) {
+  auto h = self->state.conns[addr].handle;
+  self->request(h, std::chrono::seconds(5), ping_atom::value)
+      .then(
+          [=](int32_t) {
+            if (self->state.conns.count(addr) > 0) make_available(self, addr);
+          },
+          [=](caf::error&) {
+            // Its exit message (we are linked) drops and replaces it; dropping it here
+            // too would make that message look like one from a stranger.
+            if (self->state.conns.count(addr) > 0) self->send_exit(h, caf::exit_reason::kill);
+          });
 }
 
 void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) {
@@ -129,7 +148,7 @@ void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) 
   bool was_ready = i->second.ready;
   if (i->second.monitor) st.monitor = nullptr;
   st.conns.erase(i);
-  st.idle.erase(std::remove(st.idle.begin(), st.idle.end(), addr), st.idle.end());
+  st.desk->remove_if([&](const idle_conn& c) { return c.handle.address() == addr; });
   for (auto l = st.leases.begin(); l != st.leases.end();)
     l = l->second == addr ? st.leases.erase(l) : std::next(l);
   if (!was_ready) {
@@ -151,6 +170,9 @@ namespace {
 pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
                                   pool_settings settings) {
   self->state.cfg = std::move(settings);
+  self->state.desk =
+      self->state.cfg.desk ? self->state.cfg.desk : std::make_shared<connection_desk>();
+  self->attach_functor([desk = self->state.desk] { desk->close(); });
   // Connections are linked: they die with the pool; their deaths reach us as exit messages.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (self->state.conns.count(msg.source) > 0) {
@@ -164,16 +186,18 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
       [=](acquire_atom, caf::timespan timeout) -> caf::result<lease> {
         auto& st = self->state;
         auto rp = self->make_response_promise<lease>();
-        if (!st.idle.empty()) {
-          auto addr = st.idle.back();  // most recently used: warm caches
-          st.idle.pop_back();
-          grant(self, addr, rp);
+        if (auto c = st.desk->take()) {  // the most recently used: warm caches
+          grant(self, c->handle.address(), rp);
           return rp;
         }
         if (st.waiters.size() >= st.cfg.max_waiters) {
           ++st.stats.exhausted;
           rp.deliver(make_error(errc::pool_exhausted, "lease queue is full",
                                 static_cast<uint64_t>(st.waiters.size())));
+          return rp;
+        }
+        if (auto c = st.desk->take_or_wait()) {  // given back just now
+          grant(self, c->handle.address(), rp);
           return rp;
         }
         auto id = ++st.next_waiter;
@@ -192,27 +216,26 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
           make_available(self, addr);
           return;
         }
-        // Validate before anyone else gets it.
-        auto h = st.conns[addr].handle;
-        self->request(h, std::chrono::seconds(5), ping_atom::value)
-            .then(
-                [=](int32_t) {
-                  if (self->state.conns.count(addr) > 0) make_available(self, addr);
-                },
-                [=](caf::error&) {
-                  // Its exit message (we are linked) drops and replaces it; dropping it here
-                  // too would make that message look like one from a stranger.
-                  if (self->state.conns.count(addr) > 0) self->send_exit(h, caf::exit_reason::kill);
-                });
+        validate_then_offer(self, addr);
+      },
+      [=](returned_atom, const connection_actor& h, bool healthy) {
+        auto addr = h.address();
+        if (self->state.conns.count(addr) == 0) return;  // dropped meanwhile
+        if (healthy)
+          make_available(self, addr);
+        else
+          validate_then_offer(self, addr);
       },
       [=](stats_atom) -> pool_stats {
         auto& st = self->state;
         pool_stats s = st.stats;
+        s.leases += st.desk->lent();  // taken by the blocking lane without asking
         s.max = static_cast<uint32_t>(st.cfg.max_size);
         s.connecting = static_cast<uint32_t>(st.connecting());
         s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
-        s.idle = static_cast<uint32_t>(st.idle.size());
-        s.leased = static_cast<uint32_t>(st.leases.size());
+        s.idle = static_cast<uint32_t>(st.desk->idle());
+        // Lent by the pool or taken from the desk by the blocking lane.
+        s.leased = s.open > s.idle ? s.open - s.idle : 0;
         s.waiting = static_cast<uint32_t>(st.waiters.size());
         return s;
       },
@@ -247,6 +270,7 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
                               [id](const waiter& x) { return x.id == id; });
         if (w == st.waiters.end()) return;  // served in time
         ++st.stats.exhausted;
+        st.desk->waiter_gone();
         std::string why = "no connection became free before the acquire timeout";
         if (!st.last_connect_error.empty() && st.failed_connects_in_a_row > 0)
           why += "; last connect error: " + st.last_connect_error;

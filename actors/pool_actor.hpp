@@ -14,6 +14,10 @@
 namespace actortx {
 
 class tx_hooks;
+template <class Conn>
+class idle_desk;
+struct idle_conn;
+using connection_desk = idle_desk<idle_conn>;  // actors/lane_call.hpp
 
 struct pool_settings {
   std::string dsn;
@@ -25,6 +29,8 @@ struct pool_settings {
   size_t statement_cache_size = 256;
   /// Runtime-wide transaction hooks, handed to every connection; may be null.
   std::shared_ptr<const tx_hooks> hooks;
+  /// The idle connections, shared with the blocking lane; the pool makes one if null.
+  std::shared_ptr<connection_desk> desk;
 };
 
 /// Spawns connections (detached, linked) up to max_size on demand and keeps min_size open.

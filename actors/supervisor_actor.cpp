@@ -7,10 +7,16 @@
 
 #include <caf/all.hpp>
 
+#include "actors/attempt_failure.hpp"
+#include "actors/blocking_lane.hpp"
+#include "actors/deadline_queue.hpp"
+#include "actors/lane_registry.hpp"
+#include "actors/request_check.hpp"
 #include "actors/supervisor_deadline.hpp"
 #include "actors/supervisor_outcome.hpp"
 #include "actors/supervisor_sagas.hpp"
 #include "actors/supervisor_state.hpp"
+#include "actors/supervisor_views.hpp"
 #include "actors/transaction_actor.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
@@ -21,6 +27,36 @@
 namespace actortx {
 
 namespace {
+
+void on_attempt(sup_ptr self, uint64_t id, attempt_result& r);
+
+/// The attempt's connection is done with: back to the desk, or to the pool (to be checked,
+/// or for a waiter).
+void give_back(sup_ptr self, const idle_conn& c, bool healthy) {
+  auto& st = self->state;
+  if (!healthy || !st.cfg.desk->give_back(c))
+    self->send(st.pool, returned_atom::value, c.handle, healthy);
+}
+
+/// An attempt on an idle connection taken from the desk: a request straight to it.
+template <class Work>
+void run_on(sup_ptr self, uint64_t id, const idle_conn& c, exec_request req, const Work& work) {
+  self->state.txs.at(id).backend_pid = c.pid;
+  auto budget = caf::timespan{req.deadline_ns - steady_now_ns()} + exec_grace;
+  auto copy = req;  // for a lost attempt: its gate and number
+  self->request(c.handle, budget, exec_atom::value, std::move(req), work)
+      .then(
+          [=](attempt_result& r) {
+            give_back(self, c, r.connection_ok);
+            on_attempt(self, id, r);
+          },
+          [=](caf::error& err) {
+            give_back(self, c, false);
+            auto r = lost_attempt(copy, err == caf::sec::request_timeout,
+                                  self->system().render(err), c.pid);
+            on_attempt(self, id, r);
+          });
+}
 
 void start_attempt(sup_ptr self, uint64_t id) {
   auto& st = self->state;
@@ -35,6 +71,12 @@ void start_attempt(sup_ptr self, uint64_t id) {
   e.attempt_running = true;
   e.backend_pid = 0;
   e.attempt_started_ns = steady_now_ns();
+  if (st.cfg.desk) {
+    if (auto c = st.cfg.desk->lend()) {
+      std::visit([&](auto& work) { run_on(self, id, *c, std::move(req), work); }, e.work);
+      return;
+    }
+  }
   auto handle = caf::actor_cast<supervisor_impl_actor>(self);
   auto child = std::visit(
       [&](auto& work) {
@@ -126,69 +168,6 @@ void on_attempt(sup_ptr self, uint64_t id, attempt_result& r) {
   on_failed_attempt(self, id, r);
 }
 
-/// Long-running checks need no more precision than a quarter of the threshold.
-caf::timespan tick_interval(const supervisor_settings& cfg) {
-  auto quarter = cfg.long_running_threshold / 4;
-  return std::clamp<caf::timespan>(quarter, std::chrono::milliseconds(50), std::chrono::seconds(1));
-}
-
-void schedule_tick(sup_ptr self) {
-  auto& st = self->state;
-  if (st.ticking) return;
-  st.ticking = true;
-  self->delayed_send(self, tick_interval(st.cfg), tick_atom::value);
-}
-
-void warn_long_running(sup_ptr self) {
-  auto& st = self->state;
-  const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
-  for (auto& [id, e] : st.txs) {
-    if (e.long_warned || now - e.started_ns < threshold) continue;
-    e.long_warned = true;
-    log().warn("tx {} [{}] is long-running: {} ms so far, attempt {}, backend {}", id, e.opts.label,
-               (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
-  }
-}
-
-std::vector<active_tx> snapshot(sup_ptr self) {
-  auto& st = self->state;
-  const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
-  std::vector<active_tx> out;
-  out.reserve(st.txs.size());
-  for (const auto& [id, e] : st.txs) {
-    active_tx a;
-    a.id = id;
-    a.label = e.opts.label;
-    a.attempt = e.attempts;
-    a.age = std::chrono::milliseconds{(now - e.started_ns) / 1000000};
-    a.backend_pid = e.attempt_running ? e.backend_pid : 0;
-    a.long_running = now - e.started_ns >= threshold;
-    out.push_back(std::move(a));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const active_tx& x, const active_tx& y) { return x.age > y.age; });
-  return out;
-}
-
-/// Counts of what runs now, for the metrics actor (cheap: no statements from the server).
-active_summary summarize(sup_ptr self) {
-  auto& st = self->state;
-  const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
-  active_summary out;
-  out.transactions = static_cast<int64_t>(st.txs.size());
-  std::unordered_map<std::string, int64_t> labels;
-  for (const auto& [id, e] : st.txs) {
-    ++labels[e.opts.label];
-    if (now - e.started_ns >= threshold) ++out.long_running;
-  }
-  for (auto& [label, n] : labels) out.by_label.push_back(label_count{label, n});
-  for (const auto& [id, s] : st.sagas) ++out.sagas_by_state[static_cast<size_t>(s.state)];
-  return out;
-}
-
 /// A request refused before it started: answered at once, logged once at warn.
 tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
   log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
@@ -221,25 +200,55 @@ std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& op
   return local_body{std::make_shared<body_state>(std::move(fn))};
 }
 
+/// The deadline of `id` fires in the node's deadline queue, which only posts a message here.
+void arm_deadline(sup_ptr self, uint64_t id) {
+  auto& st = self->state;
+  auto& e = st.txs.at(id);
+  if (!st.cfg.deadlines) {
+    self->delayed_send(self, caf::timespan{e.deadline_ns - steady_now_ns()}, deadline_atom::value,
+                       id);
+    return;
+  }
+  caf::actor_addr me = self->address();  // weak: a pending deadline keeps no one alive
+  e.deadline_token = st.cfg.deadlines->arm(e.deadline_ns, [me, id] {
+    if (auto h = caf::actor_cast<supervisor_impl_actor>(me))
+      caf::anon_send(h, deadline_atom::value, id);
+  });
+}
+
+/// A blocking-lane transaction whose first attempt did not commit: from here on it is ours,
+/// as if that attempt had been our own.
+template <class Work>
+caf::result<tx_outcome> take_over(sup_ptr self, tx_options opts, Work work, lane_handover& h) {
+  auto& st = self->state;
+  auto rp = self->template make_response_promise<tx_outcome>();
+  tx_entry e;
+  e.started_ns = h.started_ns;
+  e.deadline_ns = h.deadline_ns;
+  e.opts = std::move(opts);
+  e.work = std::move(work);
+  e.rp = rp;
+  e.attempts = 1;
+  e.attempt_running = true;
+  e.backend_pid = h.first.record.backend_pid;
+  e.past_deadline = steady_now_ns() >= e.deadline_ns;
+  st.txs.emplace(h.tx_id, std::move(e));
+  if (!st.txs.at(h.tx_id).past_deadline) arm_deadline(self, h.tx_id);
+  on_attempt(self, h.tx_id, h.first);
+  return rp;
+}
+
 template <class Work>
 caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   auto& st = self->state;
-  auto id = ++st.next_id;
+  auto id = ++*st.ids;
   auto rp = self->template make_response_promise<tx_outcome>();
   if (st.draining) {
     rp.deliver(refused(self, opts, errc::shutting_down,
                        "the runtime is shutting down: no new transactions"));
     return rp;
   }
-  auto invalid = opts.timeout.count() <= 0 || opts.timeout > max_tx_timeout
-                     ? "tx_options.timeout must be positive and at most 24 h, got " +
-                           std::to_string(opts.timeout.count()) + " ms"
-                     : validate(opts.retry);
-  if (invalid.empty()) invalid = validate(opts.classification);
-  if (invalid.empty() && opts.read_only && !opts.idempotency_key.empty())
-    invalid =
-        "tx_options.idempotency_key needs a read-write transaction: the key is written "
-        "in the transaction (and a read-only one has nothing to deduplicate)";
+  auto invalid = check_options(opts);
   if (!invalid.empty()) {
     tx_outcome out;
     out.id = id;
@@ -253,12 +262,11 @@ caf::result<tx_outcome> accept(sup_ptr self, tx_options opts, Work work) {
   tx_entry e;
   e.started_ns = steady_now_ns();
   e.deadline_ns = e.started_ns + to_ns(opts.timeout);
-  self->delayed_send(self, opts.timeout, deadline_atom::value, id);
   e.opts = std::move(opts);
   e.work = std::move(work);
   e.rp = rp;
   st.txs.emplace(id, std::move(e));
-  schedule_tick(self);
+  arm_deadline(self, id);
   log().debug("tx {} started", id);
   start_attempt(self, id);
   return rp;
@@ -271,6 +279,8 @@ supervisor_impl_actor::behavior_type supervisor_fn(
   st.pool = std::move(pool);
   st.cfg = settings;
   st.rng.seed(settings.seed != 0 ? settings.seed : std::random_device{}());
+  st.ids = settings.ids ? settings.ids : std::make_shared<std::atomic<uint64_t>>(0);
+  schedule_tick(self);  // always: the lane's transactions are counted without messages
   self->set_down_handler([self](caf::down_msg& dm) {
     if (on_saga_down(self, dm)) return;
     auto& st = self->state;
@@ -306,6 +316,7 @@ supervisor_impl_actor::behavior_type supervisor_fn(
     // Shutting down: every open request gets a truthful answer before we go.
     stop_sagas(self, em.reason);
     stop_transactions(self);
+    if (self->state.cfg.lane) stop_lane(*self->state.cfg.lane, self->state.cfg.cancel.get());
     self->quit(em.reason);
   });
   return {
@@ -323,6 +334,14 @@ supervisor_impl_actor::behavior_type supervisor_fn(
       [=](run_atom, tx_options& opts, local_body& body) -> caf::result<tx_outcome> {
         return accept(self, std::move(opts), std::move(body));
       },
+      [=](run_atom, tx_options& opts, tx_script& script,
+          lane_handover& h) -> caf::result<tx_outcome> {
+        return take_over(self, std::move(opts), std::move(script), h);
+      },
+      [=](run_atom, tx_options& opts, local_body& body,
+          lane_handover& h) -> caf::result<tx_outcome> {
+        return take_over(self, std::move(opts), std::move(body), h);
+      },
       [=](leased_atom, uint64_t id, uint32_t attempt, int32_t pid) {
         auto i = self->state.txs.find(id);
         if (i != self->state.txs.end() && i->second.attempts == attempt)
@@ -334,17 +353,17 @@ supervisor_impl_actor::behavior_type supervisor_fn(
       [=](drain_atom) -> uint64_t {
         if (!self->state.draining) stop_sagas(self, caf::exit_reason::user_shutdown);
         self->state.draining = true;  // the log keeps the sagas for recovery
-        return self->state.txs.size();
+        const auto& lane = self->state.cfg.lane;
+        if (lane) lane->drain();
+        return self->state.txs.size() + (lane ? lane->size() : 0);
       },
       [=](retry_atom, uint64_t id) {
         if (self->state.txs.count(id) > 0) start_attempt(self, id);
       },
       [=](tick_atom) {
         auto& st = self->state;
-        st.ticking = false;
         // Also when idle: the metrics actor must see the counts drop to zero.
         if (st.cfg.metrics) self->send(st.cfg.metrics, summary_atom::value, summarize(self));
-        if (st.txs.empty() && st.sagas.empty()) return;  // the next request starts it again
         warn_long_running(self);
         schedule_tick(self);
       },

@@ -1,6 +1,7 @@
 // The supervisor: deadline per transaction, retries with backoff, one child per attempt.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include <caf/fwd.hpp>
@@ -13,6 +14,12 @@
 namespace actortx {
 
 class canceller;
+class deadline_queue;
+class lane_registry;
+template <class Conn>
+class idle_desk;
+struct idle_conn;
+using connection_desk = idle_desk<idle_conn>;  // actors/lane_call.hpp
 
 struct supervisor_settings {
   caf::timespan acquire_timeout = std::chrono::seconds(5);
@@ -32,6 +39,15 @@ struct supervisor_settings {
   /// When the deadline finds COMMIT in flight, how long its reply may take before the answer
   /// is IN_DOUBT (an answer never lies, and is never later than this past the deadline).
   std::chrono::milliseconds commit_grace{25};
+  /// The node's one deadline mechanism (shared with the blocking lane); null: CAF timers.
+  std::shared_ptr<deadline_queue> deadlines;
+  /// The blocking lane's running transactions, listed with the supervisor's own; may be null.
+  std::shared_ptr<lane_registry> lane;
+  /// The pool's idle connections: an attempt takes one directly when there is one (no actor
+  /// spawned, no pool round trip); null: every attempt asks the pool through its own actor.
+  std::shared_ptr<connection_desk> desk;
+  /// Transaction ids, shared with the blocking lane; null: the supervisor's own.
+  std::shared_ptr<std::atomic<uint64_t>> ids;
 };
 
 /// For every run request: arms the deadline timer, spawns a monitored transaction actor per

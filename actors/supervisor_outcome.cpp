@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/deadline_queue.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics_records.hpp"
@@ -51,6 +52,7 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
   auto i = st.txs.find(id);
   if (i == st.txs.end()) return;
   auto& e = i->second;
+  if (e.deadline_token != 0 && st.cfg.deadlines) st.cfg.deadlines->disarm(e.deadline_token);
   auto out = outcome_of(id, e, state, code, std::move(message));
   out.results = std::move(results);
   out.deduplicated = deduplicated;

@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct tx_entry {
   caf::typed_response_promise<tx_outcome> rp;
   int64_t started_ns = 0;
   int64_t deadline_ns = 0;
+  uint64_t deadline_token = 0;  // in cfg.deadlines, disarmed when answered
   uint32_t attempts = 0;
   bool attempt_running = false;
   int32_t backend_pid = 0;  // of the running attempt, once leased
@@ -56,7 +58,7 @@ struct saga_entry {
 struct supervisor_state {
   pool_actor pool;
   supervisor_settings cfg;
-  uint64_t next_id = 0;
+  std::shared_ptr<std::atomic<uint64_t>> ids;  // shared with the blocking lane
   std::unordered_map<uint64_t, tx_entry> txs;
   struct child {
     uint64_t tx_id;
@@ -66,7 +68,7 @@ struct supervisor_state {
   std::unordered_map<std::string, saga_entry> sagas;    // by saga id
   std::unordered_map<caf::actor_addr, std::string> saga_children;  // saga actor -> saga id
   std::mt19937_64 rng;
-  bool ticking = false;  // a tick_atom is scheduled (only while transactions run)
+  std::unordered_set<uint64_t> lane_warned;  // lane transactions logged as long-running
   /// Shutting down: new work is refused while running transactions finish.
   bool draining = false;
   unexpected_messages unexpected;

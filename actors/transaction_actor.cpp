@@ -4,35 +4,12 @@
 
 #include <caf/all.hpp>
 
-#include "actors/attempt_gate.hpp"
+#include "actors/attempt_failure.hpp"
 #include "runtime/clock.hpp"
 
 namespace actortx {
 
 namespace {
-
-/// How long past the deadline we wait for a connection thread to answer before giving the
-/// connection up: the server-side statement_timeout and the cancel normally end it long before.
-constexpr auto exec_grace = std::chrono::seconds(5);
-
-attempt_result failed_attempt(const exec_request& req, errc code, error_class cls,
-                              std::string message, int32_t pid = 0) {
-  attempt_result r;
-  r.record.number = req.attempt;
-  r.record.cls = cls;
-  r.record.message = std::move(message);
-  r.record.backend_pid = pid;
-  r.code = code;
-  return r;
-}
-
-/// COMMIT may have been sent: the gate let the attempt through to it (or there is no gate).
-bool may_have_committed(const exec_request& req) {
-  if (req.opts.read_only) return false;
-  if (!req.gate) return true;
-  auto p = req.gate->current();
-  return p == attempt_gate::phase::committing || p == attempt_gate::phase::finished;
-}
 
 template <class Work>
 caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor sup,
@@ -66,17 +43,9 @@ caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor
                       report(std::move(r));
                     },
                     [=](caf::error& err) {
-                      // The connection actor died or hangs: never reuse it unchecked. Whether
-                      // COMMIT reached the server is unknown once the gate let it through,
-                      // unless nothing could be written.
                       self->send(pool, release_atom::value, lease_id, false);
-                      bool timed_out = err == caf::sec::request_timeout;
-                      auto cls = may_have_committed(req) ? error_class::in_doubt
-                                 : timed_out             ? error_class::timeout
-                                                         : error_class::reconnect;
-                      auto code = timed_out ? errc::timeout : errc::attempt_crashed;
-                      report(failed_attempt(
-                          req, code, cls, "connection actor: " + self->system().render(err), pid));
+                      report(lost_attempt(req, err == caf::sec::request_timeout,
+                                          self->system().render(err), pid));
                     });
           },
           [=](caf::error& err) {

@@ -36,5 +36,7 @@ using summary_atom = caf::atom_constant<caf::atom("summary")>;     // what runs 
 using connect_atom = caf::atom_constant<caf::atom("connect")>;     // a peer node's supervisor
 using grace_atom = caf::atom_constant<caf::atom("grace")>;         // timer: COMMIT reply grace
 using drain_atom = caf::atom_constant<caf::atom("drain")>;         // stop taking work, wait
+using outbox_atom = caf::atom_constant<caf::atom("outbox")>;       // records wait in the outbox
+using returned_atom = caf::atom_constant<caf::atom("returned")>;   // a connection back to its pool
 
 }  // namespace actortx

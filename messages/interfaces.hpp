@@ -12,6 +12,7 @@
 #include "messages/active_tx.hpp"
 #include "messages/atoms.hpp"
 #include "messages/attempt.hpp"
+#include "messages/lane.hpp"
 #include "messages/local_body.hpp"
 #include "messages/metrics.hpp"
 #include "messages/procedure_call.hpp"
@@ -39,6 +40,9 @@ using supervisor_actor =
 using connection_actor = caf::typed_actor<
     caf::replies_to<exec_atom, exec_request, tx_script>::with<attempt_result>,
     caf::replies_to<exec_atom, exec_request, local_body>::with<attempt_result>,
+    // the blocking lane: answered through the ticket, not as a response
+    caf::reacts_to<exec_atom, exec_request, tx_script, lane_ticket>,
+    caf::reacts_to<exec_atom, exec_request, local_body, lane_ticket>,
     caf::replies_to<ping_atom>::with<int32_t>,
     // current statements of these backends (from pg_stat_activity)
     caf::replies_to<activity_atom, std::vector<int32_t>>::with<std::vector<backend_activity>>>;
@@ -64,10 +68,15 @@ using pool_actor =
                          std::vector<backend_activity>>,     // asked on the monitor connection
                      caf::reacts_to<ready_atom, int32_t>,    // from a connection: connected, pid
                      caf::reacts_to<waiter_atom, uint64_t>,  // timer: waiter's acquire timeout
-                     caf::reacts_to<spawn_atom>>;            // timer: top up connections
+                     caf::reacts_to<spawn_atom>,             // timer: top up connections
+                     caf::reacts_to<returned_atom, connection_actor, bool>>;  // from a lane,
+                                                                              // healthy?
 
 /// The supervisor's full interface: the public one plus what its children and timers send.
 using supervisor_impl_actor = supervisor_actor::extend<
+    // a blocking-lane transaction whose first attempt did not commit
+    caf::replies_to<run_atom, tx_options, tx_script, lane_handover>::with<tx_outcome>,
+    caf::replies_to<run_atom, tx_options, local_body, lane_handover>::with<tx_outcome>,
     caf::reacts_to<leased_atom, uint64_t, uint32_t, int32_t>,  // tx id, attempt, backend pid
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
@@ -83,6 +92,7 @@ using supervisor_impl_actor = supervisor_actor::extend<
 /// per finished transaction / saga; everything else is a query.
 using metrics_actor = caf::typed_actor<
     caf::reacts_to<tx_record>, caf::reacts_to<saga_record>,
+    caf::reacts_to<outbox_atom>,                   // records wait in the outbox: take them soon
     caf::reacts_to<alert>,                         // raise an application alert
     caf::reacts_to<summary_atom, active_summary>,  // the supervisor, while work runs
     caf::replies_to<metrics_atom>::with<metrics_snapshot>,

@@ -10,11 +10,15 @@
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
 
+#include "actors/blocking_lane.hpp"
 #include "actors/canceller.hpp"
+#include "actors/deadline_queue.hpp"
+#include "actors/lane_registry.hpp"
 #include "actors/metrics_actor.hpp"
 #include "actors/node_directory.hpp"
 #include "actors/node_gateway.hpp"
 #include "actors/pool_actor.hpp"
+#include "actors/record_outbox.hpp"
 #include "actors/saga_recovery_actor.hpp"
 #include "actors/supervisor_actor.hpp"
 #include "messages/register_messages.hpp"
@@ -62,9 +66,9 @@ tx_outcome outcome_from_error(caf::actor_system& sys, const caf::error& err,
 }
 
 /// A request to `where`, answered within the deadline + reply_grace (defined below).
-template <class Work>
-tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_options& opts,
-               const Work& work);
+template <class Handle, class Work, class... Extra>
+tx_outcome ask(caf::actor_system& sys, const Handle& where, const tx_options& opts,
+               const Work& work, const Extra&... extra);
 
 std::string default_node_id() {
   char host[256] = {0};
@@ -120,6 +124,8 @@ struct runtime::impl {
   caf::actor_system* sys = nullptr;
   pool_actor pool;
   std::shared_ptr<canceller> cancel;
+  std::shared_ptr<deadline_queue> deadlines = std::make_shared<deadline_queue>();
+  lane_context lane;  // the blocking API's direct way to an idle connection
   supervisor_impl_actor sup;
   metrics_actor metrics;  // null when metrics are off
   std::unique_ptr<http_server> http;
@@ -150,6 +156,7 @@ struct runtime::impl {
     ps.max_waiters = cfg.pool_max_waiters;
     ps.statement_cache_size = statement_cache_size(cfg);
     if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
+    ps.desk = std::make_shared<connection_desk>();
     pool = spawn_pool(s, ps);
     if (cfg.node.networked()) {
       if (!s.has_middleman())
@@ -166,7 +173,12 @@ struct runtime::impl {
       with_nodes->connect_timeout = cfg.node.connect_timeout;
       saga_cfg = std::move(with_nodes);
     }
-    if (cfg.metrics_enabled) metrics = spawn_metrics(s, pool, metrics_settings_of(cfg));
+    auto outbox = std::make_shared<record_outbox>();
+    if (cfg.metrics_enabled) {
+      auto ms = metrics_settings_of(cfg);
+      ms.outbox = outbox;
+      metrics = spawn_metrics(s, pool, std::move(ms));
+    }
     supervisor_settings ss;
     ss.metrics = metrics;
     cancel = std::make_shared<canceller>(cfg.cancel_grace);
@@ -177,7 +189,13 @@ struct runtime::impl {
     ss.sagas = sagas;
     ss.saga = saga_cfg;
     ss.procedures = procedures;
+    ss.deadlines = deadlines;
+    ss.desk = ps.desk;
+    ss.lane = std::make_shared<lane_registry>();
+    ss.ids = std::make_shared<std::atomic<uint64_t>>(0);
     sup = spawn_supervisor(s, pool, ss);
+    lane = lane_context{pool,   ps.desk, deadlines, cancel,          ss.lane,
+                        ss.ids, metrics, outbox,    cfg.commit_grace};
     if (!cfg.node.listen.empty()) publish(s);
     if (!sagas->empty()) {
       saga_recovery_settings rs;
@@ -258,6 +276,7 @@ struct runtime::impl {
       without->nodes = nullptr;
       saga_cfg = std::move(without);
     }
+    if (lane.running) lane.running->drain();  // the blocking lane takes nothing new
     caf::scoped_actor self{*sys};
     drain(self);
     self->monitor(sup);
@@ -314,17 +333,27 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
   return transact(opts, std::move(body), tx_hooks{});
 }
 
+namespace {
+
+/// The blocking lane first (two thread hand-offs); the supervisor takes over a first attempt
+/// that did not commit, and takes what the lane cannot (no idle connection, shutting down).
+template <class Work>
+tx_outcome run_blocking(caf::actor_system& sys, const lane_context& lane,
+                        const supervisor_impl_actor& sup, const tx_options& opts,
+                        const Work& work) {
+  auto r = run_on_lane(lane, opts, work);
+  if (r.outcome) return std::move(*r.outcome);
+  if (r.handover) return ask(sys, sup, opts, work, *r.handover);
+  return ask(sys, sup, opts, work);
+}
+
+}  // namespace
+
 tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body,
                              tx_hooks hooks) {
   auto work = make_body(std::move(body), std::move(hooks));
   const auto unwind = impl_->cfg.cancel_grace + std::chrono::milliseconds(250);
-  tx_outcome out;
-  {
-    caf::scoped_actor self{*impl_->sys};
-    self->request(impl_->sup, reply_timeout(opts, reply_grace), run_atom::value, opts, work)
-        .receive([&](tx_outcome& o) { out = std::move(o); },
-                 [&](caf::error& err) { out = outcome_from_error(*impl_->sys, err, opts); });
-  }
+  tx_outcome out = run_blocking(*impl_->sys, impl_->lane, impl_->sup, opts, work);
   // The outcome may come at the deadline while the body still unwinds on its connection
   // thread; the body may capture our caller's locals by reference, so wait for it. A body
   // blocked in the database unwinds at once (its query is cancelled, its connection cut if the
@@ -346,7 +375,7 @@ tx_outcome runtime::transact(std::function<void(tx&)> body) {
 }
 
 tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {
-  return ask(*impl_->sys, caf::actor_cast<supervisor_actor>(impl_->sup), opts, script);
+  return run_blocking(*impl_->sys, impl_->lane, impl_->sup, opts, script);
 }
 
 saga_outcome runtime::run_saga(const std::string& type, saga_context context,
@@ -503,12 +532,12 @@ namespace actortx {
 
 namespace {
 
-template <class Work>
-tx_outcome ask(caf::actor_system& sys, const supervisor_actor& where, const tx_options& opts,
-               const Work& work) {
+template <class Handle, class Work, class... Extra>
+tx_outcome ask(caf::actor_system& sys, const Handle& where, const tx_options& opts,
+               const Work& work, const Extra&... extra) {
   tx_outcome out;
   caf::scoped_actor self{sys};
-  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, opts, work)
+  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, opts, work, extra...)
       .receive([&](tx_outcome& o) { out = std::move(o); },
                [&](caf::error& err) { out = outcome_from_error(sys, err, opts); });
   return out;
