@@ -14,6 +14,7 @@
 #include "actors/request_check.hpp"
 #include "actors/supervisor_deadline.hpp"
 #include "actors/supervisor_outcome.hpp"
+#include "actors/supervisor_procedures.hpp"
 #include "actors/supervisor_sagas.hpp"
 #include "actors/supervisor_state.hpp"
 #include "actors/supervisor_views.hpp"
@@ -166,38 +167,6 @@ void on_attempt(sup_ptr self, uint64_t id, attempt_result& r) {
     return;
   }
   on_failed_attempt(self, id, r);
-}
-
-/// A request refused before it started: answered at once, logged once at warn.
-tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
-  log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
-  tx_outcome out;
-  out.label = opts.label;
-  out.state = tx_state::failed;
-  out.code = code;
-  out.message = std::move(why);
-  return out;
-}
-
-/// A procedure call becomes a local body on this node, after its arguments were checked.
-std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& opts,
-                                                    procedure_call& call) {
-  const auto& reg = self->state.cfg.procedures;
-  const procedure_def* def = reg ? reg->find(call.name) : nullptr;
-  if (opts.label.empty()) opts.label = "proc/" + call.name;
-  if (!def) {
-    std::string known;
-    if (reg)
-      for (const auto& n : reg->names()) known += (known.empty() ? "" : ", ") + n;
-    return refused(self, opts, errc::unknown_procedure,
-                   "no procedure '" + call.name + "' is registered on this node (known: " +
-                       (known.empty() ? std::string{"none"} : known) + ")");
-  }
-  if (auto bad = check_call(*def, call)) return refused(self, opts, errc::invalid_argument, *bad);
-  // The registry outlives every body: the runtime keeps it until its actors are gone.
-  auto args = std::make_shared<const std::vector<proc_value>>(std::move(call.args));
-  auto fn = [def, args](tx& t) { def->body(t, proc_args{def->params, *args}); };
-  return local_body{std::make_shared<body_state>(std::move(fn))};
 }
 
 /// The deadline of `id` fires in the node's deadline queue, which only posts a message here.
