@@ -9,6 +9,7 @@
 #include "actors/attempt_gate.hpp"
 #include "actors/command_status.hpp"
 #include "actors/connection_actor.hpp"
+#include "actors/hook_calls.hpp"
 #include "actors/statement_cache.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_classifier.hpp"
@@ -84,35 +85,6 @@ std::string begin_sql(const exec_request& req, int64_t remaining_ms) {
 }
 
 namespace {
-
-hook_event event_of(const exec_request& req, int32_t backend_pid, std::string reason = {}) {
-  hook_event ev;
-  ev.tx_id = req.tx_id;
-  ev.attempt = req.attempt;
-  ev.label = req.opts.label;
-  ev.backend_pid = backend_pid;
-  ev.reason = std::move(reason);
-  return ev;
-}
-
-/// Calls notification hooks, runtime-wide first; a throwing hook is logged and skipped.
-void notify(const attempt_hooks& hooks,
-            const std::vector<tx_hooks::notify_fn>& (tx_hooks::*list)() const, const char* kind,
-            const hook_event& ev) noexcept {
-  for (const tx_hooks* set : {hooks.global, hooks.local}) {
-    if (set == nullptr) continue;
-    for (const auto& fn : (set->*list)()) {
-      try {
-        fn(ev);
-      } catch (const std::exception& e) {
-        log().error("tx {} attempt {}: {} hook threw: {}", ev.tx_id, ev.attempt, kind, e.what());
-      } catch (...) {
-        log().error("tx {} attempt {}: {} hook threw a non-standard exception", ev.tx_id,
-                    ev.attempt, kind);
-      }
-    }
-  }
-}
 
 /// The key was committed before: report that commit, roll back whatever this attempt did,
 /// and run no hooks (they belong to the attempt that committed).
@@ -325,8 +297,8 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
       send_rollback = on_failure(std::current_exception(), req, at.phase, res);
     }
     if (send_rollback) {
-      notify(hooks, &tx_hooks::pre_rollback_hooks, "pre-rollback",
-             event_of(req, backend_pid, res.record.message));
+      notify_hooks(hooks, hook_kind::pre_rollback,
+                   attempt_event(req, backend_pid, res.record.message));
       try_rollback(work, res);
     }
   } catch (const std::exception& e) {
@@ -340,10 +312,10 @@ attempt_result run_attempt(pqxx::connection_base& conn, const std::shared_ptr<pg
   if (!conn.is_open()) res.connection_ok = false;
   if (!hooks_apply) return finish();  // the hooks belong to the attempt that committed the key
   if (res.committed)
-    notify(hooks, &tx_hooks::post_commit_hooks, "post-commit", event_of(req, backend_pid));
+    notify_hooks(hooks, hook_kind::post_commit, attempt_event(req, backend_pid));
   else if (at.begun && res.record.cls != error_class::in_doubt)
-    notify(hooks, &tx_hooks::post_rollback_hooks, "post-rollback",
-           event_of(req, backend_pid, res.record.message));
+    notify_hooks(hooks, hook_kind::post_rollback,
+                 attempt_event(req, backend_pid, res.record.message));
   return finish();
 }
 
