@@ -63,11 +63,11 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
                to_string(out.state), out.attempts, out.message,
                out.sqlstate.empty() ? "-" : out.sqlstate);
   }
-  // One message per transaction, sent after the answer: the hot path's only cost.
-  std::optional<tx_record> rec;
-  if (st.cfg.metrics) rec = make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us());
+  // One message per transaction, sent before the answer: a caller that asks for its record
+  // right after must find it (the metrics actor's mailbox has it first).
+  if (st.cfg.metrics)
+    self->send(st.cfg.metrics, make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us()));
   e.rp.deliver(std::move(out));
-  if (rec) self->send(st.cfg.metrics, std::move(*rec));
   st.txs.erase(i);
 }
 
