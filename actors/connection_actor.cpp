@@ -7,8 +7,8 @@
 
 #include "actors/attempt_gate.hpp"
 #include "actors/attempt_runner.hpp"
-#include "actors/lane_call.hpp"
 #include "actors/hook_calls.hpp"
+#include "actors/lane_call.hpp"
 #include "actors/pg_connection.hpp"
 #include "actors/pipeline_runner.hpp"
 #include "actors/statement_cache.hpp"

@@ -137,8 +137,7 @@ bool queue_attempt(pg_pipeline& pipe, const exec_request& req, const tx_script& 
   if (!req.opts.idempotency_key.empty()) {
     const std::string tx_id = std::to_string(req.tx_id);
     if (!queue_command(pipe, names, plan, {pipe_role::key, false, false, 0, &key_sql},
-                       {req.opts.idempotency_key.c_str(), tx_id.c_str(),
-                        req.opts.label.c_str()}))
+                       {req.opts.idempotency_key.c_str(), tx_id.c_str(), req.opts.label.c_str()}))
       return false;
   }
   const pipe_item refresh{pipe_role::refresh, false, false, 0, &refresh_sql};

@@ -28,9 +28,9 @@ enum class pipe_role : uint8_t {
 
 struct pipe_item {
   pipe_role role;
-  bool parse = false;  ///< the PREPARE of the command that follows, not the command
-  bool named = false;  ///< runs (or prepares) a cached prepared statement
-  size_t index = 0;    ///< the script statement (role statement)
+  bool parse = false;                ///< the PREPARE of the command that follows, not the command
+  bool named = false;                ///< runs (or prepares) a cached prepared statement
+  size_t index = 0;                  ///< the script statement (role statement)
   const std::string* sql = nullptr;  ///< its text (for the cache); owned by plan or script
 };
 
@@ -49,8 +49,9 @@ std::string pipeline_begin_sql(const tx_options& opts);
 /// own sync, so a failing one costs nothing else), then BEGIN, the settings, the key INSERT
 /// when the request has a key, every statement, COMMIT, one sync. statement_timeout counts per
 /// statement, so before each statement after the first and before COMMIT it is set again to
-/// what is left of the deadline, which the settings anchored on the server's own clock. Statements the cache has not
-/// prepared yet are prepared inside the same pipeline. False if libpq refused a call.
+/// what is left of the deadline, which the settings anchored on the server's own clock. Statements
+/// the cache has not prepared yet are prepared inside the same pipeline. False if libpq refused a
+/// call.
 bool queue_attempt(pg_pipeline& pipe, const exec_request& req, const tx_script& script,
                    statement_cache& cache, int64_t statement_timeout_ms, pipe_plan& plan);
 

@@ -250,7 +250,8 @@ void report_key_taken(PGconn* conn, const exec_request& req, attempt_result& res
   if (!res.connection_ok) {
     res.code = errc::connection_lost;
     res.record.cls = error_class::reconnect;
-    res.record.message = "idempotency key '" + key + "' is taken; the connection broke before "
+    res.record.message = "idempotency key '" + key +
+                         "' is taken; the connection broke before "
                          "its transaction could be looked up";
     return;
   }
@@ -298,9 +299,8 @@ int64_t pipeline_statement_timeout_ms(int64_t remaining_ms) noexcept {
 }
 
 attempt_result run_pipelined(PGconn* conn, const std::shared_ptr<pg_link>& link,
-                             int32_t backend_pid, const exec_request& req,
-                             const tx_script& script, statement_cache& cache,
-                             const attempt_hooks& hooks) {
+                             int32_t backend_pid, const exec_request& req, const tx_script& script,
+                             statement_cache& cache, const attempt_hooks& hooks) {
   attempt_result res;
   res.record.number = req.attempt;
   res.record.backend_pid = backend_pid;
@@ -312,8 +312,7 @@ attempt_result run_pipelined(PGconn* conn, const std::shared_ptr<pg_link>& link,
   if ((req.deadline_ns - started) / 1000000 <= 0)
     return finish(timed_out(std::move(res), "deadline passed before the attempt could start"));
   if (req.gate && !req.gate->start(link))
-    return finish(
-        timed_out(std::move(res), "the deadline expired the attempt before it started"));
+    return finish(timed_out(std::move(res), "the deadline expired the attempt before it started"));
   pg_pipeline pipe{conn};
   reading rd;
   if (!pipe.enter()) {
@@ -324,8 +323,9 @@ attempt_result run_pipelined(PGconn* conn, const std::shared_ptr<pg_link>& link,
     res.record.message = pipe.error();
   } else if (req.gate && !req.gate->enter_commit()) {
     pipe.leave();  // nothing was queued: COMMIT never left
-    res = timed_out(std::move(res), "the deadline passed before the script was sent: never "
-                                    "committed");
+    res = timed_out(std::move(res),
+                    "the deadline passed before the script was sent: never "
+                    "committed");
   } else {
     // COMMIT goes with everything else, so the server enforces the deadline from here on.
     const int64_t left_ms = (req.deadline_ns - steady_now_ns()) / 1000000;

@@ -27,8 +27,7 @@ inline constexpr size_t default_pipeline_statements = 128;
 /// reconnect by itself, and a new handle has none of the old statements.
 class pipeline_statements {
  public:
-  explicit pipeline_statements(size_t capacity)
-      : cache_(capacity, pipeline_statement_prefix) {}
+  explicit pipeline_statements(size_t capacity) : cache_(capacity, pipeline_statement_prefix) {}
   /// The cache for the connection's current `link`; emptied first if the handle changed.
   statement_cache& on(const std::shared_ptr<pg_link>& link) {
     if (link_.lock() != link) {
@@ -54,9 +53,8 @@ class pipeline_statements {
 /// false (and, if its state is unknown, its socket is cut so that the pool's ping fails).
 /// Pre-commit hooks cannot run here (see has_pre_commit_hooks); notification hooks do.
 attempt_result run_pipelined(PGconn* conn, const std::shared_ptr<pg_link>& link,
-                             int32_t backend_pid, const exec_request& req,
-                             const tx_script& script, statement_cache& cache,
-                             const attempt_hooks& hooks = {});
+                             int32_t backend_pid, const exec_request& req, const tx_script& script,
+                             statement_cache& cache, const attempt_hooks& hooks = {});
 
 /// The server-side statement_timeout for `remaining_ms` left: a margin of min(20 ms, 1/10)
 /// so the server's 57014 reaches us before the supervisor's deadline; at least 1 ms.
