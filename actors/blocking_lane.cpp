@@ -5,6 +5,7 @@
 #include "actors/attempt_gate.hpp"
 #include "actors/canceller.hpp"
 #include "actors/deadline_queue.hpp"
+#include "actors/deadline_text.hpp"
 #include "actors/lane_registry.hpp"
 #include "actors/record_outbox.hpp"
 #include "actors/request_check.hpp"
@@ -40,9 +41,8 @@ void on_deadline(const std::shared_ptr<lane_call>& call, const std::shared_ptr<c
                  std::chrono::milliseconds timeout) {
   if (call->gate->expire() == phase::expired) {
     if (cancel) cancel->cancel(call->gate);
-    call->answer.answer(decided(*call, tx_state::timeout, errc::timeout,
-                                "deadline of " + std::to_string(timeout.count()) +
-                                    " ms reached after 1 attempt(s); not committed"));
+    call->answer.answer(
+        decided(*call, tx_state::timeout, errc::timeout, deadline_reached_text(timeout, 1)));
     return;
   }
   // COMMIT may be on its way, or the result is: its reply decides, for a short grace.
@@ -53,12 +53,7 @@ void on_deadline(const std::shared_ptr<lane_call>& call, const std::shared_ptr<c
     // The caller waits for the body to unwind: a COMMIT never answered must not hold it.
     if (cancel) cancel->cut(call->gate);
     call->answer.answer(decided(*call, tx_state::in_doubt, errc::commit_in_doubt,
-                                "the deadline of " + std::to_string(timeout.count()) +
-                                    " ms passed while COMMIT was in flight, and no reply came "
-                                    "within " +
-                                    std::to_string(grace.count()) +
-                                    " ms more: it may have committed; retry only with an "
-                                    "idempotency key"));
+                                commit_unanswered_text(timeout, grace)));
   });
 }
 
@@ -183,14 +178,13 @@ void stop_lane(lane_registry& running, canceller* cancel) {
   for (const auto& call : running.list()) {
     if (call->gate->expire() == phase::expired) {
       if (cancel) cancel->cancel(call->gate);
-      call->answer.answer(decided(*call, tx_state::failed, errc::shutting_down,
-                                  "the runtime is shutting down; not committed"));
+      call->answer.answer(
+          decided(*call, tx_state::failed, errc::shutting_down, shutdown_not_committed_text));
       continue;
     }
     if (cancel) cancel->cut(call->gate);
     call->answer.answer(
-        decided(*call, tx_state::in_doubt, errc::shutting_down,
-                "the runtime shut down while COMMIT was in flight: it may have committed"));
+        decided(*call, tx_state::in_doubt, errc::shutting_down, shutdown_in_doubt_text));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/canceller.hpp"
+#include "actors/deadline_text.hpp"
 #include "actors/supervisor_outcome.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
@@ -51,8 +52,7 @@ void on_deadline(sup_ptr self, uint64_t id) {
     return;
   }
   finish(self, id, tx_state::timeout, errc::timeout,
-         "deadline of " + std::to_string(e.opts.timeout.count()) + " ms reached after " +
-             std::to_string(e.attempts) + " attempt(s); not committed");
+         deadline_reached_text(e.opts.timeout, e.attempts));
 }
 
 void on_commit_grace(sup_ptr self, uint64_t id, uint32_t attempt) {
@@ -64,10 +64,7 @@ void on_commit_grace(sup_ptr self, uint64_t id, uint32_t attempt) {
   // must not hold it (or the connection's thread) for ever.
   if (st.cfg.cancel && e.gate) st.cfg.cancel->cut(e.gate);
   finish(self, id, tx_state::in_doubt, errc::commit_in_doubt,
-         "the deadline of " + std::to_string(e.opts.timeout.count()) +
-             " ms passed while COMMIT was in flight, and no reply came within " +
-             std::to_string(st.cfg.commit_grace.count()) +
-             " ms more: it may have committed; retry only with an idempotency key");
+         commit_unanswered_text(e.opts.timeout, st.cfg.commit_grace));
 }
 
 void stop_transactions(sup_ptr self) {
@@ -77,13 +74,11 @@ void stop_transactions(sup_ptr self) {
   for (auto id : ids) {
     auto& e = st.txs.at(id);
     if (stop_attempt(self, e, "stopped: the runtime is shutting down") == phase::expired) {
-      finish(self, id, tx_state::failed, errc::shutting_down,
-             "the runtime is shutting down; not committed");
+      finish(self, id, tx_state::failed, errc::shutting_down, shutdown_not_committed_text);
       continue;
     }
     if (st.cfg.cancel && e.gate) st.cfg.cancel->cut(e.gate);
-    finish(self, id, tx_state::in_doubt, errc::shutting_down,
-           "the runtime shut down while COMMIT was in flight: it may have committed");
+    finish(self, id, tx_state::in_doubt, errc::shutting_down, shutdown_in_doubt_text);
   }
 }
 
