@@ -17,6 +17,7 @@
 #include "runtime/runtime.hpp"
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
+#include "support/proxied_runtime.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
@@ -25,18 +26,8 @@ using test::ms_since;
 
 namespace {
 
-/// A runtime whose connections go through a fault proxy (TCP to the suite's cluster).
-struct proxied {
-  test::test_schema db;
-  fault_proxy proxy{"127.0.0.1",
-                    static_cast<uint16_t>(std::stoi(parse_dsn(db.base_dsn()).at("port")))};
-  runtime rt{[&] {
-    db.exec("CREATE TABLE paid(id int PRIMARY KEY)");
-    auto cfg = test::test_config(db);
-    cfg.dsn = proxy.dsn_through(db.dsn());
-    return cfg;
-  }()};
-
+/// The proxied runtime (tests/support), paying with a body that may think before COMMIT.
+struct proxied : test::proxied_runtime {
   tx_outcome pay(int id, std::chrono::milliseconds timeout, std::chrono::milliseconds think) {
     tx_options opts = rt.default_options();
     opts.timeout = timeout;

@@ -12,6 +12,7 @@
 #include "runtime/runtime.hpp"
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
+#include "support/proxied_runtime.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
@@ -29,18 +30,8 @@ std::string sleeping_sql(const test::test_schema& db, const char* seconds) {
          tagged_sleep(db, seconds) + "'";
 }
 
-/// A runtime whose connections go through a fault proxy (TCP to the suite's cluster).
-struct proxied {
-  test::test_schema db;
-  fault_proxy proxy{"127.0.0.1",
-                    static_cast<uint16_t>(std::stoi(parse_dsn(db.base_dsn()).at("port")))};
-  runtime rt{[&] {
-    db.exec("CREATE TABLE paid(id int PRIMARY KEY)");
-    auto cfg = test::test_config(db);
-    cfg.dsn = proxy.dsn_through(db.dsn());
-    return cfg;
-  }()};
-
+/// The proxied runtime (tests/support), paying with a script: one pipeline.
+struct proxied : test::proxied_runtime {
   /// INSERT, then a sleep on the server, then COMMIT: all in one pipeline.
   tx_outcome pay(int id, std::chrono::milliseconds timeout, const std::string& key = {}) {
     tx_options opts = rt.default_options();
@@ -128,9 +119,10 @@ TEST_CASE("a backend terminated mid-pipeline: retried on a new connection, commi
   // Terminate the backend while it sleeps in the middle of the pipeline (first attempt only).
   long killed = 0;
   for (int i = 0; i < 500 && killed == 0; ++i) {
-    killed = db.value<long>("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                            "WHERE pid <> pg_backend_pid() AND query = '" +
-                            tagged_sleep(db, "0.4") + "'");
+    killed = db.value<long>(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE pid <> pg_backend_pid() AND query = '" +
+        tagged_sleep(db, "0.4") + "'");
     if (killed == 0) std::this_thread::sleep_for(2ms);
   }
   REQUIRE(killed == 1);
