@@ -3,7 +3,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "tpcb_txn.hpp"
 
 namespace bench {

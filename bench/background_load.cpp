@@ -6,7 +6,8 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "tpcb_txn.hpp"
 
 namespace bench {

@@ -2,10 +2,10 @@
 // it) against an idle backend of its own: what the runtime's canceller pays per deadline.
 #pragma once
 
+#include <libpq-fe.h>
+
 #include <cstdint>
 #include <string>
-
-#include <libpq-fe.h>
 
 namespace bench {
 

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "runtime/dsn.hpp"
+#include <actortx/dsn.hpp>
 
 namespace bench {
 

@@ -13,13 +13,14 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "background_load.hpp"
 #include "deadline_probe.hpp"
 #include "deadline_report.hpp"
 #include "pgbench_runner.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
 #include "warn_counter.hpp"
 
 namespace {

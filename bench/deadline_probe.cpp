@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace bench {
 

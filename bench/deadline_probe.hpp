@@ -10,9 +10,10 @@
 
 #include <pqxx/pqxx>
 
+#include <actortx/tx_outcome.hpp>
+
 #include "activity_monitor.hpp"
 #include "cancel_timer.hpp"
-#include "messages/tx_outcome.hpp"
 #include "warn_counter.hpp"
 
 namespace actortx {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace bench::hotspot {
 

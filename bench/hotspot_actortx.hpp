@@ -6,8 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include <actortx/tx_options.hpp>
+
 #include "hotspot_common.hpp"
-#include "messages/tx_options.hpp"
 
 namespace bench::hotspot {
 

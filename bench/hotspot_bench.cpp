@@ -16,14 +16,15 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "hotspot_actortx.hpp"
 #include "hotspot_common.hpp"
 #include "hotspot_pgbench.hpp"
 #include "latency.hpp"
 #include "pgbench_runner.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
 
 namespace {
 

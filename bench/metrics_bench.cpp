@@ -8,12 +8,13 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "actortx_tpcb.hpp"
 #include "latency.hpp"
 #include "pgbench_runner.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
 
 namespace {
 

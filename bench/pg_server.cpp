@@ -9,7 +9,8 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/embedded_postgres.hpp"
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "subprocess.hpp"
 
 namespace bench {

@@ -9,7 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "runtime/dsn.hpp"
+#include <actortx/dsn.hpp>
+
 #include "subprocess.hpp"
 
 namespace bench {

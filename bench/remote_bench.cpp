@@ -17,15 +17,16 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "dist/child_process.hpp"
 #include "dist/test_certs.hpp"
 #include "latency.hpp"
 #include "remote_node.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
 #include "subprocess.hpp"
 #include "timed_phase.hpp"
 

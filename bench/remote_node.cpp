@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace bench::remote {
 

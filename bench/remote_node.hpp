@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-#include "runtime/procedure_registry.hpp"
+#include <actortx/procedure_registry.hpp>
 
 namespace bench::remote {
 

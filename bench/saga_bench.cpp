@@ -16,15 +16,16 @@
 #include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "command_line.hpp"
 #include "latency.hpp"
 #include "pg_server.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
-#include "runtime/runtime.hpp"
-#include "runtime/saga_id.hpp"
-#include "runtime/saga_log.hpp"
+#include "runtime/policy/saga_id.hpp"
+#include "runtime/sagas/saga_log.hpp"
 #include "saga_memory.hpp"
 #include "saga_workload.hpp"
 #include "subprocess.hpp"

@@ -15,9 +15,10 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "saga_workload.hpp"
 
 namespace bench::saga {

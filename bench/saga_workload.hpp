@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace bench::saga {
 

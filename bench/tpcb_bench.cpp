@@ -11,12 +11,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "command_line.hpp"
 #include "pg_server.hpp"
 #include "pgbench_runner.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
 #include "tpcb_report.hpp"
 #include "tpcb_sides.hpp"
 

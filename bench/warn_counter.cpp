@@ -1,11 +1,11 @@
 #include "warn_counter.hpp"
 
+#include <spdlog/sinks/base_sink.h>
+
 #include <mutex>
 #include <string_view>
 
-#include <spdlog/sinks/base_sink.h>
-
-#include "runtime/log.hpp"
+#include <actortx/log.hpp>
 
 namespace bench {
 

@@ -7,12 +7,15 @@
 
 #include <caf/all.hpp>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using namespace std::chrono_literals;
 
 namespace {
+
+// A message this actor never gets: its behavior must not be empty (that would end it).
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 // Registers a user, then reads the user count back; both as scripts (serializable data that
 // could equally come from another node).
@@ -58,7 +61,7 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
             finish(false);
           });
   // Nothing else to handle: the responses above arrive through their own handlers.
-  return {[](actortx::ping_atom) {}};
+  return {[](idle_atom) {}};
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <memory>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using namespace std::chrono_literals;
 

@@ -10,9 +10,9 @@
 #include <caf/actor_system.hpp>
 #include <pqxx/pqxx>
 
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using actortx::saga_context;
 using actortx::tx;

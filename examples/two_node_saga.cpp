@@ -12,21 +12,21 @@
 //   two_node_saga node-a DSN CERTDIR PORT    node A: runs two transfers against B at PORT
 //
 // CERTDIR holds ca.pem and a.pem/a.key, b.pem/b.key, signed by that CA (see make_certificates).
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <pqxx/pqxx>
 
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using actortx::procedure_call;
 using actortx::saga_context;

@@ -4,8 +4,8 @@
 //   user_registration [DSN]   (default: $ACTORTX_DSN, else a throwaway embedded PostgreSQL)
 #include <iostream>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using actortx::saga_context;
 using actortx::tx;

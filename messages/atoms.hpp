@@ -3,9 +3,10 @@
 
 #include <caf/atom.hpp>
 
+#include <actortx/supervisor.hpp>  // the public atoms: run, active, saga, sagas
+
 namespace actortx {
 
-using run_atom = caf::atom_constant<caf::atom("run")>;             // run a transaction
 using exec_atom = caf::atom_constant<caf::atom("exec")>;           // execute one attempt
 using acquire_atom = caf::atom_constant<caf::atom("acquire")>;     // lease a connection
 using release_atom = caf::atom_constant<caf::atom("release")>;     // return a lease
@@ -19,11 +20,8 @@ using ping_atom = caf::atom_constant<caf::atom("ping")>;           // validate a
 using stats_atom = caf::atom_constant<caf::atom("stats")>;         // ask for a snapshot
 using waiter_atom = caf::atom_constant<caf::atom("waiter")>;       // timer: lease wait expired
 using spawn_atom = caf::atom_constant<caf::atom("spawnconn")>;     // timer: (re)connect now
-using active_atom = caf::atom_constant<caf::atom("active")>;       // list running transactions
 using activity_atom = caf::atom_constant<caf::atom("activity")>;   // backends' current queries
 using tick_atom = caf::atom_constant<caf::atom("tick")>;           // timer: periodic checks
-using saga_atom = caf::atom_constant<caf::atom("saga")>;           // run a saga
-using sagas_atom = caf::atom_constant<caf::atom("sagas")>;         // list running sagas
 using saga_done_atom = caf::atom_constant<caf::atom("sagadone")>;  // saga actor finished
 using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;  // saga actor progressed
 using recover_atom = caf::atom_constant<caf::atom("recover")>;     // resume a claimed saga

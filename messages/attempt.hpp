@@ -7,9 +7,10 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "messages/errc.hpp"
-#include "messages/tx_options.hpp"
-#include "messages/tx_outcome.hpp"
+#include <actortx/errc.hpp>
+#include <actortx/metrics.hpp>  // pool_stats
+#include <actortx/tx_options.hpp>
+#include <actortx/tx_outcome.hpp>
 
 namespace actortx {
 
@@ -52,29 +53,6 @@ struct attempt_result {
   friend typename Inspector::result_type inspect(Inspector& f, attempt_result& x) {
     return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed, x.deduplicated,
              x.connection_ok, x.code, x.results, x.savepoints, x.rows, x.key_recorded);
-  }
-};
-
-/// Point-in-time numbers of a pool.
-struct pool_stats {
-  uint32_t open = 0;  ///< connected connections
-  uint32_t idle = 0;
-  uint32_t leased = 0;
-  uint32_t connecting = 0;
-  uint32_t waiting = 0;    ///< lease requests queued
-  uint64_t leases = 0;     ///< total leases granted
-  uint64_t exhausted = 0;  ///< acquire requests that ended pool_exhausted
-  uint64_t replaced = 0;   ///< connections dropped as broken
-  uint64_t connect_failures = 0;
-  uint32_t max = 0;                       ///< configured maximum size
-  uint64_t leases_waited_over_100ms = 0;  ///< leases granted after queueing > 100 ms
-  uint64_t lease_wait_us = 0;             ///< total queueing time of granted leases
-
-  template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
-    return f(caf::meta::type_name("actortx::pool_stats"), x.open, x.idle, x.leased, x.connecting,
-             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.max,
-             x.leases_waited_over_100ms, x.lease_wait_us);
   }
 };
 

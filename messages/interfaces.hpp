@@ -1,4 +1,4 @@
-// Typed actor interfaces. Public: supervisor_actor. The rest are node-internal.
+// The node-internal typed actor interfaces (the public one is <actortx/supervisor.hpp>).
 #pragma once
 
 #include <cstdint>
@@ -9,32 +9,14 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/active_tx.hpp"
+#include <actortx/metrics.hpp>
+#include <actortx/supervisor.hpp>
+
 #include "messages/atoms.hpp"
 #include "messages/attempt.hpp"
 #include "messages/lane.hpp"
-#include "messages/local_body.hpp"
-#include "messages/metrics.hpp"
-#include "messages/procedure_call.hpp"
-#include "messages/saga_outcome.hpp"
-#include "messages/statement.hpp"
-#include "messages/tx_options.hpp"
-#include "messages/tx_outcome.hpp"
 
 namespace actortx {
-
-/// The runtime's front door, also the interface a node publishes to other nodes. Every request
-/// is answered with a tx_outcome or saga_outcome (also on failure, e.g. an unknown procedure);
-/// a caf::error only means the request itself could not be handled. Remote nodes can send
-/// scripts and procedure calls; a local_body cannot cross nodes.
-/// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
-using supervisor_actor =
-    caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
-                     caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
-                     caf::replies_to<run_atom, tx_options, procedure_call>::with<tx_outcome>,
-                     caf::replies_to<active_atom>::with<std::vector<active_tx>>,
-                     caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
-                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>>;
 
 /// One PostgreSQL connection on its own thread (spawned detached).
 using connection_actor = caf::typed_actor<

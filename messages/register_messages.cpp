@@ -1,6 +1,6 @@
-#include "messages/register_messages.hpp"
-
 #include <caf/all.hpp>
+
+#include <actortx/register_messages.hpp>
 
 #include "messages/interfaces.hpp"
 

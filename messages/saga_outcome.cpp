@@ -1,4 +1,4 @@
-#include "messages/saga_outcome.hpp"
+#include <actortx/saga_outcome.hpp>
 
 namespace actortx {
 

@@ -21,6 +21,11 @@ else
   fi
 fi
 
+# Warnings are errors in the build the tests use (scripts/test.sh sets ACTORTX_WERROR=1).
+if [[ "${ACTORTX_WERROR:-0}" == 1 ]]; then
+  cmake_args+=(-DACTORTX_WERROR=ON)
+fi
+
 shift $(($# > 0 ? 1 : 0))
 targets=()
 if (($# > 0)); then

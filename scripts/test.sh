@@ -22,7 +22,7 @@ fi
 bash scripts/install-deps.sh chromium prometheus
 export ACTORTX_REQUIRE_BROWSER=${ACTORTX_REQUIRE_BROWSER:-1}
 
-bash scripts/build.sh "$build_dir"
+ACTORTX_WERROR=${ACTORTX_WERROR:-1} bash scripts/build.sh "$build_dir"
 
 # Last resort: the CTest fixture and the reaper already remove the suite's PostgreSQL, but if
 # ctest itself is interrupted, stop it here as well.

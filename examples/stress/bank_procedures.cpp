@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/tx.hpp"
+#include <actortx/tx.hpp>
 
 namespace stress {
 

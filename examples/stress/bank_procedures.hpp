@@ -3,7 +3,7 @@
 // their names and arguments; every argument is bound as a parameter.
 #pragma once
 
-#include "runtime/procedure_registry.hpp"
+#include <actortx/procedure_registry.hpp>
 
 namespace stress {
 

@@ -9,9 +9,9 @@
 
 #include <pqxx/pqxx>
 
-#include "harness_connection.hpp"
+#include <actortx/dsn.hpp>
 
-#include "runtime/dsn.hpp"
+#include "harness_connection.hpp"
 #include "transfer_accounting.hpp"
 
 namespace stress {

@@ -3,7 +3,7 @@
 
 #include <iosfwd>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace stress {
 

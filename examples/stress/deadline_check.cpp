@@ -1,10 +1,10 @@
 #include "deadline_check.hpp"
 
-#include "messages/tx_outcome.hpp"
-
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
+
+#include <actortx/tx_outcome.hpp>
 
 namespace stress {
 

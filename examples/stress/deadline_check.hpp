@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <actortx/metrics.hpp>
+#include <actortx/tx_outcome.hpp>
+
 #include "invariants.hpp"
-#include "messages/metrics.hpp"
-#include "messages/tx_outcome.hpp"
 
 namespace stress {
 

@@ -4,10 +4,11 @@
 #include <ostream>
 #include <sstream>
 
+#include <actortx/tooling/embedded_postgres.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
+
 #include "backend_faults.hpp"
 #include "lock_burst.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/fault_proxy.hpp"
 
 namespace stress {
 

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <actortx/tooling/html_report.hpp>
+
 #include "fault_record.hpp"
-#include "runtime/html_report.hpp"
 
 namespace stress {
 

@@ -1,15 +1,16 @@
 #include "fault_session.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
 
-#include <arpa/inet.h>
+#include <actortx/dsn.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
 
 #include "bank_schema.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/fault_proxy.hpp"
 
 namespace stress {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "runtime/dsn.hpp"
+#include <actortx/dsn.hpp>
 
 namespace stress {
 

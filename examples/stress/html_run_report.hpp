@@ -5,11 +5,12 @@
 #include <cstdint>
 #include <string>
 
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/html_report.hpp>
+
 #include "fault_report.hpp"
 #include "invariants.hpp"
 #include "report.hpp"
-#include "runtime/html_report.hpp"
-#include "runtime/runtime.hpp"
 #include "saga_invariants.hpp"
 
 namespace stress {

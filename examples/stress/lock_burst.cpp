@@ -4,10 +4,10 @@
 
 #include <pqxx/pqxx>
 
-#include "harness_connection.hpp"
+#include <actortx/dsn.hpp>
 
 #include "backend_faults.hpp"
-#include "runtime/dsn.hpp"
+#include "harness_connection.hpp"
 
 namespace stress {
 

@@ -9,8 +9,9 @@
 #include <memory>
 #include <string>
 
+#include <actortx/node_config.hpp>
+
 #include "dir_watcher.hpp"
-#include "runtime/node_config.hpp"
 
 namespace stress {
 

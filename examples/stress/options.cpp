@@ -5,8 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "options_validate.hpp"
-#include "runtime/embedded_postgres.hpp"
 
 namespace stress {
 

@@ -6,8 +6,9 @@
 #include <optional>
 #include <string>
 
+#include <actortx/tx_options.hpp>
+
 #include "fault_kind.hpp"
-#include "messages/tx_options.hpp"
 
 namespace stress {
 

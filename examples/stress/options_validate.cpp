@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <limits>
 
-#include "runtime/dsn.hpp"
-#include "runtime/runtime_config.hpp"
+#include <actortx/dsn.hpp>
+#include <actortx/runtime_config.hpp>
 
 namespace stress {
 

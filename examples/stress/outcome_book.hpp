@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "messages/tx_outcome.hpp"
+#include <actortx/tx_outcome.hpp>
 
 namespace stress {
 

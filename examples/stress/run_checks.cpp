@@ -2,7 +2,8 @@
 
 #include <ostream>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "settings.hpp"
 
 namespace stress {

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <actortx/tx_outcome.hpp>
+
 #include "deadline_check.hpp"
 #include "latency_stats.hpp"
-#include "messages/tx_outcome.hpp"
 
 namespace stress {
 

@@ -6,7 +6,6 @@
 #include <pqxx/pqxx>
 
 #include "harness_connection.hpp"
-
 #include "run_sagas.hpp"
 
 namespace stress {

@@ -6,6 +6,11 @@
 
 #include <caf/actor_system.hpp>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "bank_schema.hpp"
 #include "dashboard_url.hpp"
 #include "fault_session.hpp"
@@ -16,10 +21,6 @@
 #include "report.hpp"
 #include "run_checks.hpp"
 #include "run_sagas.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
-#include "runtime/runtime.hpp"
 #include "saga_invariants.hpp"
 #include "saga_stage.hpp"
 #include "saga_tables.hpp"

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "bank_schema.hpp"
 #include "fault_session.hpp"
 #include "node_cluster.hpp"
 #include "options.hpp"
-#include "runtime/embedded_postgres.hpp"
 #include "scratch_database.hpp"
 
 namespace stress {

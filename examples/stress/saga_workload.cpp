@@ -6,8 +6,9 @@
 #include <thread>
 #include <tuple>
 
+#include <actortx/runtime.hpp>
+
 #include "account_picker.hpp"
-#include "runtime/runtime.hpp"
 #include "stop_signal.hpp"
 #include "transfer.hpp"
 

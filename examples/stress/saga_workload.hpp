@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "messages/saga_outcome.hpp"
+#include <actortx/saga_outcome.hpp>
+
 #include "outcome_book.hpp"
 #include "run_stats.hpp"
 #include "transfer_saga.hpp"

@@ -3,9 +3,10 @@
 
 #include <string>
 
-#include "messages/tx_options.hpp"
+#include <actortx/runtime_config.hpp>
+#include <actortx/tx_options.hpp>
+
 #include "options.hpp"
-#include "runtime/runtime_config.hpp"
 
 namespace stress {
 

@@ -3,8 +3,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <actortx/runtime.hpp>
+
 #include "bank_procedures.hpp"
-#include "runtime/runtime.hpp"
 
 namespace stress {
 

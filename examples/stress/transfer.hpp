@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "messages/tx_options.hpp"
-#include "messages/tx_outcome.hpp"
+#include <actortx/tx_options.hpp>
+#include <actortx/tx_outcome.hpp>
 
 namespace actortx {
 class runtime;

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <actortx/tooling/html_report.hpp>
+
 #include "invariants.hpp"
 #include "outcome_book.hpp"
-#include "runtime/html_report.hpp"
 
 namespace stress {
 

@@ -3,6 +3,11 @@
 #include <iostream>
 #include <optional>
 
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "bank_schema.hpp"
 #include "dashboard_url.hpp"
 #include "fault_session.hpp"
@@ -13,10 +18,6 @@
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_checks.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/log.hpp"
-#include "runtime/runtime.hpp"
 #include "scratch_database.hpp"
 #include "settings.hpp"
 #include "stop_signal.hpp"

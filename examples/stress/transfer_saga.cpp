@@ -1,7 +1,8 @@
 #include "transfer_saga.hpp"
 
+#include <actortx/tx.hpp>
+
 #include "bank_procedures.hpp"
-#include "runtime/tx.hpp"
 
 namespace stress {
 

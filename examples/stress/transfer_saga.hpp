@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "messages/interfaces.hpp"
-#include "messages/tx_options.hpp"
-#include "runtime/saga_registry.hpp"
+#include <actortx/saga_registry.hpp>
+#include <actortx/supervisor.hpp>
+#include <actortx/tx_options.hpp>
 
 namespace stress {
 

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "messages/tx_options.hpp"
+#include <actortx/tx_options.hpp>
+
 #include "outcome_book.hpp"
 #include "run_stats.hpp"
 

@@ -12,10 +12,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <actortx/runtime.hpp>
+
 #include "bank_procedures.hpp"
 #include "options.hpp"
 #include "run_checks.hpp"
-#include "runtime/runtime.hpp"
 #include "settings.hpp"
 #include "stop_signal.hpp"
 

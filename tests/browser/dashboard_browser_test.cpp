@@ -4,8 +4,6 @@
 //
 // Without Chromium the test warns and passes, unless ACTORTX_REQUIRE_BROWSER is set and not 0
 // (scripts/test.sh, which .ci/run runs, sets it and installs chromium).
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,7 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -3,10 +3,11 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
 #include "dist/dist_env.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

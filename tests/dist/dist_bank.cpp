@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
 
 namespace actortx::test {
 

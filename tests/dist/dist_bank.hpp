@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "runtime/procedure_registry.hpp"
-#include "runtime/saga_registry.hpp"
+#include <actortx/procedure_registry.hpp>
+#include <actortx/saga_registry.hpp>
 
 namespace actortx::test {
 

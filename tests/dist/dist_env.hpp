@@ -7,9 +7,10 @@
 #include <memory>
 #include <string>
 
+#include <actortx/runtime_config.hpp>
+
 #include "dist/child_process.hpp"
 #include "dist/test_certs.hpp"
-#include "runtime/runtime_config.hpp"
 
 namespace actortx::test {
 

@@ -9,8 +9,9 @@
 #include <cstdio>
 #include <exception>
 
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
-#include "runtime/runtime.hpp"
 
 int main(int argc, char** argv) {
   using namespace actortx;

@@ -9,9 +9,10 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
 #include "dist/dist_env.hpp"
-#include "runtime/runtime.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,7 +1,5 @@
 // Numbers in a procedure call keep their exact value across nodes: sent by the caller, checked
 // and read by the executing node (get_int, get_real) and bound as parameters there.
-#include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -10,11 +8,14 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
+#include <actortx/exact_number.hpp>
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
 #include "dist/dist_env.hpp"
-#include "messages/exact_number.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

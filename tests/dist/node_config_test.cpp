@@ -8,9 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <actortx/runtime.hpp>
+
 #include "dist/child_process.hpp"
 #include "dist/test_certs.hpp"
-#include "runtime/runtime.hpp"
 
 using namespace actortx;
 

@@ -1,8 +1,6 @@
 // TLS to PostgreSQL as a user sets it up: sslmode=verify-full with the CA that signed the
 // server's certificate. The test makes the CA and a certificate for 127.0.0.1/localhost with
 // the openssl CLI and starts a PostgreSQL of its own with ssl on.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,11 +9,13 @@
 #include <string>
 #include <thread>
 
+#include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "dist/test_certs.hpp"
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/node_config.hpp"
+#include <actortx/node_config.hpp>
 
 namespace actortx::test {
 

@@ -2,10 +2,11 @@
 // another CA is refused with an error naming the node, and the node keeps serving.
 #include <catch2/catch.hpp>
 
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
 #include "dist/dist_env.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

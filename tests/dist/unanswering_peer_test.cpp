@@ -2,8 +2,6 @@
 // completes a TCP connect (a listener whose full backlog drops SYNs), and one that accepts
 // and then says nothing. Each is answered node_unreachable, named, within the node connect
 // timeout, while a working peer answers at once. Loopback addresses only.
-#include <catch2/catch.hpp>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,10 +10,13 @@
 #include <future>
 #include <string>
 
+#include <catch2/catch.hpp>
+
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "dist/dist_bank.hpp"
 #include "dist/dist_env.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

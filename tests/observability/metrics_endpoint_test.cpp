@@ -1,7 +1,5 @@
 // The dashboard's HTTP routes on a running runtime: /metrics passes promtool and counts what
 // the database saw; the JSON and CSV routes parse back; unknown paths and methods are refused.
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +11,10 @@
 #include <string>
 #include <thread>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/http_get.hpp"
 #include "support/pg_test_env.hpp"
 

@@ -1,12 +1,13 @@
-#include <catch2/catch.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <algorithm>
 #include <thread>
 
-#include <spdlog/sinks/ringbuffer_sink.h>
+#include <catch2/catch.hpp>
 
-#include "runtime/log.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

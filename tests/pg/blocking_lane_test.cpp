@@ -1,14 +1,15 @@
 // The blocking lane (caller -> connection -> caller) against a real PostgreSQL: it shares the
 // pool with the supervisor's path, hands a failed first attempt over under the same id, and
 // keeps every answer truthful when connections are scarce.
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <thread>
 #include <vector>
 
-#include "runtime/retryable_error.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/retryable_error.hpp>
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

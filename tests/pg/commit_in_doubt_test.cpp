@@ -1,13 +1,14 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <cstring>
 #include <string>
 #include <thread>
 
-#include "runtime/dsn.hpp"
-#include "runtime/fault_proxy.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

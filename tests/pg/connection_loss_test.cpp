@@ -1,14 +1,14 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,10 +1,11 @@
 // Deadlines are enforced on the server, not just reported.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <thread>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 

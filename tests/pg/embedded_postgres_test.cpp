@@ -1,7 +1,5 @@
 // The throwaway cluster: usable, gone after use, gone even when its owner is SIGKILLed.
 // These tests start their own clusters on purpose (about a second each).
-#include <catch2/catch.hpp>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -20,9 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
-#include "runtime/embedded_postgres.hpp"
+#include <actortx/tooling/embedded_postgres.hpp>
 
 using namespace actortx;
 namespace fs = std::filesystem;

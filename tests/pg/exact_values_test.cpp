@@ -1,8 +1,6 @@
 // Numbers bound in a script reach PostgreSQL as the very same value, and come back unchanged:
 // the doubles printf-style formatting rounded (1e-9 became 0), the integer limits, NaN and the
 // infinities.
-#include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -10,9 +8,12 @@
 #include <limits>
 #include <vector>
 
-#include "messages/exact_number.hpp"
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/exact_number.hpp>
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

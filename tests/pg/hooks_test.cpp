@@ -1,11 +1,12 @@
-#include <catch2/catch.hpp>
-
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

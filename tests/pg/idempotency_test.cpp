@@ -1,9 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <thread>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,11 +1,12 @@
 // Metrics against a real workload: what the counters say matches what the database saw.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 #include <thread>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

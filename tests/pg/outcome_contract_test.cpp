@@ -1,8 +1,6 @@
 // The outcome contract under faults the runtime does not control: COMMITTED means committed
 // once; ROLLED_BACK, FAILED and TIMEOUT mean not committed; IN_DOUBT is the only answer that
 // may have committed. Every answer is checked against the database.
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 
 #include <atomic>
@@ -12,9 +10,12 @@
 #include <string>
 #include <thread>
 
-#include "runtime/dsn.hpp"
-#include "runtime/fault_proxy.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
+
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/proxied_runtime.hpp"

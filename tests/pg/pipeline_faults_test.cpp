@@ -1,15 +1,16 @@
 // Pipelined scripts under faults: the server's statement_timeout, a terminated backend, a COMMIT
 // reply that never comes. Every answer is checked against the database.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <future>
 #include <string>
 #include <thread>
 
-#include "runtime/dsn.hpp"
-#include "runtime/fault_proxy.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
+
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/proxied_runtime.hpp"

@@ -1,18 +1,19 @@
 // Scripts in one round trip (libpq pipeline mode): the same results and outcomes as the
 // statement-by-statement path, against the real PostgreSQL.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 
-#include "actors/pg_connection.hpp"
-#include "actors/pipeline_runner.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/dsn.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+
+#include "actors/pg/pg_connection.hpp"
+#include "actors/pg/pipeline_runner.hpp"
+#include "latency_relay.hpp"
+#include "runtime/policy/clock.hpp"
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
-#include "latency_relay.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
@@ -27,8 +28,8 @@ uint16_t cluster_port(const test::test_schema& db) {
 /// A script that exercises every kind of result: rows with NULLs, no rows, counts, RETURNING.
 tx_script varied_script() {
   tx_script s;
-  s.add("INSERT INTO item(id, name, price) VALUES ($1, $2, $3), ($4, $5, $6)", 1, "apple", 1.5,
-        2, sql_value::null(), 2);
+  s.add("INSERT INTO item(id, name, price) VALUES ($1, $2, $3), ($4, $5, $6)", 1, "apple", 1.5, 2,
+        sql_value::null(), 2);
   s.add("UPDATE item SET price = price * 2 WHERE id = $1 RETURNING id, price", 1);
   s.add("SELECT id, name, price FROM item ORDER BY id");
   s.add("SELECT id FROM item WHERE id < 0");
@@ -88,7 +89,7 @@ TEST_CASE("a script of eight statements takes one round trip", "[pg]") {
     return s;
   };
   REQUIRE(rt.transact(opts, script(0)).committed());  // warm: the connection is open
-  for (int round = 1; round <= 2; ++round) {  // prepares in the pipeline, then prepared
+  for (int round = 1; round <= 2; ++round) {          // prepares in the pipeline, then prepared
     const auto t0 = test::clock_type::now();
     auto out = rt.transact(opts, script(100 * round));
     const long took = ms_since(t0);
@@ -131,8 +132,7 @@ TEST_CASE("an error mid-pipeline commits nothing, names the SQLSTATE, keeps the 
   CHECK(count(db, "t") == 2);
 }
 
-TEST_CASE("a pipelined script honours isolation, READ ONLY, DEFERRABLE and the deadline",
-          "[pg]") {
+TEST_CASE("a pipelined script honours isolation, READ ONLY, DEFERRABLE and the deadline", "[pg]") {
   test::test_schema db;
   db.exec("CREATE TABLE t(id int)");
   runtime rt{test::test_config(db)};
@@ -272,8 +272,7 @@ TEST_CASE("a statement prepared in a pipeline that failed later stays prepared",
   CHECK(next.attempts == 1);
 }
 
-TEST_CASE("evicted pipeline statements are deallocated; a tiny cache still runs scripts",
-          "[pg]") {
+TEST_CASE("evicted pipeline statements are deallocated; a tiny cache still runs scripts", "[pg]") {
   test::test_schema db;
   pg_connection conn{db.dsn()};
   auto prepared_count = [&] {

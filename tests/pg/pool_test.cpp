@@ -1,11 +1,12 @@
 // The pool under pressure: exhaustion is an answer, never a hang; many clients, few connections.
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <thread>
 #include <vector>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,13 +1,14 @@
 // Automatic prepared statements: one PREPARE per statement and connection, the LRU bound, and
 // the statements the server stops accepting (0A000 after DDL, 26000 after DEALLOCATE ALL).
-#include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
 
-#include "runtime/outcome_text.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/outcome_text.hpp>
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
@@ -162,9 +163,8 @@ TEST_CASE("a stale statement inside nested() is not swallowed: the attempt is re
   REQUIRE(rt.transact([&](tx& t) { t.exec(select_all); }).committed());
   db.exec("ALTER TABLE t ADD COLUMN v int");
   std::vector<bool> nested_ok;
-  auto out = rt.transact([&](tx& t) {
-    nested_ok.push_back(bool(t.nested([&](tx& n) { n.exec(select_all); })));
-  });
+  auto out = rt.transact(
+      [&](tx& t) { nested_ok.push_back(bool(t.nested([&](tx& n) { n.exec(select_all); }))); });
   INFO(describe(out));
   CHECK(out.committed());
   CHECK(out.attempts == 2);
@@ -281,14 +281,14 @@ TEST_CASE("prepared-statements = false: nothing is prepared on the server", "[pg
   REQUIRE(rt.transact(rt.default_options(), script).committed());
   long prepared = -1;
   REQUIRE(rt.transact([&](tx& t) {
-              prepared = t.raw().exec("SELECT count(*) FROM pg_prepared_statements")[0][0].as<long>();
+              prepared =
+                  t.raw().exec("SELECT count(*) FROM pg_prepared_statements")[0][0].as<long>();
             }).committed());
   CHECK(prepared == 0);
   CHECK(db.value<long>("SELECT count(*) FROM t") == 2);
 }
 
-TEST_CASE("a statement that cannot be prepared fails as before and leaves nothing behind",
-          "[pg]") {
+TEST_CASE("a statement that cannot be prepared fails as before and leaves nothing behind", "[pg]") {
   test::test_schema db;
   runtime rt{one_connection(db)};
   auto out = rt.transact([&](tx& t) { t.exec("SELECT * FROM no_such_table WHERE x = $1", 1); });
@@ -297,8 +297,9 @@ TEST_CASE("a statement that cannot be prepared fails as before and leaves nothin
   CHECK(out.attempts == 1);
   CHECK(prepared_now(rt).empty());
   db.exec("CREATE TABLE no_such_table(x int)");
-  CHECK(rt.transact([&](tx& t) { t.exec("SELECT * FROM no_such_table WHERE x = $1", 1); })
-            .committed());
+  CHECK(rt.transact([&](tx& t) {
+            t.exec("SELECT * FROM no_such_table WHERE x = $1", 1);
+          }).committed());
 }
 
 TEST_CASE("an out-of-range prepared-statement-cache stops the runtime, naming the key", "[pg]") {

@@ -1,14 +1,15 @@
 // The runtime around the server's and its own life cycle: back soon after PostgreSQL is, a
 // pool that cannot fit refused at start, and a shutdown that lets running work finish.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <future>
 #include <memory>
 #include <thread>
 
-#include "runtime/embedded_postgres.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
 #include "support/elapsed.hpp"
 #include "support/pg_test_env.hpp"
 

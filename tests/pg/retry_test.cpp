@@ -1,11 +1,12 @@
 // Retries on serialization failures and deadlocks, real ones produced by PostgreSQL.
-#include <catch2/catch.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

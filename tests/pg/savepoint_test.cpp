@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
-
 #include <functional>
 #include <stdexcept>
 #include <string>
 
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

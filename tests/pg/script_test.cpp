@@ -1,9 +1,10 @@
 // Transactions as data: tx_script with bound parameters, results, typed actor API.
+#include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <caf/all.hpp>
+#include <actortx/runtime.hpp>
 
-#include "runtime/runtime.hpp"
+#include "messages/atoms.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,7 +1,8 @@
 // Starting the runtime: clear errors for a bad DSN or an unreachable server, never a password.
 #include <catch2/catch.hpp>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -1,7 +1,8 @@
 // Commit, rollback, isolation and access mode against a real PostgreSQL.
 #include <catch2/catch.hpp>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -11,7 +11,8 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "saga/transfer_saga.hpp"
 
 using namespace actortx;

@@ -1,7 +1,5 @@
 // Numbers a saga step puts in the context reach the next steps, the saga log and the database
 // exactly (the context used to hold "%f" text: 1e-9 became "0.000000").
-#include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -10,8 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "messages/exact_number.hpp"
-#include "runtime/runtime.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/exact_number.hpp>
+#include <actortx/runtime.hpp>
+
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

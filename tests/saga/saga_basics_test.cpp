@@ -7,8 +7,9 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "runtime/runtime.hpp"
-#include "runtime/saga_log.hpp"
+#include <actortx/runtime.hpp>
+
+#include "runtime/sagas/saga_log.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;

@@ -13,7 +13,8 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "runtime/runtime.hpp"
+#include <actortx/runtime.hpp>
+
 #include "saga/transfer_saga.hpp"
 #include "support/pg_test_env.hpp"
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "runtime/runtime_config.hpp"
-#include "runtime/saga_registry.hpp"
+#include <actortx/runtime_config.hpp>
+#include <actortx/saga_registry.hpp>
 
 namespace actortx::test {
 

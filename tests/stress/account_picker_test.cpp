@@ -1,9 +1,9 @@
 // Transfer ends: uniform, or concentrated on the hot accounts for --workload hotspot.
-#include <catch2/catch.hpp>
+#include "account_picker.hpp"
 
 #include <map>
 
-#include "account_picker.hpp"
+#include <catch2/catch.hpp>
 
 using namespace stress;
 

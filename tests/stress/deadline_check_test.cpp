@@ -1,7 +1,7 @@
 // The deadline invariant: at most deadline_slack past the deadline, callers and records.
-#include <catch2/catch.hpp>
-
 #include "deadline_check.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace stress;
 using std::chrono::microseconds;

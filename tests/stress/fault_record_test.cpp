@@ -1,7 +1,7 @@
 // Fault counts: injected, survived (the run went on and the invariants held), per kind.
-#include <catch2/catch.hpp>
-
 #include "fault_record.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace stress;
 using std::chrono::milliseconds;

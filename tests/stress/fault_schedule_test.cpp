@@ -1,12 +1,13 @@
 // The stress harness's fault schedule: a pure function of seed and settings.
-#include <catch2/catch.hpp>
+#include "fault_schedule.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 
+#include <catch2/catch.hpp>
+
 #include "fault_kind.hpp"
-#include "fault_schedule.hpp"
 
 using namespace stress;
 using std::chrono::milliseconds;

@@ -1,7 +1,7 @@
 // Latency percentiles from a bounded histogram: exact for small values, within 1.6 % above.
-#include <catch2/catch.hpp>
-
 #include "latency_stats.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace stress;
 

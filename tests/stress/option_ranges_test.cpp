@@ -1,7 +1,7 @@
 // Every numeric flag has a range; a value outside it is refused naming the flag and the value.
-#include <catch2/catch.hpp>
-
 #include <limits>
+
+#include <catch2/catch.hpp>
 
 #include "options_validate.hpp"
 #include "pool_check.hpp"

@@ -1,7 +1,7 @@
 // The per-transaction accounting: ids, one byte per transfer, and the match with the ledger.
-#include <catch2/catch.hpp>
-
 #include "outcome_book.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace stress;
 using actortx::tx_state;

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/embedded_postgres.hpp"
+#include <actortx/tooling/embedded_postgres.hpp>
 
 namespace fs = std::filesystem;
 

@@ -1,13 +1,14 @@
 #include "support/pg_test_env.hpp"
 
 #include <unistd.h>
+
 #include <atomic>
 #include <random>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/dsn.hpp"
-#include "runtime/embedded_postgres.hpp"
+#include <actortx/dsn.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 namespace actortx::test {
 

@@ -5,7 +5,7 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/runtime_config.hpp"
+#include <actortx/runtime_config.hpp>
 
 namespace actortx::test {
 

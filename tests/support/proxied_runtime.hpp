@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/dsn.hpp"
-#include "runtime/fault_proxy.hpp"
-#include "runtime/runtime.hpp"
+#include <actortx/dsn.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/fault_proxy.hpp>
+
 #include "support/pg_test_env.hpp"
 
 namespace actortx::test {

@@ -1,17 +1,17 @@
 // The canceller's threads against attempts that start, commit and finish at the same time as
 // their deadlines expire them (no server: the gates have no link, so only the hand-over between
 // threads is exercised — what ThreadSanitizer checks here).
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
 
-#include "actors/attempt_gate.hpp"
-#include "actors/canceller.hpp"
-#include "actors/deadline_queue.hpp"
-#include "runtime/clock.hpp"
+#include <catch2/catch.hpp>
+
+#include "actors/pg/canceller.hpp"
+#include "actors/supervisor/attempt_gate.hpp"
+#include "actors/supervisor/deadline_queue.hpp"
+#include "runtime/policy/clock.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;

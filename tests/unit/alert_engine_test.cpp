@@ -1,12 +1,12 @@
 // Alert rules on hand-made snapshots and records, with an injected clock: thresholds, levels,
 // messages, the failure window, dedup (and escalation through it), history cap, open count.
-#include <catch2/catch.hpp>
+#include "runtime/observability/alert_engine.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "runtime/alert_engine.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

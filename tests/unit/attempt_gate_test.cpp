@@ -1,11 +1,11 @@
 // The gate between an attempt's COMMIT and its deadline: exactly one of them wins.
-#include <catch2/catch.hpp>
+#include "actors/supervisor/attempt_gate.hpp"
 
 #include <atomic>
 #include <thread>
 #include <vector>
 
-#include "actors/attempt_gate.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 using phase = attempt_gate::phase;

@@ -1,14 +1,15 @@
 // The node's one deadline mechanism: fires in time order, disarms, decides races cleanly.
 // Also built into the ThreadSanitizer test binary (tests/tsan).
-#include <catch2/catch.hpp>
+#include "actors/supervisor/deadline_queue.hpp"
 
 #include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "actors/deadline_queue.hpp"
-#include "runtime/clock.hpp"
+#include <catch2/catch.hpp>
+
+#include "runtime/policy/clock.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;

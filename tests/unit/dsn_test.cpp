@@ -1,11 +1,11 @@
 // DSN handling: libpq parses, passwords never reach a message, values stay correctly quoted.
-#include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <optional>
 #include <string>
 
-#include "runtime/dsn.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/dsn.hpp>
 
 using namespace actortx;
 

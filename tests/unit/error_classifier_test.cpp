@@ -1,10 +1,10 @@
 // SQLSTATE classification: every table row, COMMIT in doubt, per-transaction overrides.
-#include <catch2/catch.hpp>
+#include "runtime/policy/error_classifier.hpp"
 
 #include <string>
 #include <tuple>
 
-#include "runtime/error_classifier.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

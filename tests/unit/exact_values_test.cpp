@@ -1,7 +1,5 @@
 // Numbers keep their exact value wherever they are written as text: SQL parameters, procedure
 // arguments (sent and read back) and a saga's context.
-#include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -9,10 +7,12 @@
 #include <limits>
 #include <vector>
 
-#include "messages/exact_number.hpp"
-#include "messages/saga_context.hpp"
-#include "messages/statement.hpp"
-#include "runtime/procedure_registry.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/exact_number.hpp>
+#include <actortx/procedure_registry.hpp>
+#include <actortx/saga_context.hpp>
+#include <actortx/statement.hpp>
 
 using namespace actortx;
 

@@ -1,7 +1,7 @@
 // The grace settings of the outcome contract are checked like every other key.
 #include <catch2/catch.hpp>
 
-#include "runtime/runtime_config.hpp"
+#include <actortx/runtime_config.hpp>
 
 using namespace actortx;
 

@@ -1,12 +1,12 @@
 // The health score and its recommendations on hand-made snapshots: each component's mapping,
 // the weighted sum, the open-alert penalty, and the advice text with its thresholds.
-#include <catch2/catch.hpp>
+#include "runtime/observability/health.hpp"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "runtime/health.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

@@ -1,11 +1,12 @@
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
 
-#include "runtime/html_report.hpp"
+#include <catch2/catch.hpp>
+
+#include <actortx/tooling/html_report.hpp>
 
 using namespace actortx;
 

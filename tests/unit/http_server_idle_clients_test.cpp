@@ -1,8 +1,6 @@
 // The dashboard's server keeps answering while idle sockets (a browser's preconnects, a port
 // scanner) and slow-loris clients hold connections: three idle sockets used to make every
 // request wait ~10 s.
-#include <catch2/catch.hpp>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,7 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/http_server.hpp"
+#include <catch2/catch.hpp>
+
+#include "runtime/observability/http_server.hpp"
 #include "support/http_get.hpp"
 
 using namespace actortx;

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "runtime/observability/http_server.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -7,7 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/http_server.hpp"
+#include <catch2/catch.hpp>
+
 #include "support/http_get.hpp"
 
 using namespace actortx;

@@ -1,16 +1,16 @@
 // The blocking lane's cross-thread parts without CAF: the answer slot (connection thread vs
 // deadline) and the idle desk (callers, connection threads and the pool). Also built into the
 // ThreadSanitizer test binary (tests/tsan).
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "actors/answer_slot.hpp"
-#include "actors/attempt_gate.hpp"
-#include "actors/idle_desk.hpp"
+#include <catch2/catch.hpp>
+
+#include "actors/lane/answer_slot.hpp"
+#include "actors/pool/idle_desk.hpp"
+#include "actors/supervisor/attempt_gate.hpp"
 
 using namespace actortx;
 

@@ -1,18 +1,18 @@
 // The protocol types survive CAF's binary serialization field by field (what the middleman
 // does between nodes), scripts bind parameters verbatim, and errors render by name.
-#include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+#include <actortx/errc.hpp>
+#include <actortx/register_messages.hpp>
+#include <actortx/statement.hpp>
+#include <actortx/tx_options.hpp>
+#include <actortx/tx_outcome.hpp>
 
 #include "messages/attempt.hpp"
-#include "messages/errc.hpp"
-#include "messages/register_messages.hpp"
-#include "messages/statement.hpp"
-#include "messages/tx_options.hpp"
-#include "messages/tx_outcome.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;

@@ -1,7 +1,7 @@
 // Records built from outcomes: failed attempts' SQLSTATEs, savepoints/rows only when committed.
-#include <catch2/catch.hpp>
+#include "runtime/observability/metrics_records.hpp"
 
-#include "runtime/metrics_records.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 using namespace std::chrono_literals;

@@ -1,5 +1,3 @@
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -7,9 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "runtime/metrics_report.hpp"
+#include <actortx/metrics_report.hpp>
 
 using namespace actortx;
 using Catch::Matchers::StartsWith;

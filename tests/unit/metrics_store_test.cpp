@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "runtime/observability/metrics_store.hpp"
 
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "runtime/metrics_store.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 using namespace std::chrono_literals;

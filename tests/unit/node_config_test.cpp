@@ -1,14 +1,13 @@
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
-#include <unistd.h>
-
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
-#include "runtime/runtime_config.hpp"
+#include <actortx/runtime_config.hpp>
 
 using namespace actortx;
 

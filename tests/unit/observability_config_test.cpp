@@ -1,14 +1,14 @@
 // Observability options: read from the CLI/INI, validated with messages naming key and value.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
-#include "runtime/runtime_config.hpp"
+#include <actortx/runtime_config.hpp>
 
 using namespace actortx;
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "runtime/outcome_text.hpp"
+#include <actortx/outcome_text.hpp>
 
 using namespace actortx;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "runtime/procedure_registry.hpp"
+#include <actortx/procedure_registry.hpp>
 
 using namespace actortx;
 

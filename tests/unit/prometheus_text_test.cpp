@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "runtime/observability/prometheus_text.hpp"
 
 #include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "runtime/prometheus_text.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

@@ -1,12 +1,12 @@
 // Backoff math: sequences per strategy, the cap, jitter bounds, attempt limit, validation.
-#include <catch2/catch.hpp>
+#include "runtime/policy/retry_policy.hpp"
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
-#include "runtime/retry_policy.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 using std::chrono::milliseconds;

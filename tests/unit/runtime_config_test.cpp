@@ -1,16 +1,15 @@
 // Runtime configuration: validation messages, reading the [actortx] options from CLI and INI.
-#include <catch2/catch.hpp>
-
-#include <limits>
-
 #include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
-#include "runtime/runtime_config.hpp"
+#include <actortx/runtime_config.hpp>
 
 using namespace actortx;
 using namespace std::chrono_literals;

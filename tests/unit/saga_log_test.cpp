@@ -1,11 +1,13 @@
 // Pure parts of sagas: ids, context JSON, log parsing, registry validation.
+#include "runtime/sagas/saga_log.hpp"
+
 #include <random>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/saga_id.hpp"
-#include "runtime/saga_log.hpp"
-#include "runtime/saga_registry.hpp"
+#include <actortx/saga_registry.hpp>
+
+#include "runtime/policy/saga_id.hpp"
 
 using namespace actortx;
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "runtime/policy/savepoint_name.hpp"
 
-#include "runtime/savepoint_name.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

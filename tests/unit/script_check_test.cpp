@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "runtime/policy/script_check.hpp"
 
-#include "runtime/script_check.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

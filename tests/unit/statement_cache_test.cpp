@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "actors/pg/statement_cache.hpp"
 
 #include <set>
 
-#include "actors/statement_cache.hpp"
+#include <catch2/catch.hpp>
 
 using namespace actortx;
 

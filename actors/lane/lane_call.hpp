@@ -1,0 +1,46 @@
+// One blocking-lane transaction as its connection thread, its deadline and its caller see it.
+// Internal to actors/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/lane/answer_slot.hpp"
+#include "actors/pool/idle_desk.hpp"
+#include "messages/attempt.hpp"
+#include "messages/interfaces.hpp"
+
+namespace actortx {
+
+class attempt_gate;
+
+/// An idle connection as the desk lends it.
+struct idle_conn {
+  connection_actor handle;
+  int32_t pid = 0;
+};
+
+using connection_desk = idle_desk<idle_conn>;
+
+/// What the caller of a lane transaction gets.
+struct lane_answer {
+  attempt_result result;
+  /// The deadline or shutdown answered, not the connection: `final_state` is the answer.
+  bool decided = false;
+  tx_state final_state = tx_state::failed;
+};
+
+struct lane_call {
+  uint64_t tx_id = 0;
+  std::string label;
+  int64_t started_ns = 0;
+  std::shared_ptr<attempt_gate> gate;
+  /// The connection's result, or the deadline's TIMEOUT / IN_DOUBT: the first one counts.
+  answer_slot<lane_answer> answer;
+  /// Where the connection goes back after the attempt, and whose it is.
+  std::shared_ptr<connection_desk> desk;
+  idle_conn conn;
+};
+
+}  // namespace actortx

@@ -1,0 +1,305 @@
+#include "actors/pool/pool_actor.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include <actortx/log.hpp>
+
+#include "actors/lane/lane_call.hpp"
+#include "actors/pg/connection_actor.hpp"
+#include "runtime/policy/clock.hpp"
+
+namespace actortx {
+
+namespace {
+
+struct conn_entry {
+  connection_actor handle;
+  int32_t pid = 0;
+  bool ready = false;  // connected (sent ready_atom)
+  bool leased = false;
+  bool monitor = false;  // the monitor connection (pg_stat_activity), never leased
+};
+
+struct waiter {
+  uint64_t id;
+  caf::typed_response_promise<lease> rp;
+  int64_t queued_ns = 0;  // for the lease-wait figures
+};
+
+}  // namespace
+
+struct pool_state {
+  pool_settings cfg;
+  std::unordered_map<caf::actor_addr, conn_entry> conns;
+  /// Idle connections; the blocking lane takes from it and gives back without a message.
+  std::shared_ptr<connection_desk> desk;
+  std::unordered_map<uint64_t, caf::actor_addr> leases;
+  std::deque<waiter> waiters;
+  caf::actor_addr monitor;
+  uint64_t next_lease = 0;
+  uint64_t next_waiter = 0;
+  uint32_t failed_connects_in_a_row = 0;
+  bool top_up_scheduled = false;
+  std::string last_connect_error;
+  pool_stats stats;
+
+  size_t open_or_connecting() const {
+    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(),
+                                             [](const auto& kv) { return !kv.second.monitor; }));
+  }
+  size_t connecting() const {
+    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(), [](const auto& kv) {
+      return !kv.second.monitor && !kv.second.ready;
+    }));
+  }
+
+  static inline const char* name = "actortx.pool";
+};
+
+namespace {
+
+using pool_ptr = pool_actor::stateful_pointer<pool_state>;
+
+void spawn_connection(pool_ptr self, bool monitor) {
+  auto h = self->spawn<caf::detached + caf::linked>(
+      connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks,
+      self->state.cfg.statement_cache_size);
+  conn_entry e;
+  e.handle = h;
+  e.monitor = monitor;
+  if (monitor) self->state.monitor = h.address();
+  self->state.conns.emplace(h.address(), std::move(e));
+}
+
+bool needs_more(const pool_state& st) {
+  auto n = st.open_or_connecting();
+  return n < st.cfg.max_size && (st.connecting() < st.waiters.size() || n < st.cfg.min_size);
+}
+
+/// Opens connections while requests wait (and up to min_size), never beyond max_size. While
+/// connects keep failing, probes with one connection at a time, 25 ms doubling to 200 ms apart:
+/// a refused connect is cheap, and the pool must be back within 500 ms of the server.
+void top_up(pool_ptr self) {
+  auto& st = self->state;
+  if (st.top_up_scheduled) return;
+  if (st.failed_connects_in_a_row > 0) {
+    if (st.connecting() == 0 && (needs_more(st) || !st.monitor)) {
+      auto shift = std::min<uint32_t>(st.failed_connects_in_a_row - 1, 4);
+      auto delay = std::min(std::chrono::milliseconds{25 << shift}, std::chrono::milliseconds{200});
+      st.top_up_scheduled = true;
+      self->delayed_send(self, delay, spawn_atom::value);
+    }
+    return;
+  }
+  while (needs_more(st)) spawn_connection(self, false);
+  if (!st.monitor) spawn_connection(self, true);
+}
+
+void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promise<lease>& rp) {
+  auto& st = self->state;
+  auto& e = st.conns[addr];
+  e.leased = true;
+  auto id = ++st.next_lease;
+  st.leases.emplace(id, addr);
+  ++st.stats.leases;
+  rp.deliver(lease{e.handle, e.pid, id});
+}
+
+/// A connection is free: the oldest waiter gets it, else it goes idle.
+void make_available(pool_ptr self, const caf::actor_addr& addr) {
+  auto& st = self->state;
+  auto& e = st.conns[addr];
+  e.leased = false;
+  if (!st.waiters.empty()) {
+    auto w = std::move(st.waiters.front());
+    st.waiters.pop_front();
+    st.desk->waiter_gone();
+    const auto waited_ns = steady_now_ns() - w.queued_ns;
+    st.stats.lease_wait_us += static_cast<uint64_t>(waited_ns / 1000);
+    if (waited_ns > 100'000'000) ++st.stats.leases_waited_over_100ms;
+    grant(self, addr, w.rp);
+    return;
+  }
+  st.desk->put(idle_conn{e.handle, e.pid});
+}
+
+/// A connection came back in doubt: ping it before anyone else gets it.
+void validate_then_offer(pool_ptr self, const caf::actor_addr& addr) {
+  auto h = self->state.conns[addr].handle;
+  self->request(h, std::chrono::seconds(5), ping_atom::value)
+      .then(
+          [=](int32_t) {
+            if (self->state.conns.count(addr) > 0) make_available(self, addr);
+          },
+          [=](caf::error&) {
+            // Its exit message (we are linked) drops and replaces it; dropping it here
+            // too would make that message look like one from a stranger.
+            if (self->state.conns.count(addr) > 0) self->send_exit(h, caf::exit_reason::kill);
+          });
+}
+
+void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) {
+  auto& st = self->state;
+  auto i = st.conns.find(addr);
+  if (i == st.conns.end()) return;
+  bool was_ready = i->second.ready;
+  if (i->second.monitor) st.monitor = nullptr;
+  st.conns.erase(i);
+  st.desk->remove_if([&](const idle_conn& c) { return c.handle.address() == addr; });
+  for (auto l = st.leases.begin(); l != st.leases.end();)
+    l = l->second == addr ? st.leases.erase(l) : std::next(l);
+  if (!was_ready) {
+    ++st.stats.connect_failures;
+    ++st.failed_connects_in_a_row;
+    st.last_connect_error = self->system().render(reason);
+    log().warn("pool: cannot connect: {}", st.last_connect_error);
+  } else {
+    ++st.stats.replaced;
+    log().warn("pool: connection dropped ({}), replacing it", self->system().render(reason));
+  }
+  top_up(self);
+}
+
+}  // namespace
+
+namespace {
+
+pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
+                                  pool_settings settings) {
+  self->state.cfg = std::move(settings);
+  self->state.desk =
+      self->state.cfg.desk ? self->state.cfg.desk : std::make_shared<connection_desk>();
+  self->attach_functor([desk = self->state.desk] { desk->close(); });
+  // Connections are linked: they die with the pool; their deaths reach us as exit messages.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (self->state.conns.count(msg.source) > 0) {
+      drop(self, msg.source, msg.reason);
+      return;
+    }
+    self->quit(msg.reason);
+  });
+  top_up(self);
+  return {
+      [=](acquire_atom, caf::timespan timeout) -> caf::result<lease> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<lease>();
+        if (auto c = st.desk->take()) {  // the most recently used: warm caches
+          grant(self, c->handle.address(), rp);
+          return rp;
+        }
+        if (st.waiters.size() >= st.cfg.max_waiters) {
+          ++st.stats.exhausted;
+          rp.deliver(make_error(errc::pool_exhausted, "lease queue is full",
+                                static_cast<uint64_t>(st.waiters.size())));
+          return rp;
+        }
+        if (auto c = st.desk->take_or_wait()) {  // given back just now
+          grant(self, c->handle.address(), rp);
+          return rp;
+        }
+        auto id = ++st.next_waiter;
+        st.waiters.push_back(waiter{id, rp, steady_now_ns()});
+        self->delayed_send(self, timeout, waiter_atom::value, id);
+        top_up(self);
+        return rp;
+      },
+      [=](release_atom, uint64_t lease_id, bool healthy) {
+        auto& st = self->state;
+        auto l = st.leases.find(lease_id);
+        if (l == st.leases.end()) return;  // connection already dropped
+        auto addr = l->second;
+        st.leases.erase(l);
+        if (healthy) {
+          make_available(self, addr);
+          return;
+        }
+        validate_then_offer(self, addr);
+      },
+      [=](returned_atom, const connection_actor& h, bool healthy) {
+        auto addr = h.address();
+        if (self->state.conns.count(addr) == 0) return;  // dropped meanwhile
+        if (healthy)
+          make_available(self, addr);
+        else
+          validate_then_offer(self, addr);
+      },
+      [=](stats_atom) -> pool_stats {
+        auto& st = self->state;
+        pool_stats s = st.stats;
+        s.leases += st.desk->lent();  // taken by the blocking lane without asking
+        s.max = static_cast<uint32_t>(st.cfg.max_size);
+        s.connecting = static_cast<uint32_t>(st.connecting());
+        s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
+        s.idle = static_cast<uint32_t>(st.desk->idle());
+        // Lent by the pool or taken from the desk by the blocking lane.
+        s.leased = s.open > s.idle ? s.open - s.idle : 0;
+        s.waiting = static_cast<uint32_t>(st.waiters.size());
+        return s;
+      },
+      [=](activity_atom, std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
+        auto& st = self->state;
+        auto i = st.conns.find(st.monitor);
+        if (i == st.conns.end() || !i->second.ready)
+          return make_error(errc::connection_failed, "no monitoring connection");
+        auto rp = self->make_response_promise<std::vector<backend_activity>>();
+        self->request(i->second.handle, std::chrono::seconds(2), activity_atom::value,
+                      std::move(pids))
+            .then([=](std::vector<backend_activity>& v) mutable { rp.deliver(std::move(v)); },
+                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
+      [=](ready_atom, int32_t pid) {
+        auto& st = self->state;
+        auto addr = self->current_sender();
+        auto i = st.conns.find(caf::actor_cast<caf::actor_addr>(addr));
+        if (i == st.conns.end()) return;
+        if (st.failed_connects_in_a_row > 0)
+          log().info("pool: PostgreSQL accepts connections again");
+        st.failed_connects_in_a_row = 0;
+        i->second.ready = true;
+        i->second.pid = pid;
+        if (!i->second.monitor) make_available(self, i->first);
+        top_up(self);  // more may be needed now that connects succeed again
+      },
+      [=](waiter_atom, uint64_t id) {
+        auto& st = self->state;
+        auto w = std::find_if(st.waiters.begin(), st.waiters.end(),
+                              [id](const waiter& x) { return x.id == id; });
+        if (w == st.waiters.end()) return;  // served in time
+        ++st.stats.exhausted;
+        st.desk->waiter_gone();
+        std::string why = "no connection became free before the acquire timeout";
+        if (!st.last_connect_error.empty() && st.failed_connects_in_a_row > 0)
+          why += "; last connect error: " + st.last_connect_error;
+        w->rp.deliver(make_error(errc::pool_exhausted, why,
+                                 static_cast<uint64_t>(st.open_or_connecting()),
+                                 static_cast<uint64_t>(st.cfg.max_size)));
+        st.waiters.erase(w);
+      },
+      [=](spawn_atom) {
+        auto& st = self->state;
+        st.top_up_scheduled = false;
+        if (st.failed_connects_in_a_row == 0 || st.connecting() > 0) {
+          top_up(self);
+          return;
+        }
+        // The probe: a connection that is needed, or the monitor connection.
+        if (needs_more(st))
+          spawn_connection(self, false);
+        else if (!st.monitor)
+          spawn_connection(self, true);
+      },
+  };
+}
+
+}  // namespace
+
+pool_actor spawn_pool(caf::actor_system& sys, pool_settings settings) {
+  return sys.spawn(pool_fn, std::move(settings));
+}
+
+}  // namespace actortx

@@ -1,0 +1,27 @@
+// Recovery of sagas whose node went away: claims them from the log and hands them to the
+// supervisor; also keeps the leases of the sagas this node drives fresh.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "actors/sagas/saga_actor.hpp"
+#include "messages/interfaces.hpp"
+
+namespace actortx {
+
+struct saga_recovery_settings {
+  /// Between claim rounds (the first runs at start-up and takes back this node's own sagas).
+  std::chrono::milliseconds interval{10000};
+  /// Sagas claimed per round (another round follows at once when the batch was full).
+  size_t batch = 100;
+};
+
+saga_recovery_actor spawn_saga_recovery(caf::actor_system& sys, supervisor_impl_actor home,
+                                        std::shared_ptr<const saga_registry> registry,
+                                        std::shared_ptr<const saga_settings> settings,
+                                        saga_recovery_settings recovery);
+
+}  // namespace actortx

@@ -1,0 +1,21 @@
+#include "actors/supervisor/request_check.hpp"
+
+#include "runtime/policy/error_classifier.hpp"
+#include "runtime/policy/retry_policy.hpp"
+
+namespace actortx {
+
+std::string check_options(const tx_options& opts) {
+  if (opts.timeout.count() <= 0 || opts.timeout > max_tx_timeout)
+    return "tx_options.timeout must be positive and at most 24 h, got " +
+           std::to_string(opts.timeout.count()) + " ms";
+  auto invalid = validate(opts.retry);
+  if (invalid.empty()) invalid = validate(opts.classification);
+  if (invalid.empty() && opts.read_only && !opts.idempotency_key.empty())
+    invalid =
+        "tx_options.idempotency_key needs a read-write transaction: the key is written "
+        "in the transaction (and a read-only one has nothing to deduplicate)";
+  return invalid;
+}
+
+}  // namespace actortx

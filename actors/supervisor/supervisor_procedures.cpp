@@ -1,0 +1,39 @@
+#include "actors/supervisor/supervisor_procedures.hpp"
+
+#include <caf/all.hpp>
+
+#include <actortx/log.hpp>
+#include <actortx/procedure_registry.hpp>
+#include "runtime/policy/text.hpp"
+
+namespace actortx {
+
+tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
+  log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
+  tx_outcome out;
+  out.label = opts.label;
+  out.state = tx_state::failed;
+  out.code = code;
+  out.message = std::move(why);
+  return out;
+}
+
+std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& opts,
+                                                    procedure_call& call) {
+  const auto& reg = self->state.cfg.procedures;
+  const procedure_def* def = reg ? reg->find(call.name) : nullptr;
+  if (opts.label.empty()) opts.label = "proc/" + call.name;
+  if (!def) {
+    const auto known = reg ? reg->names() : std::vector<std::string>{};
+    return refused(self, opts, errc::unknown_procedure,
+                   "no procedure '" + call.name + "' is registered on this node (known: " +
+                       join_names(known) + ")");
+  }
+  if (auto bad = check_call(*def, call)) return refused(self, opts, errc::invalid_argument, *bad);
+  // The registry outlives every body: the runtime keeps it until its actors are gone.
+  auto args = std::make_shared<const std::vector<proc_value>>(std::move(call.args));
+  auto fn = [def, args](tx& t) { def->body(t, proc_args{def->params, *args}); };
+  return local_body{std::make_shared<body_state>(std::move(fn))};
+}
+
+}  // namespace actortx

@@ -1,0 +1,90 @@
+#include "actors/supervisor/transaction_actor.hpp"
+
+#include <algorithm>
+
+#include <caf/all.hpp>
+
+#include "actors/supervisor/attempt_failure.hpp"
+#include "runtime/policy/clock.hpp"
+
+namespace actortx {
+
+namespace {
+
+template <class Work>
+caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor sup,
+                             pool_actor pool, exec_request req, Work work,
+                             caf::timespan acquire_timeout) {
+  const auto started = steady_now_ns();
+  auto report = [=](attempt_result r) {
+    if (r.record.duration.count() == 0)
+      r.record.duration = std::chrono::microseconds{(steady_now_ns() - started) / 1000};
+    self->send(sup, attempt_atom::value, req.tx_id, std::move(r));
+    self->quit();
+  };
+  auto remaining = caf::timespan{req.deadline_ns - started};
+  if (remaining.count() <= 0) {
+    report(failed_attempt(req, errc::timeout, error_class::timeout, "deadline passed"));
+    return {};
+  }
+  auto wait = std::min(remaining, acquire_timeout);
+  self->request(pool, wait, acquire_atom::value, wait)
+      .then(
+          [=](lease& l) {
+            self->send(sup, leased_atom::value, req.tx_id, req.attempt, l.backend_pid);
+            auto budget = caf::timespan{req.deadline_ns - steady_now_ns()} + reply_grace;
+            auto conn = l.conn;
+            auto lease_id = l.id;
+            auto pid = l.backend_pid;
+            self->request(conn, budget, exec_atom::value, req, work)
+                .then(
+                    [=](attempt_result& r) {
+                      self->send(pool, release_atom::value, lease_id, r.connection_ok);
+                      report(std::move(r));
+                    },
+                    [=](caf::error& err) {
+                      self->send(pool, release_atom::value, lease_id, false);
+                      report(lost_attempt(req, err == caf::sec::request_timeout,
+                                          self->system().render(err), pid));
+                    });
+          },
+          [=](caf::error& err) {
+            if (err == errc::pool_exhausted) {
+              report(failed_attempt(req, errc::pool_exhausted, error_class::fail_fast,
+                                    self->system().render(err)));
+            } else if (err == caf::sec::request_timeout) {
+              report(failed_attempt(req, errc::pool_exhausted, error_class::fail_fast,
+                                    "no connection within the acquire timeout"));
+            } else {
+              report(failed_attempt(req, errc::attempt_crashed, error_class::fail_fast,
+                                    "pool: " + self->system().render(err)));
+            }
+          });
+  // Nothing to receive but the responses above.
+  return {[](ping_atom) {}};
+}
+
+template <class Work>
+caf::actor spawn_impl(caf::local_actor* sup, supervisor_impl_actor sup_handle, pool_actor pool,
+                      exec_request req, Work work, caf::timespan acquire_timeout) {
+  return sup->spawn<caf::monitored>(transaction_fn<Work>, std::move(sup_handle), std::move(pool),
+                                    std::move(req), std::move(work), acquire_timeout);
+}
+
+}  // namespace
+
+caf::actor spawn_transaction_attempt(caf::local_actor* sup, supervisor_impl_actor sup_handle,
+                                     pool_actor pool, exec_request req, tx_script script,
+                                     caf::timespan acquire_timeout) {
+  return spawn_impl(sup, std::move(sup_handle), std::move(pool), std::move(req), std::move(script),
+                    acquire_timeout);
+}
+
+caf::actor spawn_transaction_attempt(caf::local_actor* sup, supervisor_impl_actor sup_handle,
+                                     pool_actor pool, exec_request req, local_body body,
+                                     caf::timespan acquire_timeout) {
+  return spawn_impl(sup, std::move(sup_handle), std::move(pool), std::move(req), std::move(body),
+                    acquire_timeout);
+}
+
+}  // namespace actortx

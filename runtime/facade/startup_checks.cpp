@@ -1,0 +1,111 @@
+#include "runtime/facade/startup_checks.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+
+#include <pqxx/pqxx>
+
+#include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
+#include <actortx/runtime.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
+#include "runtime/policy/idempotency.hpp"
+#include "runtime/sagas/saga_log.hpp"
+#include "runtime/policy/text.hpp"
+
+namespace actortx {
+
+namespace {
+
+/// Keys libpq uses on TCP connections only (ignored on Unix sockets): a peer that vanished
+/// (host down, network path dropped) is noticed in ~10 s instead of the kernel's 2 hours.
+const std::pair<const char*, const char*> tcp_liveness[] = {
+    {"keepalives", "1"},       {"keepalives_idle", "5"},      {"keepalives_interval", "2"},
+    {"keepalives_count", "3"}, {"tcp_user_timeout", "10000"},
+};
+
+long setting(pqxx::nontransaction& w, const char* name) {
+  auto r = w.exec_params("SELECT setting::bigint FROM pg_settings WHERE name = $1", name);
+  return r.empty() ? 0 : r[0][0].as<long>();
+}
+
+/// The pool (plus the monitor connection) must fit in what the server gives non-superusers.
+void check_room(pqxx::connection& c, const runtime_config& cfg, const std::string& dsn) {
+  pqxx::nontransaction w{c, "actortx_room"};
+  const long max = setting(w, "max_connections");
+  const long reserved = setting(w, "superuser_reserved_connections") +
+                        setting(w, "reserved_connections");  // 0 before PostgreSQL 16
+  const long room = max - reserved;
+  const long wanted = static_cast<long>(cfg.pool_max) + 1;
+  if (max > 0 && wanted > room)
+    throw config_error("actortx.pool-max", std::to_string(cfg.pool_max),
+                       "the pool needs " + std::to_string(wanted) +
+                           " connections (pool-max + 1 monitor) but the server at " +
+                           dsn_target(dsn) + " allows " + std::to_string(room) +
+                           " (max_connections " + std::to_string(max) + " minus " +
+                           std::to_string(reserved) + " reserved)");
+}
+
+}  // namespace
+
+std::string resolve_dsn(const runtime_config& cfg) {
+  std::string dsn = cfg.dsn;
+  if (dsn.empty()) {
+    try {
+      dsn = dsn_from_environment();
+    } catch (const std::runtime_error& e) {
+      // A DSN file that is missing, empty or unreadable names itself: never a silent fallback.
+      const char* file = std::getenv("ACTORTX_DSN_FILE");
+      throw config_error("ACTORTX_DSN_FILE", file ? file : "", e.what());
+    }
+  }
+  if (dsn.empty())
+    throw config_error("actortx.dsn", "",
+                       "no DSN given: set actortx.dsn (or --dsn) or ACTORTX_DSN");
+  try {
+    auto keys = parse_dsn(dsn);
+    if (keys.count("connect_timeout") == 0) {
+      auto secs = std::max<int64_t>(1, cfg.connect_timeout.count() / 1000);
+      dsn = dsn_with(dsn, "connect_timeout", std::to_string(secs));
+    }
+    for (const auto& [key, value] : tcp_liveness)
+      if (keys.count(key) == 0) dsn = dsn_with(dsn, key, value);
+  } catch (const dsn_error& e) {
+    throw config_error("actortx.dsn", redact_dsn(dsn), e.what());
+  }
+  return dsn;
+}
+
+void probe_server(const std::string& dsn, const runtime_config& cfg, bool sagas) {
+  std::unique_ptr<pqxx::connection> c;
+  try {
+    c = std::make_unique<pqxx::connection>(dsn);
+    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(), dsn_target(dsn),
+               c->server_version());
+  } catch (const std::exception& e) {
+    throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
+                        first_line(e.what()));
+  }
+  check_room(*c, cfg, dsn);
+  if (sagas) {
+    try {
+      ensure_saga_tables(*c);  // also the key table
+    } catch (const std::exception& e) {
+      throw startup_error("cannot create the saga log tables on " + dsn_target(dsn) + ": " +
+                          first_line(e.what()));
+    }
+    return;
+  }
+  try {
+    ensure_idempotency_table(*c);
+  } catch (const std::exception& e) {
+    // Not fatal: only transactions with an idempotency key need it (and will fail naming it).
+    log().warn("cannot create {} (idempotency keys will fail): {}", idempotency_table,
+               first_line(e.what()));
+  }
+}
+
+}  // namespace actortx

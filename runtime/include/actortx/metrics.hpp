@@ -1,0 +1,310 @@
+// Observability records and snapshots: what the metrics actor receives and what exporters,
+// alerts and the dashboard read. Plain structs with inspect() so a snapshot can cross nodes.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include <actortx/active_tx.hpp>
+#include <actortx/saga_outcome.hpp>
+#include <actortx/tx_options.hpp>
+#include <actortx/tx_outcome.hpp>
+
+namespace actortx {
+
+/// Point-in-time numbers of a pool.
+struct pool_stats {
+  uint32_t open = 0;  ///< connected connections
+  uint32_t idle = 0;
+  uint32_t leased = 0;
+  uint32_t connecting = 0;
+  uint32_t waiting = 0;    ///< lease requests queued
+  uint64_t leases = 0;     ///< total leases granted
+  uint64_t exhausted = 0;  ///< acquire requests that ended pool_exhausted
+  uint64_t replaced = 0;   ///< connections dropped as broken
+  uint64_t connect_failures = 0;
+  uint32_t max = 0;                       ///< configured maximum size
+  uint64_t leases_waited_over_100ms = 0;  ///< leases granted after queueing > 100 ms
+  uint64_t lease_wait_us = 0;             ///< total queueing time of granted leases
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
+    return f(caf::meta::type_name("actortx::pool_stats"), x.open, x.idle, x.leased, x.connecting,
+             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.max,
+             x.leases_waited_over_100ms, x.lease_wait_us);
+  }
+};
+
+/// One finished transaction, sent once by the supervisor when it answers.
+struct tx_record {
+  uint64_t id = 0;
+  std::string label;
+  isolation iso = isolation::read_committed;
+  bool read_only = false;
+  int64_t start_unix_us = 0;  ///< wall clock, microseconds since the epoch
+  std::chrono::microseconds duration{0};
+  uint32_t attempts = 0;
+  tx_state state = tx_state::running;
+  std::vector<std::string> failed_sqlstates;  ///< one per failed attempt ("" if none)
+  uint32_t savepoints = 0;                    ///< savepoints taken by the committed attempt
+  uint64_t rows = 0;                          ///< rows returned or affected, committed attempt
+  bool deduplicated = false;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, tx_record& x) {
+    return f(caf::meta::type_name("actortx::tx_record"), x.id, x.label, x.iso, x.read_only,
+             x.start_unix_us, x.duration, x.attempts, x.state, x.failed_sqlstates, x.savepoints,
+             x.rows, x.deduplicated);
+  }
+};
+
+/// One saga that reached a final state on this node.
+struct saga_record {
+  std::string id;
+  std::string type;
+  saga_state state = saga_state::started;
+  uint32_t steps = 0;          ///< steps in its definition
+  uint32_t steps_done = 0;     ///< actions that committed
+  uint32_t compensations = 0;  ///< compensations that committed
+  int64_t start_unix_us = 0;
+  std::chrono::microseconds duration{0};
+  bool recovered = false;
+  std::string error;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, saga_record& x) {
+    return f(caf::meta::type_name("actortx::saga_record"), x.id, x.type, x.state, x.steps,
+             x.steps_done, x.compensations, x.start_unix_us, x.duration, x.recovered, x.error);
+  }
+};
+
+/// Upper bounds (seconds) of the latency histogram buckets; the last bucket is +Inf.
+inline constexpr std::array<double, 14> latency_bucket_bounds{
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
+inline constexpr size_t latency_bucket_count = latency_bucket_bounds.size() + 1;
+
+/// Counters of a set of transactions (overall or one label).
+struct tx_aggregate {
+  uint64_t started = 0;
+  uint64_t committed = 0;
+  uint64_t rolled_back = 0;
+  uint64_t failed = 0;
+  uint64_t timed_out = 0;
+  uint64_t in_doubt = 0;
+  uint64_t retries = 0;  ///< attempts beyond the first
+  uint64_t deadlocks = 0;
+  uint64_t serialization_failures = 0;
+  uint64_t savepoints = 0;
+  uint64_t rows = 0;
+  int64_t active = 0;  ///< started and not finished yet
+  /// Non-cumulative counts per bucket of latency_bucket_bounds (+Inf last).
+  std::vector<uint64_t> latency_buckets = std::vector<uint64_t>(latency_bucket_count, 0);
+  double latency_sum_seconds = 0;
+  double p50_seconds = 0, p95_seconds = 0, p99_seconds = 0;
+  double success_rate = 1.0;  ///< committed / finished; 1 when nothing finished
+
+  uint64_t finished() const noexcept {
+    return committed + rolled_back + failed + timed_out + in_doubt;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, tx_aggregate& x) {
+    return f(caf::meta::type_name("actortx::tx_aggregate"), x.started, x.committed, x.rolled_back,
+             x.failed, x.timed_out, x.in_doubt, x.retries, x.deadlocks, x.serialization_failures,
+             x.savepoints, x.rows, x.active, x.latency_buckets, x.latency_sum_seconds,
+             x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate);
+  }
+};
+
+struct label_aggregate {
+  std::string label;
+  tx_aggregate agg;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, label_aggregate& x) {
+    return f(caf::meta::type_name("actortx::label_aggregate"), x.label, x.agg);
+  }
+};
+
+/// Saga counters; by_state is indexed by saga_state.
+struct saga_aggregate {
+  uint64_t started = 0;
+  std::vector<uint64_t> by_state = std::vector<uint64_t>(6, 0);
+  uint64_t compensations = 0;
+  uint64_t recovered = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, saga_aggregate& x) {
+    return f(caf::meta::type_name("actortx::saga_aggregate"), x.started, x.by_state,
+             x.compensations, x.recovered);
+  }
+};
+
+/// Connection pool gauges and lease-wait figures (for saturation and recommendations).
+struct pool_gauges {
+  uint32_t max = 0;
+  uint32_t in_use = 0;
+  uint32_t idle = 0;
+  uint32_t waiting = 0;
+  uint64_t leases = 0;
+  uint64_t leases_waited_over_100ms = 0;
+  uint64_t exhausted = 0;
+  double lease_wait_sum_seconds = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, pool_gauges& x) {
+    return f(caf::meta::type_name("actortx::pool_gauges"), x.max, x.in_use, x.idle, x.waiting,
+             x.leases, x.leases_waited_over_100ms, x.exhausted, x.lease_wait_sum_seconds);
+  }
+};
+
+/// One point of the trend charts (a fixed-width time bucket, default 10 s).
+struct trend_point {
+  int64_t unix_s = 0;  ///< start of the bucket
+  uint64_t committed = 0;
+  uint64_t failed = 0;  ///< finished in any state but COMMITTED
+  double p50_seconds = 0;
+  double p99_seconds = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, trend_point& x) {
+    return f(caf::meta::type_name("actortx::trend_point"), x.unix_s, x.committed, x.failed,
+             x.p50_seconds, x.p99_seconds);
+  }
+};
+
+enum class alert_level : uint8_t { info, warning, error, critical };
+
+struct alert {
+  std::string rule;     ///< e.g. "failure_rate"; the dedup key together with subject
+  std::string subject;  ///< what it is about (a label, a saga id), may be empty
+  alert_level level = alert_level::warning;
+  std::string message;
+  double value = 0;
+  double threshold = 0;
+  int64_t unix_ms = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, alert& x) {
+    return f(caf::meta::type_name("actortx::alert"), x.rule, x.subject, x.level, x.message, x.value,
+             x.threshold, x.unix_ms);
+  }
+};
+
+/// One part of the health score: its name, its 0..1 value and its weight.
+struct health_component {
+  std::string name;
+  double value = 1.0;
+  double weight = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, health_component& x) {
+    return f(caf::meta::type_name("actortx::health_component"), x.name, x.value, x.weight);
+  }
+};
+
+struct health_report {
+  int score = 100;  ///< 0..100
+  std::vector<health_component> components;
+  std::vector<std::string> recommendations;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, health_report& x) {
+    return f(caf::meta::type_name("actortx::health_report"), x.score, x.components,
+             x.recommendations);
+  }
+};
+
+/// Failed attempts with one SQLSTATE ("" = error not from the server, e.g. a lost connection).
+struct sqlstate_count {
+  std::string sqlstate;
+  uint64_t count = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, sqlstate_count& x) {
+    return f(caf::meta::type_name("actortx::sqlstate_count"), x.sqlstate, x.count);
+  }
+};
+
+/// Everything exporters need, taken at one instant by the metrics actor.
+struct metrics_snapshot {
+  int64_t unix_ms = 0;
+  double uptime_seconds = 0;
+  tx_aggregate overall;
+  std::vector<label_aggregate> by_label;  ///< sorted by label
+  saga_aggregate sagas;
+  pool_gauges pool;
+  uint32_t long_running = 0;  ///< active transactions older than the threshold
+  std::vector<sqlstate_count> failures_by_sqlstate;  ///< sorted by count, descending
+  std::vector<trend_point> trend;                    ///< oldest first, up to 60 minutes
+  std::vector<alert> recent_alerts;                  ///< newest first
+  health_report health;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
+    return f(caf::meta::type_name("actortx::metrics_snapshot"), x.unix_ms, x.uptime_seconds,
+             x.overall, x.by_label, x.sagas, x.pool, x.long_running, x.failures_by_sqlstate,
+             x.trend, x.recent_alerts, x.health);
+  }
+};
+
+/// A report: the snapshot plus the recent records it was taken with (JSON in
+/// runtime/metrics_report.hpp).
+struct metrics_report {
+  metrics_snapshot snapshot;
+  std::vector<tx_record> transactions;  ///< newest first
+  std::vector<saga_record> sagas;       ///< newest first
+  std::vector<active_tx> active;        ///< running now, oldest first (dashboard)
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, metrics_report& x) {
+    return f(caf::meta::type_name("actortx::metrics_report"), x.snapshot, x.transactions, x.sagas,
+             x.active);
+  }
+};
+
+/// What the supervisor runs now, polled by the metrics actor once a second.
+struct label_count {
+  std::string label;
+  int64_t count = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, label_count& x) {
+    return f(caf::meta::type_name("actortx::label_count"), x.label, x.count);
+  }
+};
+
+struct active_summary {
+  int64_t transactions = 0;
+  uint32_t long_running = 0;
+  std::vector<label_count> by_label;
+  /// Sagas this node drives now, indexed by saga_state (started, executing, compensating).
+  std::vector<uint64_t> sagas_by_state = std::vector<uint64_t>(6, 0);
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, active_summary& x) {
+    return f(caf::meta::type_name("actortx::active_summary"), x.transactions, x.long_running,
+             x.by_label, x.sagas_by_state);
+  }
+};
+
+inline const char* to_string(alert_level x) noexcept {
+  switch (x) {
+    case alert_level::info:
+      return "INFO";
+    case alert_level::warning:
+      return "WARNING";
+    case alert_level::error:
+      return "ERROR";
+    case alert_level::critical:
+      return "CRITICAL";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace actortx

@@ -1,0 +1,145 @@
+// The public façade: boots the actors, offers a blocking API and the supervisor handle.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include <actortx/metrics.hpp>
+#include <actortx/metrics_report.hpp>
+#include <actortx/outcome_text.hpp>
+#include <actortx/retryable_error.hpp>
+#include <actortx/runtime_config.hpp>
+#include <actortx/saga_registry.hpp>
+#include <actortx/supervisor.hpp>
+#include <actortx/tx.hpp>
+
+namespace actortx {
+
+/// The runtime could not start (e.g. PostgreSQL unreachable). what() says why, with the
+/// target host/port/database and never the password.
+class startup_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A peer node could not be reached; what() names the peer, its address and the cause.
+class node_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Wraps a lambda for a run_atom request sent by an actor. Capture by value: when the
+/// deadline passes, the outcome is sent while the body may still be unwinding.
+local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks = {});
+
+class runtime {
+ public:
+  /// Validates `cfg` (config_error), starts its own CAF actor system, checks that PostgreSQL
+  /// answers (startup_error), and spawns pool and supervisor.
+  explicit runtime(runtime_config cfg);
+  /// Same, able to run (and after a crash, resume) the sagas defined in `sagas`. Creates the
+  /// saga log tables if missing and starts saga recovery at once.
+  runtime(runtime_config cfg, saga_registry sagas);
+  /// Runs on the caller's actor system, whose config must have had register_messages().
+  runtime(caf::actor_system& sys, runtime_config cfg);
+  runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas);
+  /// Drains, then stops: new requests are refused (FAILED, errc::shutting_down), running
+  /// transactions get config().shutdown_grace to finish; what still runs then is stopped and
+  /// answered FAILED (errc::shutting_down), or IN_DOUBT where its COMMIT is in flight. Sagas
+  /// stop and stay in the log for recovery. Destroy it on the thread that constructed it: with
+  /// its own actor system, destruction from another thread was seen to hang in
+  /// ~actor_system (CAF 0.17.6; not yet traced), while construction and destruction on one
+  /// thread, whichever, works.
+  ~runtime();
+
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // --- blocking API: for plain C++ threads, never from inside an actor ----------------------
+  /// Runs `body` as a transaction; returns when it committed, failed or timed out, and the
+  /// body is no longer running (so capturing locals by reference is safe here).
+  tx_outcome transact(const tx_options& opts, std::function<void(tx&)> body);
+  /// Same, with hooks for this transaction (after the runtime-wide ones; see tx_hooks.hpp).
+  tx_outcome transact(const tx_options& opts, std::function<void(tx&)> body, tx_hooks hooks);
+  /// Same with config().defaults.
+  tx_outcome transact(std::function<void(tx&)> body);
+  /// Runs a script of parameterised statements; the outcome carries the result rows.
+  tx_outcome transact(const tx_options& opts, const tx_script& script);
+
+  // --- sagas (blocking; from actors send (saga_atom, saga_request) to supervisor()) ----------
+  /// Runs a saga of a registered type and returns its outcome. If no outcome arrives within
+  /// `timeout` the result is FAILED with errc::timeout, and the saga goes on (it is durable).
+  saga_outcome run_saga(const std::string& type, saga_context context = {},
+                        std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  saga_outcome run_saga(saga_request req,
+                        std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  /// Sagas this node drives now.
+  std::vector<saga_info> running_sagas();
+  /// Sagas in `state` according to the log (any node), oldest update first; e.g. FAILED ones
+  /// for an operator. Throws std::runtime_error if the log cannot be read.
+  std::vector<saga_info> sagas_in_state(saga_state state, size_t limit = 100);
+  /// Runs a recovery round now; returns how many sagas it claimed.
+  uint32_t recover_sagas_now();
+  /// This node's owner name in the saga log.
+  const std::string& node_id() const noexcept;
+
+  // --- observability (blocking, 5 s timeout; empty/default when metrics are off) -----------------
+  /// Aggregates, trend, pool gauges, recent alerts and the health score, now.
+  metrics_snapshot metrics();
+  /// The snapshot plus the newest `records` transaction and saga records and what runs now.
+  metrics_report report(size_t records = 100);
+  /// The record of a finished transaction, while it is in the ring (metrics_ring).
+  std::optional<tx_record> transaction_record(uint64_t id);
+  /// Records with `label`, newest first.
+  std::vector<tx_record> transaction_records(const std::string& label, size_t limit = 100);
+  /// Alert history, newest first.
+  std::vector<alert> alerts();
+  /// Raises an alert of the application's own (dedup applies; sinks: log and on_alert).
+  void raise_alert(alert a);
+  /// The dashboard's TCP port, 0 when it is off.
+  uint16_t dashboard_port() const noexcept;
+
+  // --- distribution (runtime_config::node, ::procedures; see node_config.hpp) --------------
+  /// Runs a procedure registered on this node (runtime_config::procedures).
+  tx_outcome call(const tx_options& opts, const procedure_call& call);
+  /// Runs a procedure registered on peer `node` (a name in actortx.peers). Unreachable peer:
+  /// FAILED with errc::node_unreachable; unknown procedure or bad arguments: FAILED with
+  /// errc::unknown_procedure / invalid_argument and a message naming them. No answer within
+  /// opts.timeout + 5 s, or the peer lost before it answered: IN_DOUBT (it may have committed
+  /// there; retry only with an idempotency key).
+  tx_outcome call_on(const std::string& node, const tx_options& opts, const procedure_call& call);
+  /// Runs a script on peer `node`, like call_on.
+  tx_outcome transact_on(const std::string& node, const tx_options& opts, const tx_script& script);
+  /// The supervisor of peer `name`, connected on first use (TLS unless plain-tcp). For actors
+  /// that send it requests themselves. Blocking; throws node_error.
+  supervisor_actor node(const std::string& name);
+  /// The port this node's supervisor is published on; 0 when it does not listen.
+  uint16_t node_port() const noexcept;
+
+  // --- for actors ----------------------------------------------------------------------------
+  /// Send (run_atom, tx_options, tx_script | local_body) and receive a tx_outcome.
+  supervisor_actor supervisor() const;
+  caf::actor_system& system() noexcept;
+
+  const runtime_config& config() const noexcept;
+  /// A copy of config().defaults, to adjust per transaction.
+  tx_options default_options() const { return config().defaults; }
+  /// The DSN in use, password redacted.
+  const std::string& redacted_dsn() const noexcept;
+  /// Snapshot of the pool (blocking, 5 s timeout).
+  pool_stats pool_snapshot();
+  /// The transactions running now, oldest first, with their backend's current statement
+  /// (blocking, 5 s timeout; empty if the supervisor does not answer).
+  std::vector<active_tx> active_transactions();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace actortx

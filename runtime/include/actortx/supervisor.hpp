@@ -1,0 +1,39 @@
+// The supervisor's public typed interface: what a caller actor, or another node, may send.
+#pragma once
+
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <actortx/active_tx.hpp>
+#include <actortx/local_body.hpp>
+#include <actortx/procedure_call.hpp>
+#include <actortx/saga_outcome.hpp>
+#include <actortx/statement.hpp>
+#include <actortx/tx_options.hpp>
+#include <actortx/tx_outcome.hpp>
+
+namespace actortx {
+
+using run_atom = caf::atom_constant<caf::atom("run")>;        // run a transaction
+using active_atom = caf::atom_constant<caf::atom("active")>;  // list running transactions
+using saga_atom = caf::atom_constant<caf::atom("saga")>;      // run a saga
+using sagas_atom = caf::atom_constant<caf::atom("sagas")>;    // list running sagas
+
+/// The runtime's front door, also the interface a node publishes to other nodes. Every request
+/// is answered with a tx_outcome or saga_outcome (also on failure, e.g. an unknown procedure);
+/// a caf::error only means the request itself could not be handled. Remote nodes can send
+/// scripts and procedure calls; a local_body cannot cross nodes.
+/// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
+using supervisor_actor =
+    caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
+                     caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
+                     caf::replies_to<run_atom, tx_options, procedure_call>::with<tx_outcome>,
+                     caf::replies_to<active_atom>::with<std::vector<active_tx>>,
+                     caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
+                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>>;
+
+}  // namespace actortx

@@ -1,0 +1,173 @@
+// The handle a local transaction body gets. It runs on the connection actor's own thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+
+#include <actortx/statement.hpp>
+#include <actortx/tx_options.hpp>
+
+namespace actortx {
+
+class statement_cache;
+struct exec_request;  // the attempt a body runs in (internal)
+
+/// A cached prepared statement the server no longer accepts: 0A000 (its result type changed,
+/// e.g. after ALTER TABLE) or 26000 (the server dropped it: DEALLOCATE ALL, DISCARD ALL, a
+/// pooler that switched backends). Its error aborted the transaction, so the attempt is
+/// retried (error_class::retry), and the next attempt prepares the statement again.
+class stale_statement : public pqxx::sql_error {
+ public:
+  stale_statement(const pqxx::sql_error& cause, const std::string& name);
+};
+
+namespace detail {
+
+/// A statement as the cache names it: `name` empty means run it unnamed (no cache).
+struct cached_statement {
+  std::string name;
+  bool reused = false;  ///< prepared by an earlier use, not just now
+};
+
+/// Names `sql` in `cache` and makes sure the server has it prepared (one PREPARE round trip
+/// on a miss). A failing PREPARE leaves no entry behind. Null or disabled cache: no name.
+cached_statement prepare_cached(pqxx::transaction_base& work, statement_cache* cache,
+                                const std::string& sql);
+
+/// Called with the error of executing `st`: if it is 0A000 / 26000 of a reused statement,
+/// drops it from the cache and throws stale_statement; else returns (the caller rethrows).
+void check_stale(statement_cache& cache, const cached_statement& st, const std::string& sql,
+                 const pqxx::sql_error& e);
+
+/// exec_params, or exec_prepared of the cached statement when there is a cache.
+template <class... Args>
+pqxx::result exec_cached(pqxx::transaction_base& work, statement_cache* cache,
+                         const std::string& sql, Args&&... args) {
+  auto st = prepare_cached(work, cache, sql);
+  if (st.name.empty()) return work.exec_params(sql, std::forward<Args>(args)...);
+  try {
+    return work.exec_prepared(st.name, std::forward<Args>(args)...);
+  } catch (const pqxx::sql_error& e) {
+    check_stale(*cache, st, sql, e);
+    throw;
+  }
+}
+
+/// pqxx's exec_params1 contract: exactly one row, else pqxx::unexpected_rows.
+const pqxx::result& expect_one_row(const pqxx::result& r);
+
+}  // namespace detail
+
+/// What tx::nested() reports; converts to false when the nested block was rolled back.
+struct nested_result {
+  bool ok = true;
+  std::string sqlstate;  ///< of the error that rolled the block back, if it came from SQL
+  std::string message;   ///< first line of that error
+
+  explicit operator bool() const noexcept { return ok; }
+};
+
+/// One attempt of a transaction, seen from its body. BEGIN has been sent with the requested
+/// isolation and access mode and a statement_timeout equal to the remaining deadline; the
+/// runtime sends COMMIT when the body returns and ROLLBACK when it throws. Throw to roll
+/// back. The body may run again on a retry, so it must not have effects outside the database
+/// that are unsafe to repeat.
+class tx {
+ public:
+  /// With a `statements` cache, exec() and query_value() run server-side prepared statements
+  /// named by it; without (null), unnamed ones.
+  tx(pqxx::transaction_base& work, const exec_request& req, int32_t backend_pid,
+     statement_cache* statements = nullptr)
+      : work_(work), req_(req), backend_pid_(backend_pid), statements_(statements) {}
+
+  tx(const tx&) = delete;
+  tx& operator=(const tx&) = delete;
+
+  /// Runs `sql` with bound parameters $1, $2, ... (never spliced into the text). The connection
+  /// keeps it prepared (actortx.prepared-statements), so a repeated `sql` is planned once.
+  template <class... Args>
+  pqxx::result exec(const std::string& sql, Args&&... args) {
+    return counted(detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...));
+  }
+
+  /// Runs a statement given as data (parameters bound, never spliced into SQL).
+  pqxx::result exec(const statement& st);
+
+  /// Runs a query that returns exactly one row with one column and converts it to T.
+  template <class T, class... Args>
+  T query_value(const std::string& sql, Args&&... args) {
+    const auto r = detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...);
+    return counted(detail::expect_one_row(r)[0])[0].template as<T>();
+  }
+
+  uint64_t id() const noexcept;
+  uint32_t attempt() const noexcept;
+  int32_t backend_pid() const noexcept { return backend_pid_; }
+  const tx_options& options() const noexcept;
+  /// Time left until the transaction's deadline.
+  std::chrono::milliseconds remaining() const noexcept;
+
+  /// Runs `body` inside a SAVEPOINT (nestable). If it fails with an error that concerns only
+  /// its own work — a SQL error classified fail-fast (constraint, data, syntax, ...), an
+  /// exception of the body's own, or actortx::rollback — its work is rolled back to the
+  /// savepoint, the result says why, and the outer transaction goes on. Errors that doom the
+  /// whole transaction are NOT swallowed but rethrown, so the runtime can retry or stop:
+  /// serialization failures and deadlocks, a lost connection, the deadline's cancel (57014),
+  /// SQLSTATEs made retryable for this transaction, and actortx::retryable_error.
+  nested_result nested(const std::function<void(tx&)>& body);
+
+  /// Manual savepoints. `name` must be a plain identifier (letters, digits, '_', '$'; not
+  /// starting with a digit; at most 63 bytes; not "actortx_sp_..."), else
+  /// std::invalid_argument naming it — it is never spliced into SQL unchecked.
+  void savepoint(const std::string& name);
+  void rollback_to(const std::string& name);
+  void release(const std::string& name);
+
+  /// Savepoints created in this attempt (nested() and savepoint()).
+  uint32_t savepoints_used() const noexcept { return savepoints_used_; }
+  /// Rows returned or affected by the statements run through exec()/query_value() (not raw()).
+  uint64_t rows() const noexcept { return rows_; }
+
+  /// Escape hatch to libpqxx (e.g. stream_to). Do not COMMIT or ROLLBACK through it.
+  pqxx::transaction_base& raw() noexcept { return work_; }
+
+ private:
+  pqxx::transaction_base& work_;
+  const exec_request& req_;
+  int32_t backend_pid_;
+  statement_cache* statements_;
+  uint32_t depth_ = 0;  // of nested() calls
+  uint32_t nested_counter_ = 0;
+  uint32_t savepoints_used_ = 0;
+  uint64_t rows_ = 0;
+
+  pqxx::result counted(pqxx::result r) {
+    rows_ += r.columns() > 0 ? r.size() : r.affected_rows();
+    return r;
+  }
+  pqxx::row counted(pqxx::row r) {
+    ++rows_;
+    return r;
+  }
+};
+
+}  // namespace actortx
+
+namespace actortx {
+
+/// Throw from a body to roll back on purpose: the outcome is ROLLED_BACK (not FAILED), with
+/// errc::rolled_back and this message, and the transaction is not retried.
+class rollback : public std::runtime_error {
+ public:
+  explicit rollback(const std::string& why = "rolled back by the body") : std::runtime_error(why) {}
+};
+
+}  // namespace actortx

@@ -1,0 +1,231 @@
+#include "runtime/observability/health.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "runtime/policy/error_classifier.hpp"
+
+namespace actortx {
+
+namespace {
+
+// Weights of the components (sum 1). Success weighs most because failed work is what users
+// see; timeouts get a component of their own on top of lowering the success rate because each
+// one also held a connection for the whole deadline.
+constexpr double success_weight = 0.35;
+constexpr double latency_weight = 0.25;
+constexpr double pool_weight = 0.20;
+constexpr double timeouts_weight = 0.20;
+
+constexpr double points_per_open_alert = 5;
+constexpr double open_alert_points_cap = 30;
+
+// Recommendation thresholds: shares of finished transactions (or of leases) below which a
+// figure is background noise rather than a cause worth a change.
+constexpr double timeouts_advice_share = 0.01;
+constexpr double lease_wait_advice_share = 0.10;
+constexpr double retries_used_up_advice_share = 0.01;
+constexpr double deadlock_advice_share = 0.01;
+// Serialization failures are the normal price of SERIALIZABLE and are retried; only a share
+// this large costs noticeable latency and retry budget.
+constexpr double serialization_advice_share = 0.05;
+constexpr double failed_advice_share = 0.05;
+constexpr double latency_advice_ratio = 2.0;
+
+double clamp01(double v) {
+  return std::clamp(v, 0.0, 1.0);
+}
+
+double share(uint64_t part, uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+/// Whole percent, halves rounded up ("38 %").
+std::string percent(double fraction) {
+  return std::to_string(std::lround(fraction * 100.0)) + " %";
+}
+
+std::string trimmed(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+/// "250 ms" below a second, "1.5 s" / "30 s" from a second on.
+std::string duration_text(double seconds) {
+  if (seconds < 1.0) return trimmed(seconds * 1000.0) + " ms";
+  return trimmed(seconds) + " s";
+}
+
+std::string plural(uint64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+/// Committed share of the transactions that ended on their own account: a ROLLED_BACK
+/// transaction is one whose body asked for the rollback (a business outcome, e.g. too little
+/// money), not a fault of the system. 1 when nothing counts.
+double success_share(const tx_aggregate& a) {
+  const uint64_t judged = a.finished() - a.rolled_back;
+  return judged == 0 ? 1.0 : share(a.committed, judged);
+}
+
+/// 99 % and more -> 1, 90 % -> 0.5, 80 % and less -> 0, linear in between: the steep part sits
+/// where services actually live, so 95 % already costs nearly half the component.
+double success_value(double s) {
+  if (s >= 0.99) return 1.0;
+  if (s >= 0.90) return 0.5 + (s - 0.90) / 0.09 * 0.5;
+  if (s > 0.80) return (s - 0.80) / 0.10 * 0.5;
+  return 0.0;
+}
+
+/// p99 at or below the target -> 1, each doubling above it costs 0.5, so 2x -> 0.5 and 4x or
+/// more -> 0. Logarithmic because latency problems come in factors, not in milliseconds.
+double latency_value(double p99_seconds, double target_seconds) {
+  if (target_seconds <= 0 || p99_seconds <= target_seconds) return 1.0;
+  return clamp01(1.0 - std::log2(p99_seconds / target_seconds) / 2.0);
+}
+
+/// The worst of three saturation signals (they share one cause, so adding them would count it
+/// twice): waiters per connection (as many waiters as connections -> 0), the share of leases
+/// that waited over 100 ms (half of them -> 0) and a pool fully in use (no headroom: 0.9).
+double pool_value(const pool_gauges& p) {
+  const double queue =
+      p.max == 0 ? (p.waiting > 0 ? 1.0 : 0.0) : clamp01(static_cast<double>(p.waiting) / p.max);
+  const double waited = clamp01(share(p.leases_waited_over_100ms, p.leases) / 0.5);
+  const double full = p.max > 0 && p.in_use >= p.max ? 0.1 : 0.0;
+  return 1.0 - std::max({queue, waited, full});
+}
+
+/// No timeouts -> 1, 5 % or more of the finished transactions -> 0, linear in between.
+double timeouts_value(const tx_aggregate& a) {
+  return 1.0 - clamp01(share(a.timed_out, a.finished()) / 0.05);
+}
+
+bool retryable_sqlstate(const std::string& code) {
+  // "" is an error not from the server: a lost connection (retried) or a body exception (not);
+  // it cannot be told apart, so it is left out.
+  return !code.empty() && is_retryable(classify_sqlstate(code));
+}
+
+/// Transactions that failed on a retryable error with no retry left. Every retry follows one
+/// failed attempt with a retryable SQLSTATE, so the retryable failed attempts that no retry
+/// followed are the last attempts of transactions that gave up. An estimate (a deadline can also
+/// end the retrying), bounded by the FAILED count.
+uint64_t retries_used_up(const metrics_snapshot& s) {
+  uint64_t retryable_attempts = 0;
+  for (const auto& f : s.failures_by_sqlstate)
+    if (retryable_sqlstate(f.sqlstate)) retryable_attempts += f.count;
+  const uint64_t unfollowed =
+      retryable_attempts > s.overall.retries ? retryable_attempts - s.overall.retries : 0;
+  return std::min(unfollowed, s.overall.failed);
+}
+
+void advise(const metrics_snapshot& s, const health_settings& settings,
+            std::vector<std::string>& out) {
+  const auto& a = s.overall;
+  const uint64_t finished = a.finished();
+
+  if (a.in_doubt > 0) {
+    out.push_back(plural(a.in_doubt, "commit", "commits") +
+                  " in doubt (outcome unknown, check them in the database): use idempotency keys "
+                  "(tx_options::idempotency_key) so a lost COMMIT reply is retried safely");
+  }
+
+  const double timeouts = share(a.timed_out, finished);
+  if (timeouts >= timeouts_advice_share) {
+    out.push_back(percent(timeouts) + " of transactions timed out at the " +
+                  duration_text(settings.deadline.count() / 1000.0) +
+                  " deadline: find the slow statement (active transactions) or raise "
+                  "actortx.tx-timeout");
+  }
+
+  const auto& p = s.pool;
+  const uint32_t pool_max = settings.pool_max > 0 ? settings.pool_max : p.max;
+  const double waited = share(p.leases_waited_over_100ms, p.leases);
+  if (waited >= lease_wait_advice_share) {
+    out.push_back(percent(waited) + " of leases waited > 100 ms: raise actortx.pool-max from " +
+                  std::to_string(pool_max));
+  } else if (p.max > 0 && p.waiting >= p.max) {
+    out.push_back(plural(p.waiting, "lease request is", "lease requests are") + " waiting for " +
+                  plural(p.max, "connection", "connections") + ": raise actortx.pool-max from " +
+                  std::to_string(pool_max));
+  }
+
+  const uint64_t used_up = retries_used_up(s);
+  if (share(used_up, finished) >= retries_used_up_advice_share) {
+    out.push_back("retries used up by " + plural(used_up, "transaction", "transactions") + " (" +
+                  percent(share(used_up, finished)) +
+                  " of finished): raise actortx.retry-max from " +
+                  std::to_string(settings.max_retries));
+  }
+
+  const double deadlocks = share(a.deadlocks, finished);
+  if (deadlocks >= deadlock_advice_share) {
+    out.push_back("deadlocks in " + percent(deadlocks) +
+                  " of transactions: touch rows in a consistent order");
+  }
+
+  const double serialization = share(a.serialization_failures, finished);
+  if (serialization >= serialization_advice_share) {
+    out.push_back("serialization failures in " + percent(serialization) +
+                  " of transactions: shorten transactions or use a lower isolation where safe");
+  }
+
+  // Failures a retry cannot cure, named by their most frequent SQLSTATE (the list is sorted by
+  // count); those that used up their retries are advised on above.
+  const uint64_t hard_failed = a.failed - std::min(a.failed, used_up);
+  const double hard = share(hard_failed, finished);
+  if (hard >= failed_advice_share) {
+    auto top = std::find_if(s.failures_by_sqlstate.begin(), s.failures_by_sqlstate.end(),
+                            [](const sqlstate_count& f) {
+                              return !f.sqlstate.empty() && !retryable_sqlstate(f.sqlstate);
+                            });
+    if (top != s.failures_by_sqlstate.end()) {
+      out.push_back(percent(hard) +
+                    " of transactions failed on errors a retry cannot cure, most often SQLSTATE " +
+                    top->sqlstate + " (" + plural(top->count, "failed attempt", "failed attempts") +
+                    "): fix the statement or the data that raises it");
+    }
+  }
+
+  const double target = settings.latency_target.count() / 1000.0;
+  if (finished > 0 && target > 0 && a.p99_seconds >= latency_advice_ratio * target) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.1f", a.p99_seconds / target);
+    out.push_back("p99 latency " + duration_text(a.p99_seconds) + " is " + ratio + "x the " +
+                  duration_text(target) +
+                  " target: find the slow statement (active transactions) or raise "
+                  "health.latency_target if this is normal for the workload");
+  }
+}
+
+}  // namespace
+
+health_report assess_health(const metrics_snapshot& s, size_t open_alerts,
+                            const health_settings& settings) {
+  const auto& a = s.overall;
+  health_report out;
+  out.components = {
+      {"success", success_value(success_share(a)), success_weight},
+      {"latency",
+       a.finished() == 0 ? 1.0
+                         : latency_value(a.p99_seconds, settings.latency_target.count() / 1000.0),
+       latency_weight},
+      {"pool", pool_value(s.pool), pool_weight},
+      {"timeouts", timeouts_value(a), timeouts_weight},
+  };
+  double weighted = 0;
+  for (const auto& c : out.components) weighted += c.value * c.weight;
+  const double penalty =
+      std::min(open_alert_points_cap, points_per_open_alert * static_cast<double>(open_alerts));
+  out.score = static_cast<int>(std::lround(std::clamp(weighted * 100.0 - penalty, 0.0, 100.0)));
+  advise(s, settings, out.recommendations);
+  return out;
+}
+
+}  // namespace actortx

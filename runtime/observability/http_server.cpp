@@ -1,0 +1,222 @@
+#include "runtime/observability/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <civetweb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+
+#include "runtime/observability/dashboard_page.hpp"
+
+namespace actortx {
+
+namespace {
+
+constexpr const char* text_plain = "text/plain; charset=utf-8";
+
+void init_civetweb_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { mg_init_library(0); });
+}
+
+/// Writes a complete response. Connection: close keeps a worker from idling on a kept-alive
+/// socket: the page polls every two seconds, and a worker serves one socket at a time.
+void respond(mg_connection* conn, int status, const char* reason, const char* content_type,
+             std::string_view body, bool head_only, const char* extra_headers = "") {
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\n"
+            "Content-Type: %s\r\n"
+            "Content-Length: %zu\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "%s"
+            "Connection: close\r\n\r\n",
+            status, reason, content_type, body.size(), extra_headers);
+  if (!head_only && !body.empty()) mg_write(conn, body.data(), body.size());
+}
+
+/// Opens and closes one TCP connection to the server's own port (best effort).
+void poke(const std::string& bind_address, uint16_t port) {
+  // A wildcard address is reached over loopback.
+  bool v6 = bind_address.find(':') != std::string::npos;
+  std::string host = bind_address == "0.0.0.0" ? "127.0.0.1"
+                     : bind_address == "::"    ? "::1"
+                                               : bind_address;
+  int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1)
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1)
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  ::close(fd);
+}
+
+std::string bind_spec(const std::string& address, uint16_t port) {
+  // civetweb takes IPv6 addresses in brackets, as in a URL.
+  bool ipv6 = address.find(':') != std::string::npos;
+  return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+struct http_server::impl {
+  http_routes routes;
+  std::optional<std::string> chart_js;
+  std::string address;
+  uint16_t port = 0;
+  mg_context* ctx = nullptr;
+
+  int handle(mg_connection* conn) {
+    const mg_request_info* info = mg_get_request_info(conn);
+    std::string_view method = info->request_method ? info->request_method : "";
+    std::string_view path = info->local_uri ? info->local_uri : "";
+    bool head = method == "HEAD";
+    if (method != "GET" && !head) {
+      respond(conn, 405, "Method Not Allowed", text_plain, "method not allowed\n", false,
+              "Allow: GET, HEAD\r\n");
+      return 405;
+    }
+    try {
+      if (path == "/" || path == "/index.html") {
+        respond(conn, 200, "OK", "text/html; charset=utf-8", dashboard_page_html(), head,
+                "Cache-Control: no-store\r\n");
+      } else if (path == "/metrics") {
+        respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+                call(routes.metrics_text), head, "Cache-Control: no-store\r\n");
+      } else if (path == "/api/dashboard.json") {
+        respond(conn, 200, "OK", "application/json", call(routes.dashboard_json), head,
+                "Cache-Control: no-store\r\n");
+      } else if (path == "/api/transactions.csv") {
+        respond(conn, 200, "OK", "text/csv; charset=utf-8", call(routes.transactions_csv), head,
+                "Cache-Control: no-store\r\n"
+                "Content-Disposition: inline; filename=\"transactions.csv\"\r\n");
+      } else if (path == "/static/chart.js" && chart_js) {
+        respond(conn, 200, "OK", "application/javascript; charset=utf-8", *chart_js, head,
+                "Cache-Control: max-age=3600\r\n");
+      } else if (path == "/static/chart.js") {
+        respond(conn, 404, "Not Found", text_plain,
+                "chart.js is not installed (apt-get install libjs-chart.js)\n", head);
+        return 404;
+      } else {
+        respond(conn, 404, "Not Found", text_plain, "not found\n", head);
+        return 404;
+      }
+      return 200;
+    } catch (const std::exception& e) {
+      // Short: the message may come from deep inside (a timeout, a JSON error), and the page
+      // only needs to show that this refresh failed.
+      std::string what = e.what();
+      if (what.size() > 200) what.resize(200);
+      respond(conn, 500, "Internal Server Error", text_plain, "internal error: " + what + "\n",
+              head);
+    } catch (...) {
+      respond(conn, 500, "Internal Server Error", text_plain, "internal error\n", head);
+    }
+    return 500;
+  }
+
+  static int begin_request(mg_connection* conn) {
+    return static_cast<impl*>(mg_get_request_info(conn)->user_data)->handle(conn);
+  }
+
+  static int log_message(const mg_connection*, const char*) {
+    // Failures to start are reported by the constructor's exception; the rest (a client that
+    // hung up) is noise on the application's stderr.
+    return 1;
+  }
+
+  static std::string call(const std::function<std::string()>& route) {
+    if (!route) throw std::runtime_error("route not configured");
+    return route();
+  }
+};
+
+http_server::http_server(const std::string& bind_address, uint16_t port, http_routes routes)
+    : impl_(std::make_unique<impl>()) {
+  init_civetweb_once();
+  impl_->routes = std::move(routes);
+  impl_->chart_js = read_chart_js(impl_->routes.chart_js_file);
+  impl_->address = bind_address;
+
+  std::string ports = bind_spec(bind_address, port);
+  const auto threads = std::to_string(worker_threads);
+  const auto timeout_ms = std::to_string(request_timeout.count());
+  // No document_root: nothing on disk is served; every request goes through begin_request.
+  // civetweb times a request from its first byte, so a client trickling a byte at a time is
+  // cut as well. No keep-alive: a kept-alive browser socket would hold a worker between polls.
+  std::array<const char*, 9> options{
+      "listening_ports",  ports.c_str(),       "num_threads", threads.c_str(), "request_timeout_ms",
+      timeout_ms.c_str(), "enable_keep_alive", "no",          nullptr};
+  mg_callbacks callbacks{};
+  callbacks.begin_request = impl::begin_request;
+  callbacks.log_message = impl::log_message;
+  mg_init_data init{};
+  init.callbacks = &callbacks;
+  init.user_data = impl_.get();
+  init.configuration_options = options.data();
+  std::array<char, 256> error_text{};
+  unsigned error_code = 0;
+  mg_error_data error{};
+  error.code = &error_code;
+  error.text = error_text.data();
+  error.text_buffer_size = error_text.size();
+
+  impl_->ctx = mg_start2(&init, &error);
+  if (impl_->ctx == nullptr) {
+    std::string why = error_text[0] != '\0' ? error_text.data() : "civetweb did not start";
+    throw std::runtime_error("dashboard: cannot listen on " + ports + ": " + why);
+  }
+  std::array<mg_server_port, 4> listening{};
+  int n = mg_get_server_ports(impl_->ctx, static_cast<int>(listening.size()), listening.data());
+  if (n <= 0) {
+    mg_stop(impl_->ctx);
+    throw std::runtime_error("dashboard: listening on " + ports + " but the port is unknown");
+  }
+  impl_->port = static_cast<uint16_t>(listening[0].port);
+}
+
+http_server::~http_server() {
+  if (!impl_ || !impl_->ctx) return;
+  // civetweb's listener checks its stop flag only when poll() returns, which it does every
+  // 2 s when nothing connects: mg_stop alone takes up to 2 s. Connections to our own port
+  // wake it up at once (they are not accepted any more once the flag is set).
+  std::atomic<bool> stopped{false};
+  std::thread waker{[this, &stopped] {
+    while (!stopped.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!stopped.load()) poke(impl_->address, impl_->port);
+    }
+  }};
+  mg_stop(impl_->ctx);
+  stopped = true;
+  waker.join();
+}
+
+uint16_t http_server::port() const noexcept {
+  return impl_->port;
+}
+
+std::string http_server::url() const {
+  return "http://" + bind_spec(impl_->address, impl_->port) + "/";
+}
+
+}  // namespace actortx

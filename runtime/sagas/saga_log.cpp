@@ -1,0 +1,370 @@
+#include "runtime/sagas/saga_log.hpp"
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "runtime/policy/idempotency.hpp"
+
+namespace actortx {
+
+namespace {
+
+const char* running_states = "('STARTED', 'EXECUTING', 'COMPENSATING')";
+
+std::string json_array(const std::vector<std::string>& items) {
+  return nlohmann::json(items).dump();
+}
+
+const std::string& cell(const result_set& rs, size_t row, size_t col) {
+  static const std::string empty;
+  const auto& v = rs.rows.at(row).at(col);
+  return v.is_null ? empty : v.text;
+}
+
+const result_set& results_of(const tx_outcome& out, size_t n, const char* what) {
+  if (!out.committed() || out.results.size() < n)
+    throw std::runtime_error(std::string{what} + ": no result (transaction " +
+                             to_string(out.state) + ": " + out.message + ")");
+  return out.results[n - 1];
+}
+
+}  // namespace
+
+void ensure_saga_tables(pqxx::connection_base& conn) {
+  ensure_idempotency_table(conn);
+  pqxx::work w{conn, "actortx_saga_schema"};
+  w.exec("SELECT pg_advisory_xact_lock(hashtext('actortx.schema'))");
+  w.exec(
+      "CREATE TABLE IF NOT EXISTS actortx.saga ("
+      " id text PRIMARY KEY,"
+      " type text NOT NULL,"
+      " state text NOT NULL,"
+      " context jsonb NOT NULL DEFAULT '{}',"
+      " owner text NOT NULL,"
+      " lease_until timestamptz NOT NULL,"
+      " error text NOT NULL DEFAULT '',"
+      " created_at timestamptz NOT NULL DEFAULT now(),"
+      " updated_at timestamptz NOT NULL DEFAULT now())");
+  w.exec(
+      "CREATE INDEX IF NOT EXISTS saga_unfinished ON actortx.saga (lease_until) "
+      "WHERE state IN ('STARTED', 'EXECUTING', 'COMPENSATING')");
+  w.exec(
+      "CREATE TABLE IF NOT EXISTS actortx.saga_step ("
+      " saga_id text NOT NULL,"
+      " step_no integer NOT NULL,"
+      " name text NOT NULL,"
+      " state text NOT NULL,"
+      " attempts integer NOT NULL DEFAULT 0,"
+      " compensation_attempts integer NOT NULL DEFAULT 0,"
+      " error text NOT NULL DEFAULT '',"
+      " updated_at timestamptz NOT NULL DEFAULT now(),"
+      " PRIMARY KEY (saga_id, step_no))");
+  // One round trip per log write, and the ownership check cannot be forgotten by a caller.
+  w.exec(R"sql(
+CREATE OR REPLACE FUNCTION actortx.saga_write(
+    p_id text, p_type text, p_state text, p_context jsonb, p_owner text, p_lease_ms bigint,
+    p_error text, p_step integer, p_step_name text, p_step_state text, p_attempts integer,
+    p_compensation_attempts integer, p_step_error text) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  current_owner text;
+BEGIN
+  INSERT INTO actortx.saga AS s (id, type, state, context, owner, lease_until, error)
+  VALUES (p_id, p_type, p_state, p_context, p_owner,
+          now() + make_interval(secs => p_lease_ms / 1000.0), p_error)
+  ON CONFLICT (id) DO UPDATE
+    SET state = EXCLUDED.state, context = EXCLUDED.context, error = EXCLUDED.error,
+        lease_until = EXCLUDED.lease_until, updated_at = now()
+    WHERE s.owner = EXCLUDED.owner;
+  IF NOT FOUND THEN
+    SELECT owner INTO current_owner FROM actortx.saga WHERE id = p_id;
+    RAISE EXCEPTION 'saga % is owned by node %, not by %', p_id, current_owner, p_owner
+      USING ERRCODE = 'XA001';
+  END IF;
+  IF p_step >= 0 THEN
+    INSERT INTO actortx.saga_step AS st
+      (saga_id, step_no, name, state, attempts, compensation_attempts, error)
+    VALUES (p_id, p_step, p_step_name, p_step_state,
+            CASE WHEN p_attempts >= 0 THEN p_attempts ELSE coalesce(nullif(
+              split_part(current_setting('application_name'), '/', 3), '')::integer, 0) END,
+            p_compensation_attempts, p_step_error)
+    ON CONFLICT (saga_id, step_no) DO UPDATE
+      SET state = EXCLUDED.state, attempts = greatest(st.attempts, EXCLUDED.attempts),
+          compensation_attempts = EXCLUDED.compensation_attempts, error = EXCLUDED.error,
+          updated_at = now();
+  END IF;
+END
+$fn$)sql");
+  // A step's own log write, for a step on this database. Cheaper than saga_write() because it
+  // runs for every step of every saga: the saga row is only locked (FOR KEY SHARE: enough to
+  // check the owner and to make a claim skip the saga until we commit, without blocking lease
+  // renewals, and no new row version) unless the caller must change it (first or last step,
+  // changed context); the step row is inserted, never updated, so it doubles as the step's
+  // idempotency key: it conflicts with the same step's row from an earlier commit (XA002) or
+  // a fence (XA003), and the whole transaction, the step's effects included, rolls back.
+  w.exec(R"sql(
+CREATE OR REPLACE FUNCTION actortx.saga_step_done(
+    p_id text, p_type text, p_state text, p_context jsonb, p_owner text, p_lease_ms bigint,
+    p_error text, p_write_saga boolean, p_step integer, p_step_name text,
+    p_compensation_attempts integer, p_step_error text) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  current_owner text;
+  have_row boolean := false;
+  prior text;
+BEGIN
+  IF NOT p_write_saga THEN
+    SELECT owner INTO current_owner FROM actortx.saga WHERE id = p_id FOR KEY SHARE;
+    have_row := FOUND;
+  END IF;
+  IF NOT have_row THEN
+    INSERT INTO actortx.saga AS s (id, type, state, context, owner, lease_until, error)
+    VALUES (p_id, p_type, p_state, p_context, p_owner,
+            now() + make_interval(secs => p_lease_ms / 1000.0), p_error)
+    ON CONFLICT (id) DO UPDATE
+      SET state = EXCLUDED.state, context = EXCLUDED.context, error = EXCLUDED.error,
+          lease_until = EXCLUDED.lease_until, updated_at = now()
+      WHERE s.owner = EXCLUDED.owner;
+    IF NOT FOUND THEN
+      SELECT owner INTO current_owner FROM actortx.saga WHERE id = p_id;
+      RAISE EXCEPTION 'saga % is owned by node %, not by %', p_id, current_owner, p_owner
+        USING ERRCODE = 'XA001';
+    END IF;
+  ELSIF current_owner <> p_owner THEN
+    RAISE EXCEPTION 'saga % is owned by node %, not by %', p_id, current_owner, p_owner
+      USING ERRCODE = 'XA001';
+  END IF;
+  -- ON CONFLICT waits for a transaction that inserted the same row and is still running.
+  INSERT INTO actortx.saga_step
+    (saga_id, step_no, name, state, attempts, compensation_attempts, error)
+  VALUES (p_id, p_step, p_step_name, 'DONE',
+          coalesce(nullif(split_part(current_setting('application_name'), '/', 3), '')::integer,
+                   0),
+          p_compensation_attempts, p_step_error)
+  ON CONFLICT (saga_id, step_no) DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT state INTO prior FROM actortx.saga_step WHERE saga_id = p_id AND step_no = p_step;
+    IF prior = 'FAILED' THEN
+      RAISE EXCEPTION 'step % of saga % is fenced: the saga decided it did not run', p_step, p_id
+        USING ERRCODE = 'XA003';
+    END IF;
+    RAISE EXCEPTION 'step % of saga % committed before (its log row is %)', p_step, p_id, prior
+      USING ERRCODE = 'XA002';
+  END IF;
+END
+$fn$)sql");
+  w.commit();
+}
+
+statement saga_write_statement(const saga_write& w) {
+  statement st;
+  st.sql =
+      "SELECT actortx.saga_write($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+  st.params = {sql_value::of(w.id),
+               sql_value::of(w.type),
+               sql_value::of(to_string(w.state)),
+               sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
+               sql_value::of(w.owner),
+               sql_value::of(static_cast<int64_t>(w.lease.count())),
+               sql_value::of(w.error),
+               sql_value::of(w.step),
+               sql_value::of(w.step_name),
+               sql_value::of(to_string(w.step_status)),
+               sql_value::of(w.attempts),
+               sql_value::of(w.compensation_attempts),
+               sql_value::of(w.step_error)};
+  return st;
+}
+
+statement step_done_statement(const saga_write& w, bool write_saga) {
+  statement st;
+  st.sql =
+      "SELECT actortx.saga_step_done($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12)";
+  st.params = {sql_value::of(w.id),
+               sql_value::of(w.type),
+               sql_value::of(to_string(w.state)),
+               sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
+               sql_value::of(w.owner),
+               sql_value::of(static_cast<int64_t>(w.lease.count())),
+               sql_value::of(w.error),
+               sql_value::of(write_saga),
+               sql_value::of(w.step),
+               sql_value::of(w.step_name),
+               sql_value::of(w.compensation_attempts),
+               sql_value::of(w.step_error)};
+  return st;
+}
+
+std::string step_key(const std::string& id, size_t step, bool compensation) {
+  return "saga/" + id + "/" + std::to_string(step) + (compensation ? "/undo" : "/do");
+}
+
+tx_script fence_script(const std::string& key) {
+  tx_script s;
+  // Waits for a transaction of the step that holds the key and is still running; then
+  // either finds its committed key or puts the fence in its place.
+  s.add(
+      "INSERT INTO actortx.idempotency_keys(key, tx_id, label) VALUES ($1, $2, "
+      "'actortx:fence') ON CONFLICT (key) DO NOTHING RETURNING key",
+      key, fenced_tx_id);
+  s.add("SELECT tx_id FROM actortx.idempotency_keys WHERE key = $1", key);
+  return s;
+}
+
+std::optional<bool> fence_result(const tx_outcome& out) {
+  if (!out.committed() || out.results.size() != 2) return std::nullopt;
+  if (!out.results[0].rows.empty()) return false;  // we fenced it: it never ran
+  if (out.results[1].rows.empty()) return std::nullopt;
+  return cell(out.results[1], 0, 0) != std::to_string(fenced_tx_id);
+}
+
+tx_script step_fence_script(const std::string& id, size_t step, const std::string& name) {
+  tx_script s;
+  // Waits for a transaction of the step that inserted its row and is still running; then
+  // either finds the committed row or puts a FAILED row in its place, which the step's own
+  // insert (saga_step_done) then runs into.
+  s.add(
+      "INSERT INTO actortx.saga_step (saga_id, step_no, name, state) VALUES ($1, $2, $3, "
+      "'FAILED') ON CONFLICT (saga_id, step_no) DO NOTHING RETURNING step_no",
+      id, static_cast<uint64_t>(step), name);
+  // The step's key is fenced as well, so that the answer a key gives is the same for every
+  // step, and a step run with a key (by an older version) is stopped too.
+  s.add(
+      "INSERT INTO actortx.idempotency_keys(key, tx_id, label) VALUES ($1, $2, "
+      "'actortx:fence') ON CONFLICT (key) DO NOTHING",
+      step_key(id, step, false), fenced_tx_id);
+  s.add("SELECT state FROM actortx.saga_step WHERE saga_id = $1 AND step_no = $2", id,
+        static_cast<uint64_t>(step));
+  return s;
+}
+
+std::optional<bool> step_fence_result(const tx_outcome& out) {
+  if (!out.committed() || out.results.size() != 3) return std::nullopt;
+  if (!out.results[0].rows.empty()) return false;  // we fenced it: it never ran
+  if (out.results[2].rows.empty()) return std::nullopt;
+  return cell(out.results[2], 0, 0) != "FAILED";  // FAILED: fenced before
+}
+
+tx_script load_script(const std::string& id) {
+  tx_script s;
+  s.add("SELECT type, state, context::text, owner, error FROM actortx.saga WHERE id = $1", id);
+  s.add(
+      "SELECT step_no, name, state, attempts, compensation_attempts, error "
+      "FROM actortx.saga_step WHERE saga_id = $1 ORDER BY step_no",
+      id);
+  return s;
+}
+
+saga_snapshot parse_load(const tx_outcome& out) {
+  const auto& steps = results_of(out, 2, "loading a saga");
+  const auto& saga = out.results[0];
+  saga_snapshot snap;
+  if (saga.rows.empty()) return snap;
+  snap.found = true;
+  snap.type = cell(saga, 0, 0);
+  if (!parse_saga_state(cell(saga, 0, 1), snap.state))
+    throw std::runtime_error("saga log: unknown saga state '" + cell(saga, 0, 1) + "'");
+  snap.context = context_from_json(cell(saga, 0, 2));
+  snap.owner = cell(saga, 0, 3);
+  snap.error = cell(saga, 0, 4);
+  for (size_t r = 0; r < steps.rows.size(); ++r) {
+    auto no = std::stoul(cell(steps, r, 0));
+    if (no > 10000) throw std::runtime_error("saga log: step number " + cell(steps, r, 0));
+    if (snap.steps.size() <= no) snap.steps.resize(no + 1);
+    auto& rep = snap.steps[no];
+    rep.name = cell(steps, r, 1);
+    if (!parse_step_state(cell(steps, r, 2), rep.state))
+      throw std::runtime_error("saga log: unknown step state '" + cell(steps, r, 2) + "'");
+    rep.attempts = static_cast<uint32_t>(std::stoul(cell(steps, r, 3)));
+    rep.compensation_attempts = static_cast<uint32_t>(std::stoul(cell(steps, r, 4)));
+    rep.error = cell(steps, r, 5);
+  }
+  return snap;
+}
+
+tx_script claim_script(const std::string& owner, std::chrono::milliseconds lease,
+                       const std::vector<std::string>& known_types, bool include_own,
+                       size_t limit) {
+  tx_script s;
+  s.add(std::string{"UPDATE actortx.saga s SET owner = $1, "
+                    "lease_until = now() + make_interval(secs => $2::bigint / 1000.0), "
+                    "updated_at = now() "
+                    "FROM (SELECT id FROM actortx.saga WHERE state IN "} +
+            running_states +
+            " AND ((owner = $1 AND ($4::boolean OR lease_until < now())) OR (owner <> $1 AND "
+            "lease_until < now() AND type IN (SELECT jsonb_array_elements_text($3::jsonb)))) "
+            "ORDER BY updated_at LIMIT $5 FOR UPDATE SKIP LOCKED) c "
+            "WHERE s.id = c.id RETURNING s.id",
+        owner, static_cast<int64_t>(lease.count()), json_array(known_types), include_own,
+        static_cast<uint64_t>(limit));
+  return s;
+}
+
+std::vector<std::string> parse_claim(const tx_outcome& out) {
+  const auto& rs = results_of(out, 1, "claiming sagas");
+  std::vector<std::string> ids;
+  for (size_t r = 0; r < rs.rows.size(); ++r) ids.push_back(cell(rs, r, 0));
+  return ids;
+}
+
+tx_script renew_script(const std::string& owner, std::chrono::milliseconds lease,
+                       const std::vector<std::string>& ids) {
+  tx_script s;
+  s.add(std::string{"UPDATE actortx.saga SET lease_until = now() + "
+                    "make_interval(secs => $2::bigint / 1000.0) "
+                    "WHERE owner = $1 AND state IN "} +
+            running_states + " AND id IN (SELECT jsonb_array_elements_text($3::jsonb))",
+        owner, static_cast<int64_t>(lease.count()), json_array(ids));
+  return s;
+}
+
+tx_script list_script(saga_state state, size_t limit) {
+  tx_script s;
+  s.add(
+      "SELECT s.id, s.type, s.state, s.owner, s.error, "
+      "to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+      "(SELECT coalesce(max(step_no), 0) FROM actortx.saga_step st WHERE st.saga_id = s.id) "
+      "FROM actortx.saga s WHERE s.state = $1 ORDER BY s.updated_at LIMIT $2",
+      to_string(state), static_cast<uint64_t>(limit));
+  return s;
+}
+
+std::vector<saga_info> parse_list(const tx_outcome& out) {
+  const auto& rs = results_of(out, 1, "listing sagas");
+  std::vector<saga_info> list;
+  for (size_t r = 0; r < rs.rows.size(); ++r) {
+    saga_info i;
+    i.id = cell(rs, r, 0);
+    i.type = cell(rs, r, 1);
+    if (!parse_saga_state(cell(rs, r, 2), i.state))
+      throw std::runtime_error("saga log: unknown saga state '" + cell(rs, r, 2) + "'");
+    i.owner = cell(rs, r, 3);
+    i.error = cell(rs, r, 4);
+    i.updated_at = cell(rs, r, 5);
+    i.step = static_cast<uint32_t>(std::stoul(cell(rs, r, 6)));
+    list.push_back(std::move(i));
+  }
+  return list;
+}
+
+std::string context_to_json(const saga_context& ctx) {
+  return nlohmann::json(ctx.values()).dump();
+}
+
+saga_context context_from_json(const std::string& json) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("saga context is not valid JSON: " + std::string{e.what()});
+  }
+  if (!j.is_object()) throw std::runtime_error("saga context is not a JSON object: " + json);
+  saga_context ctx;
+  for (auto it = j.begin(); it != j.end(); ++it)
+    ctx.set(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+  return ctx;
+}
+
+}  // namespace actortx
