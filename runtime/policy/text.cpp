@@ -18,7 +18,7 @@ std::string join_names(const std::vector<std::string>& names, std::string_view n
   return out;
 }
 
-std::string quoted(std::string_view text) {
+std::string double_quoted(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out += '"';

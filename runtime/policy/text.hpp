@@ -21,7 +21,8 @@ inline std::string first_line(const std::string& text) {
 /// when there is nothing.
 std::string join_names(const std::vector<std::string>& names, std::string_view none = "none");
 
-/// `text` between double quotes, as an error message shows a value it could not read.
-std::string quoted(std::string_view text);
+/// `text` between double quotes, as an error message shows a value it could not read. (Not
+/// `quoted`: std::quoted would win that name for a std::string argument.)
+std::string double_quoted(std::string_view text);
 
 }  // namespace actortx
