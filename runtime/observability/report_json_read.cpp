@@ -1,0 +1,215 @@
+#include "runtime/observability/report_json.hpp"
+#include "runtime/observability/report_names.hpp"
+#include "runtime/policy/text.hpp"
+
+namespace actortx {
+
+namespace {
+
+/// `name` parsed with `parse`, or a json_field_error "unknown <what> \"name\"".
+template <class Enum, class Parse>
+void read_name(const report_json& j, Enum& out, Parse parse, const char* what) {
+  std::string text;
+  read_value(j, text);
+  if (!parse(text, out))
+    throw json_field_error{"", std::string{"unknown "} + what + " " + double_quoted(text)};
+}
+
+/// The bucket bounds are part of the format: a document written with other bounds is
+/// rejected instead of having its counts filed under the wrong latencies.
+void read_bucket(const report_json& j, size_t i, uint64_t& count) {
+  const auto& le = member(j, "le");
+  const bool ok = i < latency_bucket_bounds.size()
+                      ? le.is_number() && le.get<double>() == latency_bucket_bounds[i]
+                      : le == "+Inf";
+  if (!ok) throw json_field_error{"le", "unexpected bucket bound " + le.dump()};
+  read(j, "count", count);
+}
+
+void read_buckets(const report_json& j, std::vector<uint64_t>& out) {
+  if (!j.is_array()) throw json_field_error{"", "expected an array"};
+  if (j.size() != latency_bucket_count)
+    throw json_field_error{"", "expected " + std::to_string(latency_bucket_count) +
+                                   " buckets, found " + std::to_string(j.size())};
+  out.assign(latency_bucket_count, 0);
+  for (size_t i = 0; i < j.size(); ++i) {
+    try {
+      read_bucket(j[i], i, out[i]);
+    } catch (const json_field_error& e) {
+      throw e.at(i);
+    }
+  }
+}
+
+/// {"STARTED": n, ...}: counts by saga state name, into by_state's slots.
+void read_by_state(const report_json& j, std::vector<uint64_t>& by_state) {
+  if (!j.is_object()) throw json_field_error{"", "expected an object"};
+  for (const auto& [name, n] : j.items()) {
+    saga_state st{};
+    if (!parse_saga_state(name, st))
+      throw json_field_error{name, "unknown state " + double_quoted(name)};
+    try {
+      read_value(n, by_state[static_cast<size_t>(st)]);
+    } catch (const json_field_error& e) {
+      throw e.under(name);
+    }
+  }
+}
+
+}  // namespace
+
+void read_value(const report_json& j, isolation& out) {
+  read_name(j, out, parse_isolation, "isolation");
+}
+
+void read_value(const report_json& j, tx_state& out) {
+  read_name(j, out, parse_tx_state, "state");
+}
+
+void read_value(const report_json& j, saga_state& out) {
+  read_name(j, out, parse_saga_state, "state");
+}
+
+void read_value(const report_json& j, alert_level& out) {
+  read_name(j, out, parse_alert_level, "level");
+}
+
+void from_json(const report_json& j, tx_aggregate& x) {
+  read(j, "started", x.started);
+  read(j, "committed", x.committed);
+  read(j, "rolled_back", x.rolled_back);
+  read(j, "failed", x.failed);
+  read(j, "timed_out", x.timed_out);
+  read(j, "in_doubt", x.in_doubt);
+  read(j, "active", x.active);
+  read(j, "retries", x.retries);
+  read(j, "deadlocks", x.deadlocks);
+  read(j, "serialization_failures", x.serialization_failures);
+  read(j, "savepoints", x.savepoints);
+  read(j, "rows", x.rows);
+  read(j, "success_rate", x.success_rate);
+  read(j, "p50_seconds", x.p50_seconds);
+  read(j, "p95_seconds", x.p95_seconds);
+  read(j, "p99_seconds", x.p99_seconds);
+  read(j, "latency_sum_seconds", x.latency_sum_seconds);
+  read(j, "latency_buckets", x.latency_buckets, read_buckets);
+}
+
+void from_json(const report_json& j, label_aggregate& x) {
+  read(j, "label", x.label);
+  from_json(j, x.agg);
+}
+
+void from_json(const report_json& j, saga_aggregate& x) {
+  read(j, "started", x.started);
+  read(j, "by_state", x.by_state, read_by_state);
+  read(j, "compensations", x.compensations);
+  read(j, "recovered", x.recovered);
+}
+
+void from_json(const report_json& j, pool_gauges& x) {
+  read(j, "max", x.max);
+  read(j, "in_use", x.in_use);
+  read(j, "idle", x.idle);
+  read(j, "waiting", x.waiting);
+  read(j, "leases", x.leases);
+  read(j, "leases_waited_over_100ms", x.leases_waited_over_100ms);
+  read(j, "exhausted", x.exhausted);
+  read(j, "lease_wait_sum_seconds", x.lease_wait_sum_seconds);
+}
+
+void from_json(const report_json& j, trend_point& x) {
+  read(j, "unix_s", x.unix_s);
+  read(j, "committed", x.committed);
+  read(j, "failed", x.failed);
+  read(j, "p50_seconds", x.p50_seconds);
+  read(j, "p99_seconds", x.p99_seconds);
+}
+
+void from_json(const report_json& j, alert& x) {
+  read(j, "rule", x.rule);
+  read(j, "subject", x.subject);
+  read(j, "level", x.level);
+  read(j, "message", x.message);
+  read(j, "value", x.value);
+  read(j, "threshold", x.threshold);
+  read(j, "unix_ms", x.unix_ms);
+}
+
+void from_json(const report_json& j, health_component& x) {
+  read(j, "name", x.name);
+  read(j, "value", x.value);
+  read(j, "weight", x.weight);
+}
+
+void from_json(const report_json& j, health_report& x) {
+  read(j, "score", x.score);
+  read(j, "components", x.components);
+  read(j, "recommendations", x.recommendations);
+}
+
+void from_json(const report_json& j, sqlstate_count& x) {
+  read(j, "sqlstate", x.sqlstate);
+  read(j, "count", x.count);
+}
+
+void from_json(const report_json& j, metrics_snapshot& x) {
+  read(j, "unix_ms", x.unix_ms);
+  read(j, "uptime_seconds", x.uptime_seconds);
+  read(j, "overall", x.overall);
+  read(j, "by_label", x.by_label);
+  read(j, "sagas", x.sagas);
+  read(j, "pool", x.pool);
+  read(j, "long_running", x.long_running);
+  read(j, "trend", x.trend);
+  read(j, "alerts", x.recent_alerts);
+  read(j, "health", x.health);
+  read(j, "failures_by_sqlstate", x.failures_by_sqlstate);
+}
+
+void from_json(const report_json& j, tx_record& x) {
+  read(j, "id", x.id);
+  read(j, "label", x.label);
+  read(j, "isolation", x.iso);
+  read(j, "read_only", x.read_only);
+  read(j, "state", x.state);
+  read(j, "start_unix_us", x.start_unix_us);
+  read(j, "duration_us", x.duration);  // exact; duration_seconds is for readers
+  read(j, "attempts", x.attempts);
+  read(j, "failed_sqlstates", x.failed_sqlstates);
+  read(j, "savepoints", x.savepoints);
+  read(j, "rows", x.rows);
+  read(j, "deduplicated", x.deduplicated);
+}
+
+void from_json(const report_json& j, saga_record& x) {
+  read(j, "id", x.id);
+  read(j, "type", x.type);
+  read(j, "state", x.state);
+  read(j, "steps", x.steps);
+  read(j, "steps_done", x.steps_done);
+  read(j, "compensations", x.compensations);
+  read(j, "start_unix_us", x.start_unix_us);
+  read(j, "duration_us", x.duration);
+  read(j, "recovered", x.recovered);
+  read(j, "error", x.error);
+}
+
+void from_json(const report_json& j, active_tx& x) {
+  read(j, "id", x.id);
+  read(j, "label", x.label);
+  read(j, "attempt", x.attempt);
+  read(j, "age_ms", x.age);
+  read(j, "backend_pid", x.backend_pid);
+  read(j, "statement", x.statement);
+  read(j, "long_running", x.long_running);
+}
+
+void from_json(const report_json& j, metrics_report& x) {
+  read(j, "snapshot", x.snapshot);
+  read(j, "transactions", x.transactions);
+  read(j, "sagas", x.sagas);
+  read(j, "active", x.active);
+}
+
+}  // namespace actortx

@@ -1,0 +1,165 @@
+#include "runtime/observability/report_json.hpp"
+#include "runtime/observability/report_names.hpp"
+
+namespace actortx {
+
+namespace {
+
+report_json seconds(std::chrono::microseconds d) {
+  return json_number(static_cast<double>(d.count()) / 1e6);
+}
+
+/// The bounds are written with the counts, so that a reader sees which latencies they are.
+report_json buckets_json(const std::vector<uint64_t>& buckets) {
+  report_json out = report_json::array();
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    report_json le = "+Inf";
+    if (i < latency_bucket_bounds.size()) le = latency_bucket_bounds[i];
+    out.push_back({{"le", std::move(le)}, {"count", buckets[i]}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void to_json(report_json& j, const tx_aggregate& x) {
+  j = {{"started", x.started},
+       {"finished", x.finished()},  // derived, for readers; not read back
+       {"committed", x.committed},
+       {"rolled_back", x.rolled_back},
+       {"failed", x.failed},
+       {"timed_out", x.timed_out},
+       {"in_doubt", x.in_doubt},
+       {"active", x.active},
+       {"retries", x.retries},
+       {"deadlocks", x.deadlocks},
+       {"serialization_failures", x.serialization_failures},
+       {"savepoints", x.savepoints},
+       {"rows", x.rows},
+       {"success_rate", json_number(x.success_rate)},
+       {"p50_seconds", json_number(x.p50_seconds)},
+       {"p95_seconds", json_number(x.p95_seconds)},
+       {"p99_seconds", json_number(x.p99_seconds)},
+       {"latency_sum_seconds", json_number(x.latency_sum_seconds)},
+       {"latency_buckets", buckets_json(x.latency_buckets)}};
+}
+
+void to_json(report_json& j, const label_aggregate& x) {
+  j = {{"label", x.label}};  // then the aggregate's members, in the same object
+  j.update(report_json(x.agg));
+}
+
+void to_json(report_json& j, const saga_aggregate& x) {
+  report_json states = report_json::object();
+  for (size_t i = 0; i < x.by_state.size(); ++i)
+    states[to_string(static_cast<saga_state>(i))] = x.by_state[i];
+  j = {{"started", x.started},
+       {"by_state", std::move(states)},
+       {"compensations", x.compensations},
+       {"recovered", x.recovered}};
+}
+
+void to_json(report_json& j, const pool_gauges& x) {
+  j = {{"max", x.max},
+       {"in_use", x.in_use},
+       {"idle", x.idle},
+       {"waiting", x.waiting},
+       {"leases", x.leases},
+       {"leases_waited_over_100ms", x.leases_waited_over_100ms},
+       {"exhausted", x.exhausted},
+       {"lease_wait_sum_seconds", json_number(x.lease_wait_sum_seconds)}};
+}
+
+void to_json(report_json& j, const trend_point& x) {
+  j = {{"unix_s", x.unix_s},
+       {"committed", x.committed},
+       {"failed", x.failed},
+       {"p50_seconds", json_number(x.p50_seconds)},
+       {"p99_seconds", json_number(x.p99_seconds)}};
+}
+
+void to_json(report_json& j, const alert& x) {
+  j = {{"rule", x.rule},
+       {"subject", x.subject},
+       {"level", to_string(x.level)},
+       {"message", x.message},
+       {"value", json_number(x.value)},
+       {"threshold", json_number(x.threshold)},
+       {"unix_ms", x.unix_ms}};
+}
+
+void to_json(report_json& j, const health_component& x) {
+  j = {{"name", x.name}, {"value", json_number(x.value)}, {"weight", json_number(x.weight)}};
+}
+
+void to_json(report_json& j, const health_report& x) {
+  j = {{"score", x.score}, {"components", x.components}, {"recommendations", x.recommendations}};
+}
+
+void to_json(report_json& j, const sqlstate_count& x) {
+  j = {{"sqlstate", x.sqlstate}, {"count", x.count}};
+}
+
+void to_json(report_json& j, const metrics_snapshot& x) {
+  j = {{"unix_ms", x.unix_ms},
+       {"uptime_seconds", json_number(x.uptime_seconds)},
+       {"overall", x.overall},
+       {"by_label", x.by_label},
+       {"sagas", x.sagas},
+       {"pool", x.pool},
+       {"long_running", x.long_running},
+       {"trend", x.trend},
+       {"alerts", x.recent_alerts},
+       {"health", x.health},
+       {"failures_by_sqlstate", x.failures_by_sqlstate}};
+}
+
+void to_json(report_json& j, const tx_record& x) {
+  j = {{"id", x.id},
+       {"label", x.label},
+       {"isolation", isolation_name(x.iso)},
+       {"read_only", x.read_only},
+       {"state", to_string(x.state)},
+       {"start_unix_us", x.start_unix_us},
+       {"duration_seconds", seconds(x.duration)},  // for readers; duration_us is exact
+       {"duration_us", x.duration.count()},
+       {"attempts", x.attempts},
+       {"failed_sqlstates", x.failed_sqlstates},
+       {"savepoints", x.savepoints},
+       {"rows", x.rows},
+       {"deduplicated", x.deduplicated}};
+}
+
+void to_json(report_json& j, const saga_record& x) {
+  j = {{"id", x.id},
+       {"type", x.type},
+       {"state", to_string(x.state)},
+       {"steps", x.steps},
+       {"steps_done", x.steps_done},
+       {"compensations", x.compensations},
+       {"start_unix_us", x.start_unix_us},
+       {"duration_seconds", seconds(x.duration)},
+       {"duration_us", x.duration.count()},
+       {"recovered", x.recovered},
+       {"error", x.error}};
+}
+
+void to_json(report_json& j, const active_tx& x) {
+  j = {{"id", x.id},
+       {"label", x.label},
+       {"attempt", x.attempt},
+       {"age_seconds", json_number(static_cast<double>(x.age.count()) / 1e3)},
+       {"age_ms", x.age.count()},
+       {"backend_pid", x.backend_pid},
+       {"statement", x.statement},
+       {"long_running", x.long_running}};
+}
+
+void to_json(report_json& j, const metrics_report& x) {
+  j = {{"snapshot", x.snapshot},
+       {"transactions", x.transactions},
+       {"sagas", x.sagas},
+       {"active", x.active}};
+}
+
+}  // namespace actortx
