@@ -8,6 +8,7 @@
 #include <actortx/log.hpp>
 
 #include "actors/lane/record_outbox.hpp"
+#include "runtime/observability/figure_text.hpp"
 #include "runtime/observability/metrics_records.hpp"
 #include "runtime/policy/clock.hpp"
 
@@ -98,10 +99,6 @@ pool_gauges gauges_of(const pool_stats& p) {
   return g;
 }
 
-std::string ms_text(double seconds) {
-  return fmt::format("{:.1f} ms", seconds * 1000);
-}
-
 void log_summary(metrics_ptr self, const metrics_snapshot& s) {
   auto& st = self->state;
   const auto now = steady_now_ns();
@@ -137,7 +134,9 @@ void with_fresh_pool(metrics_ptr self, F then) {
           [then](caf::error&) mutable { then(); });
 }
 
-void add_record(metrics_ptr self, const tx_record& r) {
+/// A finished transaction or saga: into the store, and past the event alert rules.
+template <class Record>
+void add_record(metrics_ptr self, const Record& r) {
   auto& st = self->state;
   st.store.add(r);
   if (auto a = st.alerts.on_record(r, now_ms())) emit(self, *a);
@@ -163,6 +162,70 @@ void on_tick(metrics_ptr self) {
   self->delayed_send(self, st.cfg.tick, tick_atom::value);
 }
 
+/// From the lane (records arrived in an empty outbox): take them a little later, in one batch.
+/// From ourselves: now. An extra early take is harmless.
+void on_outbox(metrics_ptr self) {
+  auto& st = self->state;
+  if (!st.outbox_scheduled) {
+    st.outbox_scheduled = true;
+    self->delayed_send(self, st.cfg.outbox_delay, outbox_atom::value);
+    return;
+  }
+  st.outbox_scheduled = false;
+  take_outbox(self);
+}
+
+void raise_alert(metrics_ptr self, alert& a) {
+  const auto now = now_ms();
+  if (a.unix_ms == 0) a.unix_ms = now;
+  if (auto raised = self->state.alerts.raise(std::move(a), now)) emit(self, *raised);
+}
+
+void set_active(metrics_ptr self, active_summary& s) {
+  std::map<std::string, int64_t> labels;
+  for (auto& l : s.by_label) labels[l.label] = l.count;
+  self->state.store.set_active(s.transactions, labels);
+  self->state.active = std::move(s);
+}
+
+caf::typed_response_promise<metrics_snapshot> answer_snapshot(metrics_ptr self) {
+  take_outbox(self);
+  auto rp = self->make_response_promise<metrics_snapshot>();
+  with_fresh_pool(self, [=]() mutable { rp.deliver(take_snapshot(self)); });
+  return rp;
+}
+
+caf::typed_response_promise<metrics_report> answer_report(metrics_ptr self, uint64_t records) {
+  take_outbox(self);
+  auto rp = self->make_response_promise<metrics_report>();
+  with_fresh_pool(self, [=]() mutable {
+    metrics_report r;
+    r.snapshot = take_snapshot(self);
+    r.transactions = self->state.store.recent(records);
+    r.sagas = self->state.store.recent_sagas(records);
+    rp.deliver(std::move(r));
+  });
+  return rp;
+}
+
+std::vector<tx_record> find_by_id(metrics_ptr self, uint64_t id) {
+  take_outbox(self);
+  std::vector<tx_record> out;
+  if (auto r = self->state.store.find(id)) out.push_back(std::move(*r));
+  return out;
+}
+
+std::vector<tx_record> find_by_label(metrics_ptr self, const std::string& label, uint64_t limit) {
+  take_outbox(self);
+  return self->state.store.by_label(label, limit);
+}
+
+std::vector<alert> alert_history(metrics_ptr self) {
+  take_outbox(self);
+  const auto& h = self->state.alerts.history();
+  return std::vector<alert>(h.begin(), h.end());
+}
+
 metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metrics_settings cfg) {
   auto& st = self->state;
   st.store = metrics_store{cfg.store};
@@ -175,67 +238,17 @@ metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metri
   self->send(self, tick_atom::value);
   return {
       [=](tx_record& r) { add_record(self, r); },
-      [=](outbox_atom) {
-        // From the lane (records arrived in an empty outbox): take them a little later, in one
-        // batch. From ourselves: now. An extra early take is harmless.
-        auto& st = self->state;
-        if (!st.outbox_scheduled) {
-          st.outbox_scheduled = true;
-          self->delayed_send(self, st.cfg.outbox_delay, outbox_atom::value);
-          return;
-        }
-        st.outbox_scheduled = false;
-        take_outbox(self);
-      },
-      [=](saga_record& r) {
-        auto& st = self->state;
-        st.store.add(r);
-        if (auto a = st.alerts.on_record(r, now_ms())) emit(self, *a);
-      },
-      [=](alert& a) {
-        const auto now = now_ms();
-        if (a.unix_ms == 0) a.unix_ms = now;
-        if (auto raised = self->state.alerts.raise(std::move(a), now)) emit(self, *raised);
-      },
-      [=](summary_atom, active_summary& s) {
-        std::map<std::string, int64_t> labels;
-        for (auto& l : s.by_label) labels[l.label] = l.count;
-        self->state.store.set_active(s.transactions, labels);
-        self->state.active = std::move(s);
-      },
-      [=](metrics_atom) {
-        take_outbox(self);
-        auto rp = self->make_response_promise<metrics_snapshot>();
-        with_fresh_pool(self, [=]() mutable { rp.deliver(take_snapshot(self)); });
-        return rp;
-      },
-      [=](report_atom, uint64_t records) {
-        take_outbox(self);
-        auto rp = self->make_response_promise<metrics_report>();
-        with_fresh_pool(self, [=]() mutable {
-          metrics_report r;
-          r.snapshot = take_snapshot(self);
-          r.transactions = self->state.store.recent(records);
-          r.sagas = self->state.store.recent_sagas(records);
-          rp.deliver(std::move(r));
-        });
-        return rp;
-      },
-      [=](find_atom, uint64_t id) {
-        take_outbox(self);
-        std::vector<tx_record> out;
-        if (auto r = self->state.store.find(id)) out.push_back(std::move(*r));
-        return out;
-      },
+      [=](outbox_atom) { on_outbox(self); },
+      [=](saga_record& r) { add_record(self, r); },
+      [=](alert& a) { raise_alert(self, a); },
+      [=](summary_atom, active_summary& s) { set_active(self, s); },
+      [=](metrics_atom) { return answer_snapshot(self); },
+      [=](report_atom, uint64_t records) { return answer_report(self, records); },
+      [=](find_atom, uint64_t id) { return find_by_id(self, id); },
       [=](find_atom, const std::string& label, uint64_t limit) {
-        take_outbox(self);
-        return self->state.store.by_label(label, limit);
+        return find_by_label(self, label, limit);
       },
-      [=](alerts_atom) {
-        take_outbox(self);
-        const auto& h = self->state.alerts.history();
-        return std::vector<alert>(h.begin(), h.end());
-      },
+      [=](alerts_atom) { return alert_history(self); },
       [=](tick_atom) { on_tick(self); },
   };
 }

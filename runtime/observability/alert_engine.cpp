@@ -1,32 +1,13 @@
 #include "runtime/observability/alert_engine.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
+
+#include "runtime/observability/figure_text.hpp"
 
 namespace actortx {
 
 namespace {
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-/// At most two decimals and no trailing zeros: configured values read as written ("25", "2.5").
-std::string trimmed(double v) {
-  auto s = fixed(v, 2);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
-
-/// "850 ms" below a second, "1.32 s" from a second on.
-std::string duration_text(double seconds) {
-  if (seconds < 1.0) return trimmed(seconds * 1000.0) + " ms";
-  return trimmed(seconds) + " s";
-}
 
 /// Sums of the trend points whose bucket starts within [now - window, now].
 struct window_figures {
@@ -79,10 +60,10 @@ std::optional<alert> failure_rate_alert(const alert_rules& rules, const window_f
   } else {
     return std::nullopt;
   }
-  auto msg = "failure rate " + fixed(rate * 100.0, 1) + " % over the last " +
+  auto msg = "failure rate " + fixed_text(rate * 100.0, 1) + " % over the last " +
              std::to_string(rules.failure_window.count()) + " s (" + std::to_string(w.failed) +
              " of " + std::to_string(w.finished()) + " finished) is above " +
-             trimmed(threshold * 100.0) + " %";
+             trimmed_text(threshold * 100.0) + " %";
   return make_alert("failure_rate", "", level, std::move(msg), rate, threshold);
 }
 
@@ -98,7 +79,7 @@ std::optional<alert> p99_alert(const alert_rules& rules, const window_figures& w
   auto level = ratio >= 2.0 ? alert_level::error : alert_level::warning;
   auto msg = "p99 latency " + duration_text(p99) + " over the last " +
              std::to_string(rules.failure_window.count()) + " s (" + std::to_string(w.finished()) +
-             " finished) is " + fixed(ratio, 1) + "x the " + duration_text(limit) + " limit";
+             " finished) is " + fixed_text(ratio, 1) + "x the " + duration_text(limit) + " limit";
   return make_alert("p99_latency", "", level, std::move(msg), p99, limit);
 }
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
+#include "runtime/observability/figure_text.hpp"
 #include "runtime/policy/error_classifier.hpp"
 
 namespace actortx {
@@ -45,21 +45,6 @@ double share(uint64_t part, uint64_t whole) {
 /// Whole percent, halves rounded up ("38 %").
 std::string percent(double fraction) {
   return std::to_string(std::lround(fraction * 100.0)) + " %";
-}
-
-std::string trimmed(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
-
-/// "250 ms" below a second, "1.5 s" / "30 s" from a second on.
-std::string duration_text(double seconds) {
-  if (seconds < 1.0) return trimmed(seconds * 1000.0) + " ms";
-  return trimmed(seconds) + " s";
 }
 
 std::string plural(uint64_t n, const char* one, const char* many) {
@@ -125,25 +110,27 @@ uint64_t retries_used_up(const metrics_snapshot& s) {
   return std::min(unfollowed, s.overall.failed);
 }
 
-void advise(const metrics_snapshot& s, const health_settings& settings,
-            std::vector<std::string>& out) {
+// Each advise_* adds at most one recommendation, in the order a reader should act on them.
+using advice = std::vector<std::string>;
+
+void advise_in_doubt(const metrics_snapshot& s, const health_settings&, advice& out) {
   const auto& a = s.overall;
-  const uint64_t finished = a.finished();
+  if (a.in_doubt == 0) return;
+  out.push_back(plural(a.in_doubt, "commit", "commits") +
+                " in doubt (outcome unknown, check them in the database): use idempotency keys "
+                "(tx_options::idempotency_key) so a lost COMMIT reply is retried safely");
+}
 
-  if (a.in_doubt > 0) {
-    out.push_back(plural(a.in_doubt, "commit", "commits") +
-                  " in doubt (outcome unknown, check them in the database): use idempotency keys "
-                  "(tx_options::idempotency_key) so a lost COMMIT reply is retried safely");
-  }
+void advise_timeouts(const metrics_snapshot& s, const health_settings& settings, advice& out) {
+  const double timeouts = share(s.overall.timed_out, s.overall.finished());
+  if (timeouts < timeouts_advice_share) return;
+  out.push_back(percent(timeouts) + " of transactions timed out at the " +
+                duration_text(settings.deadline.count() / 1000.0) +
+                " deadline: find the slow statement (active transactions) or raise "
+                "actortx.tx-timeout");
+}
 
-  const double timeouts = share(a.timed_out, finished);
-  if (timeouts >= timeouts_advice_share) {
-    out.push_back(percent(timeouts) + " of transactions timed out at the " +
-                  duration_text(settings.deadline.count() / 1000.0) +
-                  " deadline: find the slow statement (active transactions) or raise "
-                  "actortx.tx-timeout");
-  }
-
+void advise_pool(const metrics_snapshot& s, const health_settings& settings, advice& out) {
   const auto& p = s.pool;
   const uint32_t pool_max = settings.pool_max > 0 ? settings.pool_max : p.max;
   const double waited = share(p.leases_waited_over_100ms, p.leases);
@@ -155,53 +142,64 @@ void advise(const metrics_snapshot& s, const health_settings& settings,
                   plural(p.max, "connection", "connections") + ": raise actortx.pool-max from " +
                   std::to_string(pool_max));
   }
+}
 
+void advise_retries(const metrics_snapshot& s, const health_settings& settings, advice& out) {
+  const uint64_t finished = s.overall.finished();
   const uint64_t used_up = retries_used_up(s);
-  if (share(used_up, finished) >= retries_used_up_advice_share) {
-    out.push_back("retries used up by " + plural(used_up, "transaction", "transactions") + " (" +
-                  percent(share(used_up, finished)) +
-                  " of finished): raise actortx.retry-max from " +
-                  std::to_string(settings.max_retries));
-  }
+  if (share(used_up, finished) < retries_used_up_advice_share) return;
+  out.push_back("retries used up by " + plural(used_up, "transaction", "transactions") + " (" +
+                percent(share(used_up, finished)) + " of finished): raise actortx.retry-max from " +
+                std::to_string(settings.max_retries));
+}
 
-  const double deadlocks = share(a.deadlocks, finished);
+void advise_conflicts(const metrics_snapshot& s, const health_settings&, advice& out) {
+  const auto& a = s.overall;
+  const double deadlocks = share(a.deadlocks, a.finished());
   if (deadlocks >= deadlock_advice_share) {
     out.push_back("deadlocks in " + percent(deadlocks) +
                   " of transactions: touch rows in a consistent order");
   }
-
-  const double serialization = share(a.serialization_failures, finished);
+  const double serialization = share(a.serialization_failures, a.finished());
   if (serialization >= serialization_advice_share) {
     out.push_back("serialization failures in " + percent(serialization) +
                   " of transactions: shorten transactions or use a lower isolation where safe");
   }
+}
 
-  // Failures a retry cannot cure, named by their most frequent SQLSTATE (the list is sorted by
-  // count); those that used up their retries are advised on above.
-  const uint64_t hard_failed = a.failed - std::min(a.failed, used_up);
-  const double hard = share(hard_failed, finished);
-  if (hard >= failed_advice_share) {
-    auto top = std::find_if(s.failures_by_sqlstate.begin(), s.failures_by_sqlstate.end(),
-                            [](const sqlstate_count& f) {
-                              return !f.sqlstate.empty() && !retryable_sqlstate(f.sqlstate);
-                            });
-    if (top != s.failures_by_sqlstate.end()) {
-      out.push_back(percent(hard) +
-                    " of transactions failed on errors a retry cannot cure, most often SQLSTATE " +
-                    top->sqlstate + " (" + plural(top->count, "failed attempt", "failed attempts") +
-                    "): fix the statement or the data that raises it");
-    }
-  }
+/// Failures a retry cannot cure, named by their most frequent SQLSTATE (the list is sorted by
+/// count); those that used up their retries are advised on by advise_retries.
+void advise_hard_failures(const metrics_snapshot& s, const health_settings&, advice& out) {
+  const auto& a = s.overall;
+  const uint64_t hard_failed = a.failed - std::min(a.failed, retries_used_up(s));
+  const double hard = share(hard_failed, a.finished());
+  if (hard < failed_advice_share) return;
+  auto top = std::find_if(s.failures_by_sqlstate.begin(), s.failures_by_sqlstate.end(),
+                          [](const sqlstate_count& f) {
+                            return !f.sqlstate.empty() && !retryable_sqlstate(f.sqlstate);
+                          });
+  if (top == s.failures_by_sqlstate.end()) return;
+  out.push_back(percent(hard) +
+                " of transactions failed on errors a retry cannot cure, most often SQLSTATE " +
+                top->sqlstate + " (" + plural(top->count, "failed attempt", "failed attempts") +
+                "): fix the statement or the data that raises it");
+}
 
+void advise_latency(const metrics_snapshot& s, const health_settings& settings, advice& out) {
+  const auto& a = s.overall;
   const double target = settings.latency_target.count() / 1000.0;
-  if (finished > 0 && target > 0 && a.p99_seconds >= latency_advice_ratio * target) {
-    char ratio[32];
-    std::snprintf(ratio, sizeof ratio, "%.1f", a.p99_seconds / target);
-    out.push_back("p99 latency " + duration_text(a.p99_seconds) + " is " + ratio + "x the " +
-                  duration_text(target) +
-                  " target: find the slow statement (active transactions) or raise "
-                  "health.latency_target if this is normal for the workload");
-  }
+  const bool slow = a.p99_seconds >= latency_advice_ratio * target;  // false for NaN
+  if (a.finished() == 0 || target <= 0 || !slow) return;
+  out.push_back("p99 latency " + duration_text(a.p99_seconds) + " is " +
+                fixed_text(a.p99_seconds / target, 1) + "x the " + duration_text(target) +
+                " target: find the slow statement (active transactions) or raise "
+                "health.latency_target if this is normal for the workload");
+}
+
+void advise(const metrics_snapshot& s, const health_settings& settings, advice& out) {
+  for (auto step : {advise_in_doubt, advise_timeouts, advise_pool, advise_retries, advise_conflicts,
+                    advise_hard_failures, advise_latency})
+    step(s, settings, out);
 }
 
 }  // namespace
