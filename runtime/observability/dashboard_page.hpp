@@ -8,6 +8,6 @@
 namespace actortx {
 
 /// The page served at "/".
-std::string_view dashboard_page_html() noexcept;
+std::string_view dashboard_page_html();
 
 }  // namespace actortx

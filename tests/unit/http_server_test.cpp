@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "runtime/observability/dashboard_page.hpp"
 #include "support/http_get.hpp"
 
 using namespace actortx;
@@ -53,6 +54,20 @@ TEST_CASE("http_server serves the routes with their content types", "[unit]") {
   CHECK(csv.status == 200);
   CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
   CHECK(csv.body == "id,label\n1,a\n");
+}
+
+TEST_CASE("the dashboard page has its embedded style and script inline", "[unit]") {
+  const std::string page{dashboard_page_html()};
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(page.find("{{") == std::string::npos);  // every placeholder filled
+  const auto style = page.find("<style>\n");
+  REQUIRE(style != std::string::npos);
+  CHECK(page.find(":root {", style) < page.find("</style>", style));
+  const auto script = page.find("<script>\n");
+  REQUIRE(script != std::string::npos);
+  CHECK(page.find("async function poll()", script) < page.find("</script>", script));
+  CHECK(page.size() > 15000);  // the whole page, not a stub
+  CHECK(page.compare(page.size() - 8, 8, "</html>\n") == 0);
 }
 
 TEST_CASE("http_server answers 404 for unknown paths and 405 for other methods", "[unit]") {

@@ -1,0 +1,15 @@
+// The room's asset files, embedded at build time by observability.cmake
+// (actortx_embed_asset generates the definitions).
+#pragma once
+
+#include <string_view>
+
+namespace actortx::asset {
+
+/// assets/dashboard.html: the page, with {{dashboard.css}} and {{dashboard.js}} where the
+/// style and the script go.
+std::string_view dashboard_html();
+std::string_view dashboard_css();  ///< assets/dashboard.css
+std::string_view dashboard_js();   ///< assets/dashboard.js
+
+}  // namespace actortx::asset
