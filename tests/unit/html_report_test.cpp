@@ -88,6 +88,16 @@ TEST_CASE("html report shows configuration, figures and a green verdict", "[unit
   CHECK(html.find("VIOLATED") == std::string::npos);
 }
 
+TEST_CASE("html report inlines its stylesheet in the head", "[unit]") {
+  auto html = render_html_report(a_run(), a_report("transfer"), "");
+  const auto style = html.find("<style>\n");
+  REQUIRE(style != std::string::npos);
+  const auto end = html.find("</style>", style);
+  CHECK(html.find(".verdict.ok {", style) < end);
+  CHECK(html.find(".lvl.INFO {", style) < end);
+  CHECK(end < html.find("</head>"));
+}
+
 TEST_CASE("html report shows a red verdict when invariants are violated", "[unit]") {
   auto run = a_run();
   run.invariants_ok = false;
