@@ -25,6 +25,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;           // timer: per
 using saga_done_atom = caf::atom_constant<caf::atom("sagadone")>;  // saga actor finished
 using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;  // saga actor progressed
 using recover_atom = caf::atom_constant<caf::atom("recover")>;     // resume a claimed saga
+using saga_host_atom = caf::atom_constant<caf::atom("sagahost")>;  // the node's saga manager
 using lease_atom = caf::atom_constant<caf::atom("lease")>;         // timer: renew saga leases
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;     // ask for a metrics snapshot
 using report_atom = caf::atom_constant<caf::atom("report")>;       // snapshot + recent records

@@ -54,6 +54,16 @@ using pool_actor =
                      caf::reacts_to<returned_atom, connection_actor, bool>>;  // from a lane,
                                                                               // healthy?
 
+/// The saga manager: hosts this node's sagas (one saga actor each), restarts a dead one from the
+/// log and adopts the sagas recovery claims. The supervisor forwards saga requests to it.
+using saga_manager_actor =
+    caf::typed_actor<caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
+                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>,
+                     caf::reacts_to<saga_done_atom, saga_outcome>,  // from a saga actor
+                     caf::reacts_to<saga_step_atom, saga_info>,     // a saga's progress
+                     caf::reacts_to<recover_atom, std::string>,     // claimed saga id: resume it
+                     caf::reacts_to<drain_atom>>;  // shutdown: stop the sagas, take no new ones
+
 /// The supervisor's full interface: the public one plus what its children and timers send.
 using supervisor_impl_actor = supervisor_actor::extend<
     // a blocking-lane transaction whose first attempt did not commit
@@ -63,12 +73,10 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::reacts_to<attempt_atom, uint64_t, attempt_result>,    // tx id, result
     caf::reacts_to<deadline_atom, uint64_t>,                   // timer: tx id
     caf::reacts_to<grace_atom, uint64_t, uint32_t>,            // timer: tx id, attempt
-    caf::replies_to<drain_atom>::with<uint64_t>,   // shutdown: refuse new work; how many run
-    caf::reacts_to<retry_atom, uint64_t>,          // timer: tx id
-    caf::reacts_to<tick_atom>,                     // timer: long-running check
-    caf::reacts_to<saga_done_atom, saga_outcome>,  // from a saga actor
-    caf::reacts_to<saga_step_atom, saga_info>,     // a saga's progress
-    caf::reacts_to<recover_atom, std::string>>;    // claimed saga id: resume it
+    caf::replies_to<drain_atom>::with<uint64_t>,          // shutdown: refuse new work; how many run
+    caf::reacts_to<retry_atom, uint64_t>,                 // timer: tx id
+    caf::reacts_to<tick_atom>,                            // timer: long-running check
+    caf::reacts_to<saga_host_atom, saga_manager_actor>>;  // where saga requests go from now on
 
 /// Owns the metrics model, the alert engine and what the exporters read. Records arrive once
 /// per finished transaction / saga; everything else is a query.
@@ -94,7 +102,7 @@ using node_directory_actor =
 using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
 
 /// Claims sagas whose owner went away and renews this node's leases. (recover_atom) claims
-/// now and answers how many sagas it handed to the supervisor.
+/// now and answers how many sagas it handed to the saga manager.
 using saga_recovery_actor = caf::typed_actor<caf::reacts_to<tick_atom>,   // timer: claim round
                                              caf::reacts_to<lease_atom>,  // timer: renew leases
                                              caf::replies_to<recover_atom>::with<uint32_t>>;

@@ -1,5 +1,6 @@
 // One saga: runs its steps in order (each a transaction through a supervisor), compensates the
-// completed ones in reverse when a step fails, and keeps the durable log in step with it.
+// completed ones in reverse when a step fails, and keeps the durable log in step with it. An
+// ordinary client of the supervisor; it reports to the saga manager that spawned it.
 #pragma once
 
 #include <chrono>
@@ -39,7 +40,7 @@ enum class saga_start : uint8_t {
 struct saga_args {
   std::string id;
   std::string type;
-  /// Initial context (fresh, or no log row yet), shared with the supervisor's entry. Null:
+  /// Initial context (fresh, or no log row yet), shared with the saga manager's entry. Null:
   /// empty. A fresh saga's context holds its id under saga_id_key.
   std::shared_ptr<const saga_context> context;
   /// The node's saga types; the type is looked up in it (after loading, when recovering).
@@ -48,8 +49,10 @@ struct saga_args {
   std::shared_ptr<const saga_settings> settings;
 };
 
-/// Spawns the saga actor, monitored by the supervisor `sup` (`home` is its handle: the log's
-/// database, and where the outcome goes as (saga_done_atom, saga_outcome)).
-saga_actor spawn_saga(caf::local_actor* sup, supervisor_impl_actor home, saga_args args);
+/// Spawns the saga actor, monitored by the saga manager `host` (`host_handle` is its handle:
+/// where progress and the outcome go, as saga_step_atom and saga_done_atom). Its transactions,
+/// the log's among them, are run_atom requests to the supervisor `home` (the log's database).
+saga_actor spawn_saga(caf::local_actor* host, saga_manager_actor host_handle, supervisor_actor home,
+                      saga_args args);
 
 }  // namespace actortx

@@ -12,7 +12,8 @@ namespace actortx {
 namespace {
 
 struct recovery_state {
-  supervisor_impl_actor home;
+  supervisor_actor home;
+  saga_manager_actor host;
   std::shared_ptr<const saga_registry> registry;
   std::shared_ptr<const saga_settings> settings;
   saga_recovery_settings cfg;
@@ -22,7 +23,7 @@ struct recovery_state {
 
 using rec_ptr = saga_recovery_actor::stateful_pointer<recovery_state>;
 
-/// One claim round; `done` gets the number of sagas handed to the supervisor (or 0 on error).
+/// One claim round; `done` gets the number of sagas handed to the saga manager (or 0 on error).
 void claim(rec_ptr self, std::function<void(uint32_t)> done) {
   auto& st = self->state;
   const auto& s = *st.settings;
@@ -30,8 +31,7 @@ void claim(rec_ptr self, std::function<void(uint32_t)> done) {
       claim_script(s.node_id, s.lease, st.registry->names(), st.first_round, st.cfg.batch);
   auto opts = s.log_options;
   opts.label = "actortx.saga_claim";
-  self->request(st.home, reply_timeout(opts), run_atom::value, opts,
-                std::move(script))
+  self->request(st.home, reply_timeout(opts), run_atom::value, opts, std::move(script))
       .then(
           [=](tx_outcome& out) {
             auto& st = self->state;
@@ -46,7 +46,7 @@ void claim(rec_ptr self, std::function<void(uint32_t)> done) {
             if (!ids.empty())
               log().info("saga recovery: node {} claimed {} saga(s)", st.settings->node_id,
                          ids.size());
-            for (auto& id : ids) self->send(st.home, recover_atom::value, std::move(id));
+            for (auto& id : ids) self->send(st.host, recover_atom::value, std::move(id));
             auto n = static_cast<uint32_t>(ids.size());
             done(n);
             // A full batch: there may be more waiting.
@@ -60,7 +60,7 @@ void claim(rec_ptr self, std::function<void(uint32_t)> done) {
 
 void renew(rec_ptr self) {
   auto& st = self->state;
-  self->request(st.home, std::chrono::seconds(5), sagas_atom::value)
+  self->request(st.host, std::chrono::seconds(5), sagas_atom::value)
       .then(
           [=](std::vector<saga_info>& running) {
             if (running.empty()) return;
@@ -69,8 +69,8 @@ void renew(rec_ptr self) {
             for (auto& i : running) ids.push_back(std::move(i.id));
             auto opts = st.settings->log_options;
             opts.label = "actortx.saga_lease";
-            self->request(st.home, reply_timeout(opts), run_atom::value,
-                          opts, renew_script(st.settings->node_id, st.settings->lease, ids))
+            self->request(st.home, reply_timeout(opts), run_atom::value, opts,
+                          renew_script(st.settings->node_id, st.settings->lease, ids))
                 .then(
                     [=](tx_outcome& out) {
                       if (!out.committed())
@@ -84,12 +84,14 @@ void renew(rec_ptr self) {
           [=](caf::error&) {});
 }
 
-saga_recovery_actor::behavior_type recovery_fn(rec_ptr self, supervisor_impl_actor home,
+saga_recovery_actor::behavior_type recovery_fn(rec_ptr self, supervisor_actor home,
+                                               saga_manager_actor host,
                                                std::shared_ptr<const saga_registry> registry,
                                                std::shared_ptr<const saga_settings> settings,
                                                saga_recovery_settings cfg) {
   auto& st = self->state;
   st.home = std::move(home);
+  st.host = std::move(host);
   st.registry = std::move(registry);
   st.settings = std::move(settings);
   st.cfg = cfg;
@@ -116,12 +118,13 @@ saga_recovery_actor::behavior_type recovery_fn(rec_ptr self, supervisor_impl_act
 
 }  // namespace
 
-saga_recovery_actor spawn_saga_recovery(caf::actor_system& sys, supervisor_impl_actor home,
+saga_recovery_actor spawn_saga_recovery(caf::actor_system& sys, supervisor_actor home,
+                                        saga_manager_actor host,
                                         std::shared_ptr<const saga_registry> registry,
                                         std::shared_ptr<const saga_settings> settings,
                                         saga_recovery_settings recovery) {
-  return sys.spawn(recovery_fn, std::move(home), std::move(registry), std::move(settings),
-                   recovery);
+  return sys.spawn(recovery_fn, std::move(home), std::move(host), std::move(registry),
+                   std::move(settings), recovery);
 }
 
 }  // namespace actortx

@@ -1,5 +1,5 @@
-// Recovery of sagas whose node went away: claims them from the log and hands them to the
-// supervisor; also keeps the leases of the sagas this node drives fresh.
+// Recovery of sagas whose node went away: claims them from the log and hands them to the saga
+// manager; also keeps the leases of the sagas this node drives fresh.
 #pragma once
 
 #include <chrono>
@@ -19,7 +19,10 @@ struct saga_recovery_settings {
   size_t batch = 100;
 };
 
-saga_recovery_actor spawn_saga_recovery(caf::actor_system& sys, supervisor_impl_actor home,
+/// Its claims and lease renewals are transactions of the supervisor `home` (it ends with it);
+/// the sagas it claims go to `host`, which also says which sagas this node drives.
+saga_recovery_actor spawn_saga_recovery(caf::actor_system& sys, supervisor_actor home,
+                                        saga_manager_actor host,
                                         std::shared_ptr<const saga_registry> registry,
                                         std::shared_ptr<const saga_settings> settings,
                                         saga_recovery_settings recovery);

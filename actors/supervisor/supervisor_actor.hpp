@@ -2,14 +2,13 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <caf/fwd.hpp>
 
 #include <actortx/procedure_registry.hpp>
-#include <actortx/saga_registry.hpp>
 
-#include "actors/sagas/saga_actor.hpp"
 #include "messages/interfaces.hpp"
 
 namespace actortx {
@@ -24,17 +23,16 @@ using connection_desk = idle_desk<idle_conn>;  // actors/lane_call.hpp
 
 struct supervisor_settings {
   caf::timespan acquire_timeout = std::chrono::seconds(5);
-  /// Seed of the jitter generator; 0 = random.
-  uint64_t seed = 0;
   /// Transactions older than this are logged once at warn and flagged in active_atom replies.
   std::chrono::milliseconds long_running_threshold{5000};
-  /// The saga types this node can run and resume (empty registry: no sagas).
-  std::shared_ptr<const saga_registry> sagas;
-  std::shared_ptr<const saga_settings> saga;
   /// The procedures callers (local or remote) may run by name; null: none.
   std::shared_ptr<const procedure_registry> procedures;
-  /// Receives one record per finished transaction and saga; none when metrics are off.
+  /// Receives one record per finished transaction and the summary of what runs; none when
+  /// metrics are off.
   metrics_actor metrics;
+  /// Adds what others count, without a message, to that summary (the saga manager: its sagas
+  /// by state); empty: nothing.
+  std::function<void(active_summary&)> add_to_summary;
   /// Cancels (and cuts, if the server does not obey) attempts their deadline expired.
   std::shared_ptr<canceller> cancel;
   /// When the deadline finds COMMIT in flight, how long its reply may take before the answer
@@ -57,8 +55,10 @@ struct supervisor_settings {
 /// is stopped for good (it rolls back; its query is cancelled on the server, its connection cut
 /// if the server does not obey) and the answer is TIMEOUT at once; an attempt whose COMMIT may
 /// be on its way gets `commit_grace` for the reply, then the answer is IN_DOUBT. A child that
-/// dies without reporting is a failed attempt. (drain_atom): refuse new work from now on (sagas
-/// stop, left to recovery) and answer how many transactions still run.
+/// dies without reporting is a failed attempt. Saga requests go to the saga manager handed
+/// over with saga_host_atom (refused without one). (drain_atom): refuse new work from now on
+/// (the saga manager stops its sagas, left to recovery) and answer how many transactions
+/// still run.
 supervisor_impl_actor spawn_supervisor(caf::actor_system& sys, pool_actor pool,
                                        supervisor_settings settings);
 

@@ -1,5 +1,5 @@
-#include "actors/supervisor/supervisor_outcome.hpp"
-
+// How the supervisor answers a transaction: once, and never claiming "not committed" while an
+// attempt's COMMIT is in doubt.
 #include <optional>
 
 #include <caf/all.hpp>
@@ -7,6 +7,7 @@
 #include <actortx/log.hpp>
 
 #include "actors/supervisor/deadline_queue.hpp"
+#include "actors/supervisor/supervisor_state.hpp"
 #include "runtime/observability/metrics_records.hpp"
 #include "runtime/policy/clock.hpp"
 
@@ -32,7 +33,7 @@ tx_outcome outcome_of(uint64_t id, tx_entry& e, tx_state state, errc code, std::
     code = errc::commit_in_doubt;
   }
   out.state = state;
-  out.code = code;
+  out.code = state == tx_state::committed ? errc::none : code;
   if (!e.log.empty()) out.sqlstate = e.log.back().sqlstate;
   out.message = std::move(message);
   out.attempt_log = std::move(e.log);
@@ -47,13 +48,12 @@ void note_attempt(tx_entry& e, const attempt_result& r) {
   if (!r.committed && r.record.cls == error_class::in_doubt) e.maybe_committed = true;
 }
 
-void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string message,
-            std::vector<result_set> results, bool deduplicated) {
-  auto& st = self->state;
-  auto i = st.txs.find(id);
-  if (i == st.txs.end()) return;
+void supervisor_state::finish(uint64_t id, tx_state state, errc code, std::string message,
+                              std::vector<result_set> results, bool deduplicated) {
+  auto i = txs_.find(id);
+  if (i == txs_.end()) return;
   auto& e = i->second;
-  if (e.deadline_token != 0 && st.cfg.deadlines) st.cfg.deadlines->disarm(e.deadline_token);
+  if (e.deadline_token != 0 && cfg_.deadlines) cfg_.deadlines->disarm(e.deadline_token);
   auto out = outcome_of(id, e, state, code, std::move(message));
   out.results = std::move(results);
   out.deduplicated = deduplicated;
@@ -66,10 +66,10 @@ void finish(sup_ptr self, uint64_t id, tx_state state, errc code, std::string me
   }
   // One message per transaction, sent before the answer: a caller that asks for its record
   // right after must find it (the metrics actor's mailbox has it first).
-  if (st.cfg.metrics)
-    self->send(st.cfg.metrics, make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us()));
+  if (cfg_.metrics)
+    self_->send(cfg_.metrics, make_tx_record(out, e.opts, e.savepoints, e.rows, unix_now_us()));
   e.rp.deliver(std::move(out));
-  st.txs.erase(i);
+  txs_.erase(i);
 }
 
 }  // namespace actortx

@@ -1,35 +1,33 @@
-#include "actors/supervisor/supervisor_procedures.hpp"
-
+// What the supervisor refuses before anything runs, and how a procedure call (by name, from
+// this node or another) becomes a body.
 #include <caf/all.hpp>
 
 #include <actortx/log.hpp>
 #include <actortx/procedure_registry.hpp>
+
+#include "actors/supervisor/supervisor_state.hpp"
+#include "runtime/policy/failed_outcome.hpp"
 #include "runtime/policy/text.hpp"
 
 namespace actortx {
 
-tx_outcome refused(sup_ptr self, const tx_options& opts, errc code, std::string why) {
-  log().warn("refused a request from {} [{}]: {}", sender_of(self), opts.label, why);
-  tx_outcome out;
-  out.label = opts.label;
-  out.state = tx_state::failed;
-  out.code = code;
-  out.message = std::move(why);
-  return out;
+tx_outcome supervisor_state::refused(const tx_options& opts, errc code, std::string why) {
+  log().warn("refused a request from {} [{}]: {}", sender_of(self_), opts.label, why);
+  return failed_outcome(opts, code, std::move(why));
 }
 
-std::variant<local_body, tx_outcome> bind_procedure(sup_ptr self, tx_options& opts,
-                                                    procedure_call& call) {
-  const auto& reg = self->state.cfg.procedures;
+std::variant<local_body, tx_outcome> supervisor_state::bind_procedure(tx_options& opts,
+                                                                      procedure_call& call) {
+  const auto& reg = cfg_.procedures;
   const procedure_def* def = reg ? reg->find(call.name) : nullptr;
   if (opts.label.empty()) opts.label = "proc/" + call.name;
   if (!def) {
     const auto known = reg ? reg->names() : std::vector<std::string>{};
-    return refused(self, opts, errc::unknown_procedure,
-                   "no procedure '" + call.name + "' is registered on this node (known: " +
-                       join_names(known) + ")");
+    return refused(opts, errc::unknown_procedure,
+                   "no procedure '" + call.name +
+                       "' is registered on this node (known: " + join_names(known) + ")");
   }
-  if (auto bad = check_call(*def, call)) return refused(self, opts, errc::invalid_argument, *bad);
+  if (auto bad = check_call(*def, call)) return refused(opts, errc::invalid_argument, *bad);
   // The registry outlives every body: the runtime keeps it until its actors are gone.
   auto args = std::make_shared<const std::vector<proc_value>>(std::move(call.args));
   auto fn = [def, args](tx& t) { def->body(t, proc_args{def->params, *args}); };

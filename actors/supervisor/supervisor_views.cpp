@@ -1,7 +1,10 @@
-#include "actors/supervisor/supervisor_views.hpp"
+// What the supervisor tells about the transactions running now — its own and the blocking
+// lane's: the active list (statements from the server), the counts for the metrics, the
+// long-running warnings.
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/all.hpp>
 
@@ -9,16 +12,12 @@
 
 #include "actors/lane/lane_call.hpp"
 #include "actors/lane/lane_registry.hpp"
+#include "actors/supervisor/supervisor_state.hpp"
 #include "runtime/policy/clock.hpp"
 
 namespace actortx {
 
 namespace {
-
-std::vector<std::shared_ptr<lane_call>> lane_calls(sup_ptr self) {
-  const auto& lane = self->state.cfg.lane;
-  return lane ? lane->list() : std::vector<std::shared_ptr<lane_call>>{};
-}
 
 caf::timespan tick_interval(const supervisor_settings& cfg) {
   auto quarter = cfg.long_running_threshold / 4;
@@ -27,37 +26,47 @@ caf::timespan tick_interval(const supervisor_settings& cfg) {
 
 }  // namespace
 
-void schedule_tick(sup_ptr self) {
-  self->delayed_send(self, tick_interval(self->state.cfg), tick_atom::value);
+std::vector<std::shared_ptr<lane_call>> supervisor_state::lane_calls() const {
+  const auto& lane = cfg_.lane;
+  return lane ? lane->list() : std::vector<std::shared_ptr<lane_call>>{};
 }
 
-void warn_long_running(sup_ptr self) {
-  auto& st = self->state;
+void supervisor_state::schedule_tick() {
+  self_->delayed_send(self_, tick_interval(cfg_), tick_atom::value);
+}
+
+void supervisor_state::on_tick() {
+  // Also when idle: the metrics actor must see the counts drop to zero.
+  if (cfg_.metrics) self_->send(cfg_.metrics, summary_atom::value, summarize());
+  warn_long_running();
+  schedule_tick();
+}
+
+void supervisor_state::warn_long_running() {
   const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
-  for (auto& [id, e] : st.txs) {
+  const auto threshold = to_ns(cfg_.long_running_threshold);
+  for (auto& [id, e] : txs_) {
     if (e.long_warned || now - e.started_ns < threshold) continue;
     e.long_warned = true;
     log().warn("tx {} [{}] is long-running: {} ms so far, attempt {}, backend {}", id, e.opts.label,
                (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
   }
   std::unordered_set<uint64_t> still;
-  for (const auto& c : lane_calls(self)) {
+  for (const auto& c : lane_calls()) {
     if (now - c->started_ns < threshold) continue;
     still.insert(c->tx_id);
-    if (st.lane_warned.count(c->tx_id) > 0) continue;
+    if (lane_warned_.count(c->tx_id) > 0) continue;
     log().warn("tx {} [{}] is long-running: {} ms so far, attempt 1, backend {}", c->tx_id,
                c->label, (now - c->started_ns) / 1000000, c->conn.pid);
   }
-  st.lane_warned = std::move(still);  // forget the ones that ended
+  lane_warned_ = std::move(still);  // forget the ones that ended
 }
 
-std::vector<active_tx> snapshot(sup_ptr self) {
-  auto& st = self->state;
+std::vector<active_tx> supervisor_state::snapshot() const {
   const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
+  const auto threshold = to_ns(cfg_.long_running_threshold);
   std::vector<active_tx> out;
-  out.reserve(st.txs.size());
+  out.reserve(txs_.size());
   auto add = [&](uint64_t id, const std::string& label, uint32_t attempt, int64_t started,
                  int32_t pid) {
     active_tx a;
@@ -69,33 +78,56 @@ std::vector<active_tx> snapshot(sup_ptr self) {
     a.long_running = now - started >= threshold;
     out.push_back(std::move(a));
   };
-  for (const auto& [id, e] : st.txs)
+  for (const auto& [id, e] : txs_)
     add(id, e.opts.label, e.attempts, e.started_ns, e.attempt_running ? e.backend_pid : 0);
-  for (const auto& c : lane_calls(self)) add(c->tx_id, c->label, 1, c->started_ns, c->conn.pid);
+  for (const auto& c : lane_calls()) add(c->tx_id, c->label, 1, c->started_ns, c->conn.pid);
   std::sort(out.begin(), out.end(),
             [](const active_tx& x, const active_tx& y) { return x.age > y.age; });
   return out;
 }
 
-active_summary summarize(sup_ptr self) {
-  auto& st = self->state;
+active_summary supervisor_state::summarize() const {
   const auto now = steady_now_ns();
-  const auto threshold = to_ns(st.cfg.long_running_threshold);
+  const auto threshold = to_ns(cfg_.long_running_threshold);
   active_summary out;
   std::unordered_map<std::string, int64_t> labels;
-  for (const auto& [id, e] : st.txs) {
+  for (const auto& [id, e] : txs_) {
     ++labels[e.opts.label];
     if (now - e.started_ns >= threshold) ++out.long_running;
   }
-  auto lane = lane_calls(self);
+  auto lane = lane_calls();
   for (const auto& c : lane) {
     ++labels[c->label];
     if (now - c->started_ns >= threshold) ++out.long_running;
   }
-  out.transactions = static_cast<int64_t>(st.txs.size() + lane.size());
+  out.transactions = static_cast<int64_t>(txs_.size() + lane.size());
   for (auto& [label, n] : labels) out.by_label.push_back(label_count{label, n});
-  for (const auto& [id, s] : st.sagas) ++out.sagas_by_state[static_cast<size_t>(s.state)];
+  if (cfg_.add_to_summary) cfg_.add_to_summary(out);
   return out;
+}
+
+caf::result<std::vector<active_tx>> supervisor_state::active() {
+  auto list = snapshot();
+  std::vector<int32_t> pids;
+  for (const auto& a : list)
+    if (a.backend_pid != 0) pids.push_back(a.backend_pid);
+  if (pids.empty()) return list;
+  // The statements come from the server: the connection threads are busy running them.
+  auto rp = self_->make_response_promise<std::vector<active_tx>>();
+  auto self = self_;
+  self_->request(pool_, std::chrono::seconds(2), activity_atom::value, std::move(pids))
+      .then(
+          [=](std::vector<backend_activity>& acts) mutable {
+            for (auto& a : list)
+              for (auto& b : acts)
+                if (a.backend_pid != 0 && a.backend_pid == b.pid) a.statement = b.query;
+            rp.deliver(std::move(list));
+          },
+          [=](caf::error& err) mutable {
+            log().warn("active transactions without statements: {}", self->system().render(err));
+            rp.deliver(std::move(list));
+          });
+  return rp;
 }
 
 }  // namespace actortx

@@ -1,3 +1,5 @@
+// One attempt of one transaction, for when no idle connection was at hand: lease one from the
+// pool, run, give it back, report to the supervisor.
 #include "actors/supervisor/transaction_actor.hpp"
 
 #include <algorithm>
@@ -10,6 +12,41 @@
 namespace actortx {
 
 namespace {
+
+/// Why no connection was leased, as the attempt's result: never run, so never committed.
+attempt_result lease_failure(caf::actor_system& sys, const exec_request& req,
+                             const caf::error& err) {
+  if (err == errc::pool_exhausted)
+    return failed_attempt(req, errc::pool_exhausted, error_class::fail_fast, sys.render(err));
+  if (err == caf::sec::request_timeout)
+    return failed_attempt(req, errc::pool_exhausted, error_class::fail_fast,
+                          "no connection within the acquire timeout");
+  return failed_attempt(req, errc::attempt_crashed, error_class::fail_fast,
+                        "pool: " + sys.render(err));
+}
+
+/// Runs the attempt on the leased connection and gives it back (flagged unhealthy when the
+/// connection did not answer); `report` gets the result.
+template <class Work, class Report>
+void run_leased(caf::event_based_actor* self, const supervisor_impl_actor& sup,
+                const pool_actor& pool, const exec_request& req, const Work& work, const lease& l,
+                Report report) {
+  self->send(sup, leased_atom::value, req.tx_id, req.attempt, l.backend_pid);
+  auto budget = caf::timespan{req.deadline_ns - steady_now_ns()} + reply_grace;
+  auto lease_id = l.id;
+  auto pid = l.backend_pid;
+  self->request(l.conn, budget, exec_atom::value, req, work)
+      .then(
+          [=](attempt_result& r) {
+            self->send(pool, release_atom::value, lease_id, r.connection_ok);
+            report(std::move(r));
+          },
+          [=](caf::error& err) {
+            self->send(pool, release_atom::value, lease_id, false);
+            report(lost_attempt(req, err == caf::sec::request_timeout, self->system().render(err),
+                                pid));
+          });
+}
 
 template <class Work>
 caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor sup,
@@ -29,37 +66,8 @@ caf::behavior transaction_fn(caf::event_based_actor* self, supervisor_impl_actor
   }
   auto wait = std::min(remaining, acquire_timeout);
   self->request(pool, wait, acquire_atom::value, wait)
-      .then(
-          [=](lease& l) {
-            self->send(sup, leased_atom::value, req.tx_id, req.attempt, l.backend_pid);
-            auto budget = caf::timespan{req.deadline_ns - steady_now_ns()} + reply_grace;
-            auto conn = l.conn;
-            auto lease_id = l.id;
-            auto pid = l.backend_pid;
-            self->request(conn, budget, exec_atom::value, req, work)
-                .then(
-                    [=](attempt_result& r) {
-                      self->send(pool, release_atom::value, lease_id, r.connection_ok);
-                      report(std::move(r));
-                    },
-                    [=](caf::error& err) {
-                      self->send(pool, release_atom::value, lease_id, false);
-                      report(lost_attempt(req, err == caf::sec::request_timeout,
-                                          self->system().render(err), pid));
-                    });
-          },
-          [=](caf::error& err) {
-            if (err == errc::pool_exhausted) {
-              report(failed_attempt(req, errc::pool_exhausted, error_class::fail_fast,
-                                    self->system().render(err)));
-            } else if (err == caf::sec::request_timeout) {
-              report(failed_attempt(req, errc::pool_exhausted, error_class::fail_fast,
-                                    "no connection within the acquire timeout"));
-            } else {
-              report(failed_attempt(req, errc::attempt_crashed, error_class::fail_fast,
-                                    "pool: " + self->system().render(err)));
-            }
-          });
+      .then([=](lease& l) { run_leased(self, sup, pool, req, work, l, report); },
+            [=](caf::error& err) { report(lease_failure(self->system(), req, err)); });
   // Nothing to receive but the responses above.
   return {[](ping_atom) {}};
 }
