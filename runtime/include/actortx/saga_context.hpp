@@ -44,10 +44,6 @@ class saga_context {
     if (auto x = parse_exact_real(v)) return *x;
     throw std::invalid_argument("saga context key '" + key + "' is not a number: \"" + v + "\"");
   }
-  std::string get_or(const std::string& key, std::string fallback) const {
-    auto i = values_.find(key);
-    return i == values_.end() ? std::move(fallback) : i->second;
-  }
 
   void set(const std::string& key, std::string value) { values_[key] = std::move(value); }
   void set(const std::string& key, const char* value) { values_[key] = value; }
