@@ -96,31 +96,7 @@ struct http_server::impl {
       return 405;
     }
     try {
-      if (path == "/" || path == "/index.html") {
-        respond(conn, 200, "OK", "text/html; charset=utf-8", dashboard_page_html(), head,
-                "Cache-Control: no-store\r\n");
-      } else if (path == "/metrics") {
-        respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
-                call(routes.metrics_text), head, "Cache-Control: no-store\r\n");
-      } else if (path == "/api/dashboard.json") {
-        respond(conn, 200, "OK", "application/json", call(routes.dashboard_json), head,
-                "Cache-Control: no-store\r\n");
-      } else if (path == "/api/transactions.csv") {
-        respond(conn, 200, "OK", "text/csv; charset=utf-8", call(routes.transactions_csv), head,
-                "Cache-Control: no-store\r\n"
-                "Content-Disposition: inline; filename=\"transactions.csv\"\r\n");
-      } else if (path == "/static/chart.js" && chart_js) {
-        respond(conn, 200, "OK", "application/javascript; charset=utf-8", *chart_js, head,
-                "Cache-Control: max-age=3600\r\n");
-      } else if (path == "/static/chart.js") {
-        respond(conn, 404, "Not Found", text_plain,
-                "chart.js is not installed (apt-get install libjs-chart.js)\n", head);
-        return 404;
-      } else {
-        respond(conn, 404, "Not Found", text_plain, "not found\n", head);
-        return 404;
-      }
-      return 200;
+      return serve(conn, path, head);
     } catch (const std::exception& e) {
       // Short: the message may come from deep inside (a timeout, a JSON error), and the page
       // only needs to show that this refresh failed.
@@ -132,6 +108,34 @@ struct http_server::impl {
       respond(conn, 500, "Internal Server Error", text_plain, "internal error\n", head);
     }
     return 500;
+  }
+
+  /// Answers a GET or HEAD of `path`; returns the status. A route may throw.
+  int serve(mg_connection* conn, std::string_view path, bool head) {
+    constexpr const char* no_store = "Cache-Control: no-store\r\n";
+    if (path == "/" || path == "/index.html") {
+      respond(conn, 200, "OK", "text/html; charset=utf-8", dashboard_page_html(), head, no_store);
+    } else if (path == "/metrics") {
+      respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+              call(routes.metrics_text), head, no_store);
+    } else if (path == "/api/dashboard.json") {
+      respond(conn, 200, "OK", "application/json", call(routes.dashboard_json), head, no_store);
+    } else if (path == "/api/transactions.csv") {
+      respond(conn, 200, "OK", "text/csv; charset=utf-8", call(routes.transactions_csv), head,
+              "Cache-Control: no-store\r\n"
+              "Content-Disposition: inline; filename=\"transactions.csv\"\r\n");
+    } else if (path == "/static/chart.js" && chart_js) {
+      respond(conn, 200, "OK", "application/javascript; charset=utf-8", *chart_js, head,
+              "Cache-Control: max-age=3600\r\n");
+    } else if (path == "/static/chart.js") {
+      respond(conn, 404, "Not Found", text_plain,
+              "chart.js is not installed (apt-get install libjs-chart.js)\n", head);
+      return 404;
+    } else {
+      respond(conn, 404, "Not Found", text_plain, "not found\n", head);
+      return 404;
+    }
+    return 200;
   }
 
   static int begin_request(mg_connection* conn) {
@@ -150,28 +154,22 @@ struct http_server::impl {
   }
 };
 
-http_server::http_server(const std::string& bind_address, uint16_t port, http_routes routes)
-    : impl_(std::make_unique<impl>()) {
-  init_civetweb_once();
-  impl_->routes = std::move(routes);
-  impl_->chart_js = read_chart_js(impl_->routes.chart_js_file);
-  impl_->address = bind_address;
+namespace {
 
-  std::string ports = bind_spec(bind_address, port);
-  const auto threads = std::to_string(worker_threads);
-  const auto timeout_ms = std::to_string(request_timeout.count());
+/// Starts civetweb on `ports` with every request going to impl::begin_request; throws naming
+/// the address when it cannot listen.
+mg_context* start_civetweb(const std::string& ports, void* user_data, mg_callbacks& callbacks) {
+  const auto threads = std::to_string(http_server::worker_threads);
+  const auto timeout_ms = std::to_string(http_server::request_timeout.count());
   // No document_root: nothing on disk is served; every request goes through begin_request.
   // civetweb times a request from its first byte, so a client trickling a byte at a time is
   // cut as well. No keep-alive: a kept-alive browser socket would hold a worker between polls.
   std::array<const char*, 9> options{
       "listening_ports",  ports.c_str(),       "num_threads", threads.c_str(), "request_timeout_ms",
       timeout_ms.c_str(), "enable_keep_alive", "no",          nullptr};
-  mg_callbacks callbacks{};
-  callbacks.begin_request = impl::begin_request;
-  callbacks.log_message = impl::log_message;
   mg_init_data init{};
   init.callbacks = &callbacks;
-  init.user_data = impl_.get();
+  init.user_data = user_data;
   init.configuration_options = options.data();
   std::array<char, 256> error_text{};
   unsigned error_code = 0;
@@ -179,19 +177,39 @@ http_server::http_server(const std::string& bind_address, uint16_t port, http_ro
   error.code = &error_code;
   error.text = error_text.data();
   error.text_buffer_size = error_text.size();
-
-  impl_->ctx = mg_start2(&init, &error);
-  if (impl_->ctx == nullptr) {
+  mg_context* ctx = mg_start2(&init, &error);
+  if (ctx == nullptr) {
     std::string why = error_text[0] != '\0' ? error_text.data() : "civetweb did not start";
     throw std::runtime_error("dashboard: cannot listen on " + ports + ": " + why);
   }
+  return ctx;
+}
+
+/// The port civetweb listens on (the one it chose for port 0); stops it when unknown.
+uint16_t listening_port(mg_context* ctx, const std::string& ports) {
   std::array<mg_server_port, 4> listening{};
-  int n = mg_get_server_ports(impl_->ctx, static_cast<int>(listening.size()), listening.data());
+  int n = mg_get_server_ports(ctx, static_cast<int>(listening.size()), listening.data());
   if (n <= 0) {
-    mg_stop(impl_->ctx);
+    mg_stop(ctx);
     throw std::runtime_error("dashboard: listening on " + ports + " but the port is unknown");
   }
-  impl_->port = static_cast<uint16_t>(listening[0].port);
+  return static_cast<uint16_t>(listening[0].port);
+}
+
+}  // namespace
+
+http_server::http_server(const std::string& bind_address, uint16_t port, http_routes routes)
+    : impl_(std::make_unique<impl>()) {
+  init_civetweb_once();
+  impl_->routes = std::move(routes);
+  impl_->chart_js = read_chart_js(impl_->routes.chart_js_file);
+  impl_->address = bind_address;
+  const std::string ports = bind_spec(bind_address, port);
+  mg_callbacks callbacks{};
+  callbacks.begin_request = impl::begin_request;
+  callbacks.log_message = impl::log_message;
+  impl_->ctx = start_civetweb(ports, impl_.get(), callbacks);
+  impl_->port = listening_port(impl_->ctx, ports);
 }
 
 http_server::~http_server() {
