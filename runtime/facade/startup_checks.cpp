@@ -12,9 +12,8 @@
 #include <actortx/runtime.hpp>
 #include <actortx/tooling/embedded_postgres.hpp>
 
-#include "runtime/policy/idempotency.hpp"
-#include "runtime/sagas/saga_log.hpp"
 #include "runtime/policy/text.hpp"
+#include "runtime/schema/migrate.hpp"
 
 namespace actortx {
 
@@ -47,6 +46,28 @@ void check_room(pqxx::connection& c, const runtime_config& cfg, const std::strin
                            dsn_target(dsn) + " allows " + std::to_string(room) +
                            " (max_connections " + std::to_string(max) + " minus " +
                            std::to_string(reserved) + " reserved)");
+}
+
+/// actortx's own tables at this binary's schema version (runtime/schema/migrate.hpp).
+void migrate_at_start(pqxx::connection& c, const runtime_config& cfg, const std::string& dsn,
+                      bool sagas) {
+  try {
+    auto r = migrate_schema(c, cfg.node_id);
+    if (!r.applied.empty())
+      log().info("actortx schema on {}: version {} -> {} ({} migration(s) applied here)",
+                 dsn_target(dsn), r.found, r.current, r.applied.size());
+  } catch (const schema_too_new& e) {
+    // Fatal with or without sagas: keyed transactions write the newer layout too.
+    throw startup_error("refusing to start on " + dsn_target(dsn) + ": " + e.what());
+  } catch (const std::exception& e) {
+    if (sagas)
+      throw startup_error("cannot migrate actortx's tables (saga log, idempotency keys) on " +
+                          dsn_target(dsn) + ": " + first_line(e.what()));
+    // Not fatal without sagas: only transactions with an idempotency key need the tables (and
+    // will fail naming them), e.g. when this role may not create them.
+    log().warn("cannot migrate actortx's tables on {} (idempotency keys will fail): {}",
+               dsn_target(dsn), first_line(e.what()));
+  }
 }
 
 }  // namespace
@@ -90,22 +111,7 @@ void probe_server(const std::string& dsn, const runtime_config& cfg, bool sagas)
                         first_line(e.what()));
   }
   check_room(*c, cfg, dsn);
-  if (sagas) {
-    try {
-      ensure_saga_tables(*c);  // also the key table
-    } catch (const std::exception& e) {
-      throw startup_error("cannot create the saga log tables on " + dsn_target(dsn) + ": " +
-                          first_line(e.what()));
-    }
-    return;
-  }
-  try {
-    ensure_idempotency_table(*c);
-  } catch (const std::exception& e) {
-    // Not fatal: only transactions with an idempotency key need it (and will fail naming it).
-    log().warn("cannot create {} (idempotency keys will fail): {}", idempotency_table,
-               first_line(e.what()));
-  }
+  migrate_at_start(*c, cfg, dsn, sagas);
 }
 
 }  // namespace actortx

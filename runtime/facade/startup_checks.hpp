@@ -16,8 +16,10 @@ std::string resolve_dsn(const runtime_config& cfg);
 
 /// Connects once in the caller's thread and fails early with a message an operator can act on
 /// (startup_error, no password): unreachable server, or a pool that cannot fit in the server's
-/// max_connections minus its reserved slots (config_error naming both numbers). Creates the
-/// runtime's own tables (saga log, idempotency keys) if missing.
+/// max_connections minus its reserved slots (config_error naming both numbers). Brings the
+/// runtime's own tables (saga log, idempotency keys) to this binary's schema version, refusing
+/// a database whose version is newer (runtime/schema/migrate.hpp). With `sagas` a failed
+/// migration is a startup_error; without, a warning (only keyed transactions need the tables).
 void probe_server(const std::string& dsn, const runtime_config& cfg, bool sagas);
 
 }  // namespace actortx

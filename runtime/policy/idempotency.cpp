@@ -6,20 +6,6 @@
 
 namespace actortx {
 
-void ensure_idempotency_table(pqxx::connection_base& conn) {
-  pqxx::work w{conn, "actortx_schema"};
-  // CREATE ... IF NOT EXISTS is not safe against a concurrent CREATE: take a lock first.
-  w.exec("SELECT pg_advisory_xact_lock(hashtext('actortx.schema'))");
-  w.exec("CREATE SCHEMA IF NOT EXISTS actortx");
-  w.exec(
-      "CREATE TABLE IF NOT EXISTS actortx.idempotency_keys ("
-      " key text PRIMARY KEY,"
-      " tx_id bigint NOT NULL,"
-      " label text NOT NULL DEFAULT '',"
-      " committed_at timestamptz NOT NULL DEFAULT now())");
-  w.commit();
-}
-
 uint64_t committed_by(pqxx::transaction_base& work, const std::string& key,
                       statement_cache* statements) {
   auto r = detail::exec_cached(work, statements,

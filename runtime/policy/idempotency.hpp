@@ -6,23 +6,15 @@
 #include <cstdint>
 #include <string>
 
-#include <pqxx/connection_base>
 #include <pqxx/transaction_base>
 
 namespace actortx {
 
 class statement_cache;
 
-/// The table, fully qualified (it is shared by every runtime and node on the database).
-inline constexpr const char* idempotency_table = "actortx.idempotency_keys";
-
 /// tx_id of a fence: a key written by a saga that decided the step it names never ran, so
 /// that a late attempt of that step finds the key and does not run (reported as errc::fenced).
 inline constexpr uint64_t fenced_tx_id = 0;
-
-/// Creates the actortx schema and the key table if missing. Concurrent callers (several
-/// runtimes starting at once) are serialised by an advisory lock. Throws pqxx errors.
-void ensure_idempotency_table(pqxx::connection_base& conn);
 
 /// Inside an open transaction: the id of the transaction that committed `key`, or 0.
 /// With a `statements` cache (the connection's), the key statements run prepared.

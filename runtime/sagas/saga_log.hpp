@@ -1,7 +1,7 @@
 // The durable saga log: SQL of actortx.saga / actortx.saga_step, as scripts the saga actors
 // send through a supervisor (so deadlines and retries apply, and a script can go to another
-// node later). Pure builders and parsers; nothing here talks to the database itself, except
-// ensure_saga_tables() at start-up.
+// node later). Pure builders and parsers; nothing here talks to the database itself. The
+// tables and the functions called here are created by runtime/schema/migrations/.
 //
 // Guarantees it gives the saga actor:
 //  * saga_write() upserts the saga row only while this node owns it (else SQLSTATE XA001), so
@@ -19,8 +19,6 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/connection_base>
-
 #include <actortx/saga_outcome.hpp>
 #include <actortx/statement.hpp>
 #include <actortx/tx_outcome.hpp>
@@ -34,10 +32,6 @@ inline constexpr const char* saga_step_ran_sqlstate = "XA002";
 /// SQLSTATE raised by saga_step_done() when the step was fenced (the saga decided it did not
 /// run): the step's transaction rolls back.
 inline constexpr const char* saga_step_fenced_sqlstate = "XA003";
-
-/// Creates actortx.saga, actortx.saga_step and the function actortx.saga_write (idempotent,
-/// serialised by an advisory lock). Throws pqxx errors.
-void ensure_saga_tables(pqxx::connection_base& conn);
 
 /// One write to the log: the saga row, and optionally one step row.
 struct saga_write {

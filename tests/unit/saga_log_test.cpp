@@ -1,4 +1,4 @@
-// Pure parts of sagas: ids, context JSON, log parsing, registry validation.
+// Pure parts of sagas: ids, context JSON, log parsing, the log's SQL, registry validation.
 #include "runtime/sagas/saga_log.hpp"
 
 #include <random>
@@ -8,6 +8,7 @@
 #include <actortx/saga_registry.hpp>
 
 #include "runtime/policy/saga_id.hpp"
+#include "runtime/schema/migrations.hpp"
 
 using namespace actortx;
 
@@ -119,4 +120,20 @@ TEST_CASE("saga definitions reject what cannot work, naming saga and step", "[un
   CHECK_THROWS_WITH(d.compensation_retry(bad), Catch::Contains("compensation_retry"));
   CHECK(reg.find("transfer") != nullptr);
   CHECK(reg.find("other") == nullptr);
+}
+
+TEST_CASE("the saga row's upsert is written once, in actortx.saga_upsert()", "[unit]") {
+  // saga_write() and saga_step_done() both call it; a second copy would drift.
+  auto count = [](std::string_view text, std::string_view what) {
+    size_t n = 0;
+    for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  size_t upserts = 0, homes = 0;
+  for (const auto& m : schema_migrations()) {
+    upserts += count(m.sql, "INSERT INTO actortx.saga AS s");
+    homes += count(m.sql, "FUNCTION actortx.saga_upsert(");
+  }
+  CHECK(homes >= 1);
+  CHECK(upserts == homes);
 }

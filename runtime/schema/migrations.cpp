@@ -1,0 +1,19 @@
+#include "runtime/schema/migrations.hpp"
+
+#include "runtime/schema/schema_assets.hpp"
+
+namespace actortx {
+
+const std::vector<schema_migration>& schema_migrations() {
+  // Append only: a released migration is never edited, a change is a new one.
+  static const std::vector<schema_migration> all{
+      {1, "initial", asset::schema_001_initial()},
+  };
+  return all;
+}
+
+int latest_schema_version() {
+  return schema_migrations().back().version;
+}
+
+}  // namespace actortx

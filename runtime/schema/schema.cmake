@@ -1,0 +1,4 @@
+# actortx's own tables as numbered SQL migrations, compiled into the library (migrations.cpp
+# lists them in order; migrate.cpp applies them at start). A new migration: add
+# migrations/NNN_name.sql, embed it here as schema_NNN_name, list it in migrations.cpp.
+actortx_embed_asset(actortx schema_001_initial ${CMAKE_CURRENT_LIST_DIR}/migrations/001_initial.sql)

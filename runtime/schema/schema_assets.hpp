@@ -1,0 +1,12 @@
+// The SQL migrations compiled into the library by schema.cmake (actortx_embed_asset): one
+// function per file, defined in a source generated at build time.
+#pragma once
+
+#include <string_view>
+
+namespace actortx::asset {
+
+/// migrations/001_initial.sql
+std::string_view schema_001_initial();
+
+}  // namespace actortx::asset
