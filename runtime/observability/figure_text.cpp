@@ -1,5 +1,6 @@
 #include "runtime/observability/figure_text.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace actortx {
@@ -26,6 +27,14 @@ std::string latency_text(double seconds) {
   if (seconds >= 1) return fixed_text(seconds, 2) + " s";
   const double ms = seconds * 1000;
   return fixed_text(ms, ms >= 10 ? 0 : 2) + " ms";
+}
+
+std::string percent_text(double ratio) {
+  return fixed_text(ratio * 100, 1) + " %";
+}
+
+std::string whole_percent_text(double ratio) {
+  return std::to_string(std::lround(ratio * 100.0)) + " %";
 }
 
 std::string ms_text(double seconds) {

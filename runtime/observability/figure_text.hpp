@@ -14,6 +14,10 @@ std::string trimmed_text(double v);
 std::string duration_text(double seconds);
 /// "4.00 ms", "120 ms", "1.50 s": latencies in a table, two or three significant digits.
 std::string latency_text(double seconds);
+/// "12.5 %" for a ratio of 0.125: one decimal, for tables.
+std::string percent_text(double ratio);
+/// "13 %" for a ratio of 0.125: whole percent, halves rounded up, for sentences.
+std::string whole_percent_text(double ratio);
 /// "12.3 ms" at any size: the periodic log line, whose columns stay comparable.
 std::string ms_text(double seconds);
 

@@ -42,11 +42,6 @@ double share(uint64_t part, uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-/// Whole percent, halves rounded up ("38 %").
-std::string percent(double fraction) {
-  return std::to_string(std::lround(fraction * 100.0)) + " %";
-}
-
 std::string plural(uint64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -124,7 +119,7 @@ void advise_in_doubt(const metrics_snapshot& s, const health_settings&, advice& 
 void advise_timeouts(const metrics_snapshot& s, const health_settings& settings, advice& out) {
   const double timeouts = share(s.overall.timed_out, s.overall.finished());
   if (timeouts < timeouts_advice_share) return;
-  out.push_back(percent(timeouts) + " of transactions timed out at the " +
+  out.push_back(whole_percent_text(timeouts) + " of transactions timed out at the " +
                 duration_text(settings.deadline.count() / 1000.0) +
                 " deadline: find the slow statement (active transactions) or raise "
                 "actortx.tx-timeout");
@@ -135,7 +130,8 @@ void advise_pool(const metrics_snapshot& s, const health_settings& settings, adv
   const uint32_t pool_max = settings.pool_max > 0 ? settings.pool_max : p.max;
   const double waited = share(p.leases_waited_over_100ms, p.leases);
   if (waited >= lease_wait_advice_share) {
-    out.push_back(percent(waited) + " of leases waited > 100 ms: raise actortx.pool-max from " +
+    out.push_back(whole_percent_text(waited) +
+                  " of leases waited > 100 ms: raise actortx.pool-max from " +
                   std::to_string(pool_max));
   } else if (p.max > 0 && p.waiting >= p.max) {
     out.push_back(plural(p.waiting, "lease request is", "lease requests are") + " waiting for " +
@@ -149,7 +145,8 @@ void advise_retries(const metrics_snapshot& s, const health_settings& settings, 
   const uint64_t used_up = retries_used_up(s);
   if (share(used_up, finished) < retries_used_up_advice_share) return;
   out.push_back("retries used up by " + plural(used_up, "transaction", "transactions") + " (" +
-                percent(share(used_up, finished)) + " of finished): raise actortx.retry-max from " +
+                whole_percent_text(share(used_up, finished)) +
+                " of finished): raise actortx.retry-max from " +
                 std::to_string(settings.max_retries));
 }
 
@@ -157,12 +154,12 @@ void advise_conflicts(const metrics_snapshot& s, const health_settings&, advice&
   const auto& a = s.overall;
   const double deadlocks = share(a.deadlocks, a.finished());
   if (deadlocks >= deadlock_advice_share) {
-    out.push_back("deadlocks in " + percent(deadlocks) +
+    out.push_back("deadlocks in " + whole_percent_text(deadlocks) +
                   " of transactions: touch rows in a consistent order");
   }
   const double serialization = share(a.serialization_failures, a.finished());
   if (serialization >= serialization_advice_share) {
-    out.push_back("serialization failures in " + percent(serialization) +
+    out.push_back("serialization failures in " + whole_percent_text(serialization) +
                   " of transactions: shorten transactions or use a lower isolation where safe");
   }
 }
@@ -179,7 +176,7 @@ void advise_hard_failures(const metrics_snapshot& s, const health_settings&, adv
                             return !f.sqlstate.empty() && !retryable_sqlstate(f.sqlstate);
                           });
   if (top == s.failures_by_sqlstate.end()) return;
-  out.push_back(percent(hard) +
+  out.push_back(whole_percent_text(hard) +
                 " of transactions failed on errors a retry cannot cure, most often SQLSTATE " +
                 top->sqlstate + " (" + plural(top->count, "failed attempt", "failed attempts") +
                 "): fix the statement or the data that raises it");

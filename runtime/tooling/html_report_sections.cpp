@@ -32,10 +32,6 @@ const char* sqlstate_meaning(const std::string& code) {
   return "";
 }
 
-std::string percent_text(double ratio) {
-  return fixed_text(ratio * 100, 1) + " %";
-}
-
 std::string utc_text(int64_t unix_ms) {
   std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
