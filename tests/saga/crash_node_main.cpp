@@ -1,6 +1,8 @@
-// A node for the crash tests: runs transfer sagas until it is killed (run), or takes back the
-// sagas a killed incarnation left and exits once none is unfinished (recover).
-//   actortx-saga-crash-node run|recover <dsn-a> <dsn-b> <node-id> <clients> <seed>
+// A node for the crash tests: runs transfer sagas until it is killed (run), takes back the
+// sagas a killed incarnation left and exits once none is unfinished (recover), or runs one
+// shipment saga, recovering forward or not, and waits to be killed (ship-forward, ship).
+//   actortx-saga-crash-node run|recover|ship|ship-forward <dsn-a> <dsn-b> <node-id> <clients>
+//                           <seed>
 #include <atomic>
 #include <cstdio>
 #include <random>
@@ -13,6 +15,7 @@
 
 #include <actortx/runtime.hpp>
 
+#include "saga/shipment_saga.hpp"
 #include "saga/transfer_saga.hpp"
 
 using namespace actortx;
@@ -20,7 +23,9 @@ using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
   if (argc != 7) {
-    std::fprintf(stderr, "usage: %s run|recover dsn-a dsn-b node-id clients seed\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s run|recover|ship|ship-forward dsn-a dsn-b node-id clients seed\n",
+                 argv[0]);
     return 2;
   }
   std::string mode = argv[1], dsn_a = argv[2], dsn_b = argv[3], node = argv[4];
@@ -31,10 +36,18 @@ int main(int argc, char** argv) {
     caf_config caf_cfg;
     caf::actor_system sys{caf_cfg};
     runtime rt_b{sys, test::node_config(dsn_b, node + "/b")};
+    const bool shipment = mode == "ship" || mode == "ship-forward";
     saga_registry reg;
-    test::define_transfer(reg, rt_b.supervisor(), node);
+    if (shipment)
+      test::define_shipment(reg, rt_b.supervisor(), mode == "ship-forward");
+    else
+      test::define_transfer(reg, rt_b.supervisor(), node);
     runtime rt_a{sys, test::node_config(dsn_a, node),
                  std::move(reg)};  // takes back this node's sagas
+    if (shipment) {
+      rt_a.run_saga("shipment", {}, 60s);  // held in its last step until kill -9
+      for (;;) std::this_thread::sleep_for(1s);
+    }
     if (mode == "recover") {
       for (int i = 0; i < 600 && test::unfinished_sagas(dsn_a) > 0; ++i)
         std::this_thread::sleep_for(100ms);

@@ -1,9 +1,5 @@
 // Recovery of sagas after real crashes: node processes killed with SIGKILL at random points,
 // restarted, and other nodes taking over. Every check is made from the data, not the log alone.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <random>
 #include <string>
@@ -15,95 +11,18 @@
 
 #include <actortx/runtime.hpp>
 
+#include "saga/crash_node.hpp"
 #include "saga/transfer_saga.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
+using test::node_process;
 
 namespace {
 
 constexpr int accounts = 20;
 constexpr int initial_balance = 1000;
-
-/// A crash-node process (see crash_node_main.cpp).
-class node_process {
- public:
-  node_process(const std::string& mode, const std::string& dsn_a, const std::string& dsn_b,
-               const std::string& node, int clients, unsigned seed) {
-    std::vector<std::string> args{
-        ACTORTX_CRASH_NODE,  mode, dsn_a, dsn_b, node, std::to_string(clients),
-        std::to_string(seed)};
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~node_process() {
-    if (pid_ > 0) kill9();
-  }
-  void kill9() {
-    ::kill(pid_, SIGKILL);
-    wait();
-  }
-  /// Exit status (-1 if killed by a signal).
-  int wait() {
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-long count(test::test_database& db, const std::string& sql) {
-  return db.value<long>(sql);
-}
-
-/// Waits (at most 60 s) until `n` sagas were started on `db`. A node is killed once it is
-/// busy, not after a fixed time: on a loaded CI machine its start-up alone can take longer.
-long sagas_started(test::test_database& db) {
-  try {
-    return count(db, "SELECT count(*) FROM actortx.saga");
-  } catch (const std::exception&) {
-    return 0;  // the node has not created its log tables yet
-  }
-}
-
-void wait_until_started(test::test_database& db, long n) {
-  const auto until = std::chrono::steady_clock::now() + 60s;
-  while (sagas_started(db) < n && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(20ms);
-}
-
-/// Waits (at most 30 s) until the backends a killed node had on `a` and `b` are gone. Its last
-/// COMMITs may still be on the way when kill -9 returns: counted before they land, a saga row
-/// or step appears after the count. A backend finishes what it received before it sees the
-/// closed socket and exits, so once none is left the data is final. (Each query here runs on
-/// a connection of its own, excluded by pg_backend_pid().)
-void wait_backends_gone(test::test_database& a, test::test_database& b) {
-  const auto sql = "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('" + a.name() + "', '" +
-                   b.name() + "') AND pid <> pg_backend_pid()";
-  const auto until = std::chrono::steady_clock::now() + 30s;
-  long left = 0;
-  while ((left = count(a, sql)) > 0 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(20ms);
-  REQUIRE(left == 0);
-}
-
-/// Waits until no saga in the log is unfinished (or the time is up).
-void wait_finished(test::test_database& a, std::chrono::seconds limit) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (test::unfinished_sagas(a.dsn()) > 0 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(50ms);
-}
 
 }  // namespace
 
@@ -218,8 +137,9 @@ TEST_CASE(
   CHECK(static_cast<long>(failed.size()) <= orphans);
   for (const auto& f : failed) {
     CHECK(f.type == "transfer");
-    CHECK_THAT(f.error, Catch::Contains("saga type 'transfer' is not registered on node node-u") &&
-                            Catch::Contains("noop"));
+    CHECK_THAT(f.message,
+               Catch::Contains("saga type 'transfer' is not registered on node node-u") &&
+                   Catch::Contains("noop"));
   }
   // The node goes on serving the types it knows.
   CHECK(rt.run_saga("noop").state == saga_state::committed);
