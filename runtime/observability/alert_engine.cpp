@@ -110,7 +110,7 @@ std::optional<alert> pool_waiters_alert(const alert_rules& rules, const metrics_
 
 }  // namespace
 
-alert_engine::alert_engine(alert_rules rules) : rules_(std::move(rules)) {}
+alert_engine::alert_engine(alert_rules rules) : rules_(rules) {}
 
 std::vector<alert> alert_engine::evaluate(const metrics_snapshot& s, int64_t now_unix_ms) {
   const auto w = sum_window(s.trend, now_unix_ms, rules_.failure_window);

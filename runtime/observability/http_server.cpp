@@ -45,7 +45,8 @@ void respond(mg_connection* conn, int status, const char* reason, const char* co
   if (!head_only && !body.empty()) mg_write(conn, body.data(), body.size());
 }
 
-/// Opens and closes one TCP connection to the server's own port (best effort).
+/// Opens and closes one TCP connection to the server's own port (best effort: a failed
+/// connect only means the listener wakes up later).
 void poke(const std::string& bind_address, uint16_t port) {
   // A wildcard address is reached over loopback.
   bool v6 = bind_address.find(':') != std::string::npos;
@@ -59,13 +60,13 @@ void poke(const std::string& bind_address, uint16_t port) {
     a.sin6_family = AF_INET6;
     a.sin6_port = htons(port);
     if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1)
-      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      static_cast<void>(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a));
   } else {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1)
-      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      static_cast<void>(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a));
   }
   ::close(fd);
 }

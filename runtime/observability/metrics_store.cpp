@@ -118,7 +118,7 @@ size_t latency_bucket_index(double seconds) {
   return static_cast<size_t>(i - latency_bucket_bounds.begin());
 }
 
-metrics_store::metrics_store(metrics_store_settings settings) : settings_(std::move(settings)) {}
+metrics_store::metrics_store(metrics_store_settings settings) : settings_(settings) {}
 
 int64_t metrics_store::bucket_seconds() const noexcept {
   // A zero or negative width would divide by zero; one second is the finest the trend shows.
