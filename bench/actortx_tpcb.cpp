@@ -16,12 +16,12 @@ actortx::runtime_config tpcb_config(const std::string& dsn, int clients,
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
   // pool_min = pool_max: every connection is open before the clock starts, like the baseline.
-  cfg.pool_min = static_cast<size_t>(clients);
-  cfg.pool_max = static_cast<size_t>(clients);
+  cfg.pool.min = static_cast<size_t>(clients);
+  cfg.pool.max = static_cast<size_t>(clients);
   cfg.log_level = log_level;
-  cfg.metrics_enabled = metrics;
-  cfg.defaults.label = "tpcb";
-  cfg.defaults.timeout = std::chrono::seconds(10);
+  cfg.observability.enabled = metrics;
+  cfg.transactions.defaults.label = "tpcb";
+  cfg.transactions.defaults.timeout = std::chrono::seconds(10);
   return cfg;
 }
 

@@ -178,10 +178,10 @@ int run(const bench_options& o) {
 
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_min = cfg.pool_max = static_cast<size_t>(o.load == "actortx" ? o.clients + 2 : 2);
+  cfg.pool.min = cfg.pool.max = static_cast<size_t>(o.load == "actortx" ? o.clients + 2 : 2);
   cfg.log_level = "warn";
-  cfg.cancel_grace = std::chrono::milliseconds(o.cancel_grace_ms);
-  cfg.commit_grace = std::chrono::milliseconds(o.commit_grace_ms);
+  cfg.transactions.cancel_grace = std::chrono::milliseconds(o.cancel_grace_ms);
+  cfg.transactions.commit_grace = std::chrono::milliseconds(o.commit_grace_ms);
   actortx::runtime rt{cfg};
   std::optional<bench::background_load> load;  // after rt: its clients may use it
   if (o.clients > 0)
@@ -243,9 +243,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 60000));
   app.add_flag("--statement-timeout-off", o.statement_timeout_off,
                "SET LOCAL statement_timeout = 0 first: only the runtime's cancel stops it");
-  app.add_option("--cancel-grace-ms", o.cancel_grace_ms, "runtime_config::cancel_grace")
+  app.add_option("--cancel-grace-ms", o.cancel_grace_ms,
+                 "runtime_config::transactions.cancel_grace")
       ->check(CLI::Range(1, 10000));
-  app.add_option("--commit-grace-ms", o.commit_grace_ms, "runtime_config::commit_grace")
+  app.add_option("--commit-grace-ms", o.commit_grace_ms,
+                 "runtime_config::transactions.commit_grace")
       ->check(CLI::Range(0, 1000));
   app.add_option("--scale", o.scale, "pgbench scale factor")->check(CLI::Range(1, 1000));
   app.add_option("--seed", o.seed, "random seed of the background clients");

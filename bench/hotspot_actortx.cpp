@@ -43,13 +43,13 @@ void count_attempt_errors(const actortx::tx_outcome& out, result& into) {
 result run_actortx(const actortx_settings& s, std::string mode) {
   actortx::runtime_config cfg;
   cfg.dsn = s.dsn;
-  cfg.pool_min = s.pool;
-  cfg.pool_max = s.pool;
+  cfg.pool.min = s.pool;
+  cfg.pool.max = s.pool;
   cfg.log_level = s.log_level;
-  cfg.defaults = s.options;
+  cfg.transactions.defaults = s.options;
   // Under this contention transactions of several seconds are expected, not news: warn only
   // at the deadline (which ends them anyway) instead of at the default 5 s.
-  cfg.long_running_threshold = s.options.timeout;
+  cfg.transactions.long_running_threshold = s.options.timeout;
   actortx::runtime rt{cfg};
   wait_for_pool(rt, s.pool);
   const actortx::tx_options& opts = s.options;

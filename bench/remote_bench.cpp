@@ -204,9 +204,9 @@ std::unique_ptr<actortx::test::child_process> start_node(const bench_options& o,
 actortx::runtime_config client_config(const bench_options& o, const std::string& dsn) {
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.node_id = "bench";
-  cfg.pool_min = o.pool;
-  cfg.pool_max = o.pool;
+  cfg.sagas.node_id = "bench";
+  cfg.pool.min = o.pool;
+  cfg.pool.max = o.pool;
   cfg.log_level = o.log_level;
   bench::remote::define_ping(cfg.procedures);  // for the local calls
   return cfg;

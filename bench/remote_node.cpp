@@ -21,9 +21,9 @@ int serve(const std::string& dsn, const std::string& id, const std::string& tls_
   try {
     actortx::runtime_config cfg;
     cfg.dsn = dsn;
-    cfg.node_id = id;
-    cfg.pool_min = pool_max;  // all connections open before the clock starts
-    cfg.pool_max = pool_max;
+    cfg.sagas.node_id = id;
+    cfg.pool.min = pool_max;  // all connections open before the clock starts
+    cfg.pool.max = pool_max;
     cfg.log_level = log_level;
     cfg.node.listen = "127.0.0.1:0";
     if (tls_dir.empty()) {

@@ -135,15 +135,15 @@ row measure(const bench_options& o, const std::string& dsn, int clients) {
   cfg.dsn = dsn;
   // pool_min = pool_max: every connection is open before the clock starts; one per client is
   // all either path can use (a saga runs one step at a time).
-  cfg.pool_min = static_cast<size_t>(clients);
-  cfg.pool_max = static_cast<size_t>(clients);
+  cfg.pool.min = static_cast<size_t>(clients);
+  cfg.pool.max = static_cast<size_t>(clients);
   cfg.log_level = o.log_level;
-  cfg.defaults.label = "bench.saga";
-  cfg.defaults.timeout = 10s;
-  cfg.node_id = "saga-bench";
+  cfg.transactions.defaults.label = "bench.saga";
+  cfg.transactions.defaults.timeout = 10s;
+  cfg.sagas.node_id = "saga-bench";
   actortx::runtime rt{cfg, sb::make_registry()};
   const auto opts = rt.default_options();
-  while (rt.pool_snapshot().open < cfg.pool_max) std::this_thread::sleep_for(10ms);
+  while (rt.pool_snapshot().open < cfg.pool.max) std::this_thread::sleep_for(10ms);
 
   sb::reset_tables(dsn);
   r.plain = bench::run_phase(s, [&](int index) -> bench::client_fn {

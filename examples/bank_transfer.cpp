@@ -14,7 +14,7 @@ int main(int argc, char** argv) try {
 
   actortx::runtime_config cfg;
   cfg.dsn = db.dsn;
-  cfg.pool_max = 4;
+  cfg.pool.max = 4;
   actortx::runtime rt{cfg};
 
   // Set-up is a transaction like any other.

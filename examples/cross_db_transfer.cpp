@@ -61,7 +61,7 @@ int main(int argc, char** argv) try {
   caf::actor_system sys{caf_cfg};
   actortx::runtime_config cfg_b;
   cfg_b.dsn = dsn_b;
-  cfg_b.pool_max = 2;
+  cfg_b.pool.max = 2;
   cfg_b.log_level = "error";  // a compensated saga logs a warning; the output below says it all
   actortx::runtime rt_b{sys, cfg_b};  // plain: B only runs the steps it is sent
 
@@ -103,7 +103,7 @@ int main(int argc, char** argv) try {
 
   actortx::runtime_config cfg_a;
   cfg_a.dsn = db.dsn;
-  cfg_a.pool_max = 2;
+  cfg_a.pool.max = 2;
   cfg_a.log_level = "error";
   actortx::runtime rt_a{sys, cfg_a, std::move(sagas)};  // creates the saga log in A
 

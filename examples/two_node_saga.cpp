@@ -61,9 +61,9 @@ int run_node_b(const std::string& dsn, const std::string& certs, const std::stri
 
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_max = 2;
+  cfg.pool.max = 2;
   cfg.log_level = "error";
-  cfg.node_id = "b";
+  cfg.sagas.node_id = "b";
   cfg.node.listen = "127.0.0.1:" + port;
   use_tls(cfg, certs, "b");
   using actortx::value_kind;
@@ -97,9 +97,9 @@ int64_t balance_sum(const actortx::tx_outcome& out) {
 int run_node_a(const std::string& dsn, const std::string& certs, const std::string& port_b) {
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_max = 2;
+  cfg.pool.max = 2;
   cfg.log_level = "error";  // a compensated saga logs a warning; the output below says it all
-  cfg.node_id = "a";
+  cfg.sagas.node_id = "a";
   cfg.node.peers["b"] = "127.0.0.1:" + port_b;  // A only calls out: it need not listen
   use_tls(cfg, certs, "a");
 

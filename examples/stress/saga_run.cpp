@@ -114,7 +114,7 @@ class saga_runtimes {
     } else {
       // The dashboard (--dashboard) is A's: it drives the sagas.
       auto settings_b = runtime_settings(o, st.faults.runtime_dsn(1, st.schema_b->runtime_dsn()));
-      settings_b.dashboard_enabled = false;
+      settings_b.dashboard.enabled = false;
       b.emplace(sys_, settings_b);
       ws.types = define_transfer_sagas(sagas, st.run, b->supervisor(), transfer_options(o),
                                        o.allow_negative);

@@ -20,16 +20,16 @@ actortx::tx_options transfer_options(const options& o) {
 actortx::runtime_config runtime_settings(const options& o, const std::string& dsn) {
   actortx::runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_min = static_cast<size_t>(o.pool);  // all connections up before the clock starts
-  cfg.pool_max = static_cast<size_t>(o.pool);
-  cfg.acquire_timeout = o.timeout;
-  cfg.defaults = transfer_options(o);
+  cfg.pool.min = static_cast<size_t>(o.pool);  // all connections up before the clock starts
+  cfg.pool.max = static_cast<size_t>(o.pool);
+  cfg.pool.acquire_timeout = o.timeout;
+  cfg.transactions.defaults = transfer_options(o);
   cfg.log_level = o.log_level;
-  cfg.metrics_trend_bucket = std::chrono::seconds{o.trend_bucket_s};
-  cfg.metrics_ring = record_ring;
+  cfg.observability.trend_bucket = std::chrono::seconds{o.trend_bucket_s};
+  cfg.observability.ring = record_ring;
   if (o.dashboard) {
-    cfg.dashboard_enabled = true;
-    cfg.dashboard_port = *o.dashboard;
+    cfg.dashboard.enabled = true;
+    cfg.dashboard.port = *o.dashboard;
   }
   return cfg;
 }

@@ -35,8 +35,8 @@ actortx::runtime_config coordinator_settings(const options& o, const fault_sessi
                                              const std::optional<node_cluster>& nodes) {
   if (!nodes) return runtime_settings(o, faults.runtime_dsn(0, dsn));
   auto cfg = runtime_settings(o, dsn);
-  cfg.pool_min = 1;
-  cfg.pool_max = 2;
+  cfg.pool.min = 1;
+  cfg.pool.max = 2;
   cfg.node = nodes->coordinator_node();
   return cfg;
 }

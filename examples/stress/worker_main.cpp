@@ -63,7 +63,7 @@ actortx::runtime_config worker_settings_of(const options& o, const std::string& 
                                            const std::string& node_id, int port,
                                            const std::string& tls_dir) {
   auto cfg = runtime_settings(o, dsn);
-  cfg.node_id = node_id;  // stable across restarts: the node takes back what it left
+  cfg.sagas.node_id = node_id;  // stable across restarts: the node takes back what it left
   cfg.node.listen = "127.0.0.1:" + std::to_string(port);
   if (tls_dir.empty()) {
     cfg.node.plain_tcp = true;

@@ -1,5 +1,5 @@
-// Reading typed values from CAF's settings with errors that name the key (internal to the
-// runtime_config*.cpp files).
+// Reading typed values from CAF's settings with errors that name the key, and the texts of
+// values in messages (internal to runtime/config).
 #pragma once
 
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
 
-#include <actortx/runtime_config.hpp>
+#include <actortx/config_error.hpp>
 
 namespace actortx::config_detail {
 
@@ -16,12 +16,20 @@ inline std::string ms_text(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + "ms";
 }
 
+inline std::string seconds_text(std::chrono::seconds d) {
+  return std::to_string(d.count()) + "s";
+}
+
 inline std::chrono::milliseconds to_ms(caf::timespan x) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(x);
 }
 
-/// The value at `key` as T; nullopt when unset. A value of another type (possible when set
-/// through cfg.set() or an undeclared key) is an error rather than silently ignored.
+/// Throws config_error unless lo <= v <= hi.
+void check_range(const char* key, std::chrono::milliseconds v, std::chrono::milliseconds lo,
+                 std::chrono::milliseconds hi);
+
+/// The value at `key` as T; nullopt when unset. A value of another type (possible in settings
+/// no caf_config parsed, or put there by code) is an error rather than silently ignored.
 template <class T>
 caf::optional<T> read(const caf::settings& content, const char* key, const char* expected) {
   auto raw = caf::get_if(&content, key);

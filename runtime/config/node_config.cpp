@@ -1,3 +1,5 @@
+// node_config: endpoints parsed, the TLS or plain-TCP choice validated, the CAF modules a
+// networked node needs loaded.
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,8 +9,8 @@
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/manager.hpp>
 
+#include <actortx/config_error.hpp>
 #include <actortx/node_config.hpp>
-#include <actortx/runtime_config.hpp>
 
 namespace actortx {
 
@@ -58,6 +60,11 @@ void check_pem(const char* key, const std::string& path) {
 }  // namespace
 
 void validate_node(const node_config& node) {
+  node.validate();
+}
+
+void node_config::validate() const {
+  const auto& node = *this;
   if (node.connect_timeout.count() <= 0)
     throw config_error("actortx.node-connect-timeout",
                        std::to_string(node.connect_timeout.count()) + "ms", "must be positive");

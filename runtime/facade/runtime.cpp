@@ -77,23 +77,23 @@ std::string default_node_id() {
 
 metrics_settings metrics_settings_of(const runtime_config& cfg) {
   metrics_settings m;
-  m.store.ring_capacity = cfg.metrics_ring;
-  m.store.trend_bucket = cfg.metrics_trend_bucket;
-  m.alerts = cfg.alerts;
-  m.health.latency_target = cfg.health_latency_target;
-  m.health.pool_max = static_cast<uint32_t>(cfg.pool_max);
-  m.health.deadline = cfg.defaults.timeout;
-  m.health.max_retries = cfg.defaults.retry.max_retries;
-  m.log_interval = cfg.metrics_log_interval;
-  m.on_alert = cfg.on_alert;
+  m.store.ring_capacity = cfg.observability.ring;
+  m.store.trend_bucket = cfg.observability.trend_bucket;
+  m.alerts = cfg.observability.alerts;
+  m.health.latency_target = cfg.observability.health_latency_target;
+  m.health.pool_max = static_cast<uint32_t>(cfg.pool.max);
+  m.health.deadline = cfg.transactions.defaults.timeout;
+  m.health.max_retries = cfg.transactions.defaults.retry.max_retries;
+  m.log_interval = cfg.observability.log_interval;
+  m.on_alert = cfg.observability.on_alert;
   return m;
 }
 
 std::shared_ptr<const saga_settings> make_saga_settings(const runtime_config& cfg) {
   auto s = std::make_shared<saga_settings>();
-  s->node_id = cfg.node_id.empty() ? default_node_id() : cfg.node_id;
-  s->lease = cfg.saga_lease;
-  s->step_defaults = cfg.defaults;
+  s->node_id = cfg.sagas.node_id.empty() ? default_node_id() : cfg.sagas.node_id;
+  s->lease = cfg.sagas.lease;
+  s->step_defaults = cfg.transactions.defaults;
   auto& log_opts = s->log_options;
   log_opts.label = "actortx.saga_log";
   log_opts.timeout = std::chrono::seconds(10);
@@ -150,9 +150,9 @@ struct runtime::impl {
     sys = &s;
     pool_settings ps;
     ps.dsn = dsn;
-    ps.min_size = cfg.pool_min;
-    ps.max_size = cfg.pool_max;
-    ps.max_waiters = cfg.pool_max_waiters;
+    ps.min_size = cfg.pool.min;
+    ps.max_size = cfg.pool.max;
+    ps.max_waiters = cfg.pool.max_waiters;
     ps.statement_cache_size = statement_cache_size(cfg);
     if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
     ps.desk = std::make_shared<connection_desk>();
@@ -173,18 +173,18 @@ struct runtime::impl {
       saga_cfg = std::move(with_nodes);
     }
     auto outbox = std::make_shared<record_outbox>();
-    if (cfg.metrics_enabled) {
+    if (cfg.observability.enabled) {
       auto ms = metrics_settings_of(cfg);
       ms.outbox = outbox;
       metrics = spawn_metrics(s, pool, std::move(ms));
     }
     supervisor_settings ss;
     ss.metrics = metrics;
-    cancel = std::make_shared<canceller>(cfg.cancel_grace);
+    cancel = std::make_shared<canceller>(cfg.transactions.cancel_grace);
     ss.cancel = cancel;
-    ss.commit_grace = cfg.commit_grace;
-    ss.acquire_timeout = cfg.acquire_timeout;
-    ss.long_running_threshold = cfg.long_running_threshold;
+    ss.commit_grace = cfg.transactions.commit_grace;
+    ss.acquire_timeout = cfg.pool.acquire_timeout;
+    ss.long_running_threshold = cfg.transactions.long_running_threshold;
     ss.sagas = sagas;
     ss.saga = saga_cfg;
     ss.procedures = procedures;
@@ -193,18 +193,19 @@ struct runtime::impl {
     ss.lane = std::make_shared<lane_registry>();
     ss.ids = std::make_shared<std::atomic<uint64_t>>(0);
     sup = spawn_supervisor(s, pool, ss);
-    lane = lane_context{pool,   ps.desk, deadlines, cancel,          ss.lane,
-                        ss.ids, metrics, outbox,    cfg.commit_grace};
+    lane = lane_context{pool,    ps.desk, deadlines,
+                        cancel,  ss.lane, ss.ids,
+                        metrics, outbox,  cfg.transactions.commit_grace};
     if (!cfg.node.listen.empty()) publish(s);
     if (!sagas->empty()) {
       saga_recovery_settings rs;
-      rs.interval = cfg.saga_recovery_interval;
+      rs.interval = cfg.sagas.recovery_interval;
       recovery = spawn_saga_recovery(s, sup, sagas, saga_cfg, rs);
       log().info("sagas: node {} runs {} saga type(s); recovery every {} ms, lease {} ms",
-                 saga_cfg->node_id, sagas->names().size(), cfg.saga_recovery_interval.count(),
-                 cfg.saga_lease.count());
+                 saga_cfg->node_id, sagas->names().size(), cfg.sagas.recovery_interval.count(),
+                 cfg.sagas.lease.count());
     }
-    log().info("actortx runtime up: pool {}..{} on {}", cfg.pool_min, cfg.pool_max, redacted);
+    log().info("actortx runtime up: pool {}..{} on {}", cfg.pool.min, cfg.pool.max, redacted);
   }
 
   /// Publishes the gateway (the supervisor's public interface) on cfg.node.listen.
@@ -226,26 +227,26 @@ struct runtime::impl {
 
   /// After boot, with the runtime complete: the handlers call its blocking API.
   void start_dashboard(runtime& rt) {
-    if (!cfg.dashboard_enabled) return;
+    if (!cfg.dashboard.enabled) return;
     http_routes routes;
     routes.metrics_text = [&rt] { return prometheus_text(rt.metrics()); };
     routes.dashboard_json = [&rt] { return to_json(rt.report(100)); };
     routes.transactions_csv = [&rt] { return transactions_csv(rt.report(10000).transactions); };
     try {
       http =
-          std::make_unique<http_server>(cfg.dashboard_bind, cfg.dashboard_port, std::move(routes));
+          std::make_unique<http_server>(cfg.dashboard.bind, cfg.dashboard.port, std::move(routes));
     } catch (const std::exception& e) {
       shutdown();
       throw startup_error(std::string{"cannot start the dashboard: "} + e.what());
     }
-    log().info("dashboard on http://{}:{}/ (metrics on /metrics)", cfg.dashboard_bind,
+    log().info("dashboard on http://{}:{}/ (metrics on /metrics)", cfg.dashboard.bind,
                http->port());
   }
 
   /// New work is refused; running transactions get shutdown_grace to finish or reach their
   /// deadline; sagas stop and stay in the log for recovery.
   void drain(caf::scoped_actor& self) {
-    const auto until = std::chrono::steady_clock::now() + cfg.shutdown_grace;
+    const auto until = std::chrono::steady_clock::now() + cfg.transactions.shutdown_grace;
     uint64_t running = 0;
     for (;;) {
       running = 0;  // also when the supervisor does not answer: nothing to wait for then
@@ -257,7 +258,7 @@ struct runtime::impl {
     }
     if (running > 0)
       log().warn("shutdown: {} transaction(s) still running after the {} ms grace are stopped",
-                 running, cfg.shutdown_grace.count());
+                 running, cfg.transactions.shutdown_grace.count());
   }
 
   void shutdown() {
@@ -351,7 +352,7 @@ tx_outcome run_blocking(caf::actor_system& sys, const lane_context& lane,
 tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body,
                              tx_hooks hooks) {
   auto work = make_body(std::move(body), std::move(hooks));
-  const auto unwind = impl_->cfg.cancel_grace + std::chrono::milliseconds(250);
+  const auto unwind = impl_->cfg.transactions.cancel_grace + std::chrono::milliseconds(250);
   tx_outcome out = run_blocking(*impl_->sys, impl_->lane, impl_->sup, opts, work);
   // The outcome may come at the deadline while the body still unwinds on its connection
   // thread; the body may capture our caller's locals by reference, so wait for it. A body
@@ -370,7 +371,7 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
 }
 
 tx_outcome runtime::transact(std::function<void(tx&)> body) {
-  return transact(impl_->cfg.defaults, std::move(body));
+  return transact(impl_->cfg.transactions.defaults, std::move(body));
 }
 
 tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {

@@ -38,9 +38,9 @@ void check_room(pqxx::connection& c, const runtime_config& cfg, const std::strin
   const long reserved = setting(w, "superuser_reserved_connections") +
                         setting(w, "reserved_connections");  // 0 before PostgreSQL 16
   const long room = max - reserved;
-  const long wanted = static_cast<long>(cfg.pool_max) + 1;
+  const long wanted = static_cast<long>(cfg.pool.max) + 1;
   if (max > 0 && wanted > room)
-    throw config_error("actortx.pool-max", std::to_string(cfg.pool_max),
+    throw config_error("actortx.pool-max", std::to_string(cfg.pool.max),
                        "the pool needs " + std::to_string(wanted) +
                            " connections (pool-max + 1 monitor) but the server at " +
                            dsn_target(dsn) + " allows " + std::to_string(room) +
@@ -52,7 +52,7 @@ void check_room(pqxx::connection& c, const runtime_config& cfg, const std::strin
 void migrate_at_start(pqxx::connection& c, const runtime_config& cfg, const std::string& dsn,
                       bool sagas) {
   try {
-    auto r = migrate_schema(c, cfg.node_id);
+    auto r = migrate_schema(c, cfg.sagas.node_id);
     if (!r.applied.empty())
       log().info("actortx schema on {}: version {} -> {} ({} migration(s) applied here)",
                  dsn_target(dsn), r.found, r.current, r.applied.size());
@@ -89,7 +89,7 @@ std::string resolve_dsn(const runtime_config& cfg) {
   try {
     auto keys = parse_dsn(dsn);
     if (keys.count("connect_timeout") == 0) {
-      auto secs = std::max<int64_t>(1, cfg.connect_timeout.count() / 1000);
+      auto secs = std::max<int64_t>(1, cfg.pool.connect_timeout.count() / 1000);
       dsn = dsn_with(dsn, "connect_timeout", std::to_string(secs));
     }
     for (const auto& [key, value] : tcp_liveness)

@@ -175,9 +175,9 @@ TEST_CASE("the dashboard shows health, throughput and a raised alert in Chromium
   test::test_schema db;
   db.exec("CREATE TABLE items(id bigserial PRIMARY KEY, at timestamptz DEFAULT now())");
   auto cfg = test::test_config(db);
-  cfg.dashboard_enabled = true;
-  cfg.dashboard_port = 0;
-  cfg.long_running_threshold = 1s;
+  cfg.dashboard.enabled = true;
+  cfg.dashboard.port = 0;
+  cfg.transactions.long_running_threshold = 1s;
   runtime rt{cfg};
   const std::string url = "http://127.0.0.1:" + std::to_string(rt.dashboard_port()) + "/";
 

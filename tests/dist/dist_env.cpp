@@ -81,7 +81,7 @@ std::string dist_node::log() const {
 runtime_config client_config(const test_database& db, const std::map<std::string, uint16_t>& peers,
                              const test_pki* pki, const std::string& cert) {
   auto cfg = test_config(db);
-  cfg.node_id = "client";
+  cfg.sagas.node_id = "client";
   for (const auto& [name, port] : peers) cfg.node.peers[name] = loopback(port);
   if (pki)
     pki->use(cfg.node, cert);

@@ -80,8 +80,8 @@ struct tls_postgres {
 runtime_config config_for(const std::string& dsn) {
   runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_min = 2;
-  cfg.pool_max = 2;
+  cfg.pool.min = 2;
+  cfg.pool.max = 2;
   return cfg;
 }
 

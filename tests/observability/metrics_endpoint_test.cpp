@@ -78,8 +78,8 @@ struct dashboard_fixture {
 
   static runtime_config config(const test::test_schema& db) {
     auto cfg = test::test_config(db);
-    cfg.dashboard_enabled = true;
-    cfg.dashboard_port = 0;
+    cfg.dashboard.enabled = true;
+    cfg.dashboard.port = 0;
     return cfg;
   }
 
@@ -191,12 +191,12 @@ TEST_CASE("a dashboard port in use fails the runtime's start, naming it", "[pg]"
   test::test_schema db;
   runtime first{dashboard_fixture::config(db)};
   auto cfg = dashboard_fixture::config(db);
-  cfg.dashboard_port = first.dashboard_port();
+  cfg.dashboard.port = first.dashboard_port();
   try {
     runtime second{cfg};
-    FAIL("a second runtime got the dashboard port " << cfg.dashboard_port);
+    FAIL("a second runtime got the dashboard port " << cfg.dashboard.port);
   } catch (const startup_error& e) {
-    CHECK_THAT(e.what(), Catch::Contains("127.0.0.1:" + std::to_string(cfg.dashboard_port)));
+    CHECK_THAT(e.what(), Catch::Contains("127.0.0.1:" + std::to_string(cfg.dashboard.port)));
   }
 }
 

@@ -37,7 +37,7 @@ TEST_CASE("a long-running transaction is listed with its backend and statement a
           "[pg]") {
   test::test_schema db;
   auto cfg = test::test_config(db);
-  cfg.long_running_threshold = 200ms;
+  cfg.transactions.long_running_threshold = 200ms;
   cfg.log_level = "warn";
   captured_log logged;
   runtime rt{cfg};

@@ -81,7 +81,7 @@ TEST_CASE("a lane transaction's record is there as soon as its caller has the ou
 TEST_CASE("shutdown answers a lane transaction that is still running", "[pg]") {
   test::test_schema db;
   auto cfg = test::test_config(db);
-  cfg.shutdown_grace = 100ms;
+  cfg.transactions.shutdown_grace = 100ms;
   tx_outcome out;
   std::thread caller;
   {

@@ -57,15 +57,15 @@ TEST_CASE("a PostgreSQL restart under load: no request outlives its deadline and
   }
   runtime_config cfg;
   cfg.dsn = pg.dsn();
-  cfg.pool_min = 4;
-  cfg.pool_max = 4;
-  cfg.acquire_timeout = 1s;
-  cfg.connect_timeout = 1s;
+  cfg.pool.min = 4;
+  cfg.pool.max = 4;
+  cfg.pool.acquire_timeout = 1s;
+  cfg.pool.connect_timeout = 1s;
   cfg.log_level = "off";
-  cfg.defaults.timeout = 2s;
-  cfg.defaults.retry.initial_delay = 20ms;
-  cfg.defaults.retry.max_delay = 200ms;
-  cfg.defaults.retry.max_retries = 20;
+  cfg.transactions.defaults.timeout = 2s;
+  cfg.transactions.defaults.retry.initial_delay = 20ms;
+  cfg.transactions.defaults.retry.max_delay = 200ms;
+  cfg.transactions.defaults.retry.max_retries = 20;
   runtime rt{cfg};
 
   constexpr int clients = 4;
@@ -80,9 +80,9 @@ TEST_CASE("a PostgreSQL restart under load: no request outlives its deadline and
         auto t0 = std::chrono::steady_clock::now();
         auto out = rt.transact([&](tx& t) { t.exec("INSERT INTO t(client) VALUES ($1)", c); });
         auto took = std::chrono::steady_clock::now() - t0;
-        long overrun =
-            std::chrono::duration_cast<std::chrono::milliseconds>(took - cfg.defaults.timeout)
-                .count();
+        long overrun = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           took - cfg.transactions.defaults.timeout)
+                           .count();
         long prev = worst_overrun_ms;
         while (overrun > prev && !worst_overrun_ms.compare_exchange_weak(prev, overrun)) {
         }

@@ -111,7 +111,7 @@ TEST_CASE("an application alert reaches the on_alert callback once within the de
   test::test_schema db;
   auto cfg = test::test_config(db);
   std::atomic<int> seen{0};
-  cfg.on_alert = [&](const alert& a) {
+  cfg.observability.on_alert = [&](const alert& a) {
     if (a.rule == "app.test") ++seen;
   };
   runtime rt{cfg};
@@ -131,7 +131,7 @@ TEST_CASE("an application alert reaches the on_alert callback once within the de
 TEST_CASE("with metrics off the runtime answers empty metrics and keeps working", "[pg]") {
   test::test_schema db;
   auto cfg = test::test_config(db);
-  cfg.metrics_enabled = false;
+  cfg.observability.enabled = false;
   runtime rt{cfg};
   CHECK(rt.transact([](tx& t) { t.exec("SELECT 1"); }).committed());
   CHECK(rt.metrics().overall.finished() == 0);

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 TEST_CASE("pool exhaustion answers pool_exhausted after the acquire timeout", "[pg]") {
   test::test_schema db;
   auto cfg = test::test_config(db, 1);
-  cfg.acquire_timeout = 200ms;
+  cfg.pool.acquire_timeout = 200ms;
   runtime rt{cfg};
   tx_options slow = rt.default_options();
   slow.timeout = 3s;

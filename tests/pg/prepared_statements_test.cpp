@@ -39,7 +39,7 @@ std::map<std::string, long> prepared_now(runtime& rt) {
 /// One connection does all the work: the statements of every transaction meet on it.
 runtime_config one_connection(const test::test_schema& db) {
   auto cfg = test::test_config(db, 1);
-  cfg.pool_min = 1;
+  cfg.pool.min = 1;
   return cfg;
 }
 
@@ -109,7 +109,7 @@ TEST_CASE("the idempotency key statements run prepared", "[pg]") {
 TEST_CASE("the cache keeps at most its size prepared and deallocates what it evicts", "[pg]") {
   test::test_schema db;
   auto cfg = one_connection(db);
-  cfg.prepared_statement_cache = 3;
+  cfg.statements.cache_size = 3;
   runtime rt{cfg};
   auto sql = [](int k) { return "SELECT $1::int + " + std::to_string(k); };
   auto out = rt.transact([&](tx& t) {
@@ -267,8 +267,8 @@ TEST_CASE("prepared-statements = false: nothing is prepared on the server", "[pg
   test::test_schema db;
   db.exec("CREATE TABLE t(id int, v text)");
   auto cfg = one_connection(db);
-  cfg.prepared_statements = false;
-  cfg.prepared_statement_cache = 0;  // irrelevant when off
+  cfg.statements.prepared = false;
+  cfg.statements.cache_size = 0;  // irrelevant when off
   runtime rt{cfg};
   auto opts = rt.default_options();
   opts.idempotency_key = db.name() + "/unnamed";
@@ -305,10 +305,10 @@ TEST_CASE("a statement that cannot be prepared fails as before and leaves nothin
 TEST_CASE("an out-of-range prepared-statement-cache stops the runtime, naming the key", "[pg]") {
   test::test_schema db;
   auto cfg = one_connection(db);
-  cfg.prepared_statement_cache = 0;
+  cfg.statements.cache_size = 0;
   CHECK_THROWS_WITH(runtime{cfg}, Catch::StartsWith("actortx.prepared-statement-cache: 0 is "
                                                     "invalid: must be between 1 and 10000"));
-  cfg.prepared_statement_cache = 100000;
+  cfg.statements.cache_size = 100000;
   CHECK_THROWS_WITH(runtime{cfg},
                     Catch::StartsWith("actortx.prepared-statement-cache: 100000 is invalid"));
 }

@@ -23,13 +23,13 @@ TEST_CASE("after pg_ctl restart the pool commits again within 500 ms of the serv
   embedded_postgres pg;
   runtime_config cfg;
   cfg.dsn = pg.dsn();
-  cfg.pool_min = 2;
-  cfg.pool_max = 2;
+  cfg.pool.min = 2;
+  cfg.pool.max = 2;
   cfg.log_level = "off";
-  cfg.defaults.timeout = 2s;
-  cfg.defaults.retry.initial_delay = 10ms;
-  cfg.defaults.retry.max_delay = 50ms;
-  cfg.defaults.retry.max_retries = 50;
+  cfg.transactions.defaults.timeout = 2s;
+  cfg.transactions.defaults.retry.initial_delay = 10ms;
+  cfg.transactions.defaults.retry.max_delay = 50ms;
+  cfg.transactions.defaults.retry.max_retries = 50;
   runtime rt{cfg};
   REQUIRE(rt.transact([](tx& t) { t.exec("SELECT 1"); }).committed());
   long worst_ms = 0;
@@ -56,7 +56,7 @@ TEST_CASE("a pool larger than the server's connection slots is refused at start,
           "[pg]") {
   test::test_schema db;
   auto cfg = test::test_config(db);
-  cfg.pool_max = 100000;
+  cfg.pool.max = 100000;
   try {
     runtime rt{cfg};
     FAIL("started with a pool of 100000");
@@ -72,7 +72,7 @@ TEST_CASE("shutdown lets a running transaction commit and refuses new work meanw
   test::test_schema db;
   db.exec("CREATE TABLE t(id int)");
   auto cfg = test::test_config(db);
-  cfg.shutdown_grace = 3s;
+  cfg.transactions.shutdown_grace = 3s;
   auto rt = std::make_unique<runtime>(cfg);
   tx_options opts = rt->default_options();
   opts.timeout = 5s;
@@ -106,7 +106,7 @@ TEST_CASE("shutdown stops work still running after its grace: not committed, ans
   test::test_schema db;
   db.exec("CREATE TABLE t(id int)");
   auto cfg = test::test_config(db);
-  cfg.shutdown_grace = 200ms;
+  cfg.transactions.shutdown_grace = 200ms;
   auto rt = std::make_unique<runtime>(cfg);
   tx_options opts = rt->default_options();
   opts.timeout = 10s;

@@ -61,7 +61,7 @@ TEST_CASE("numbers in a saga's context reach later steps, the log and the databa
   saga_registry reg;
   define_saga(reg);
   auto cfg = test::test_config(db);
-  cfg.node_id = "exact-" + db.name();
+  cfg.sagas.node_id = "exact-" + db.name();
   runtime rt{cfg, std::move(reg)};
 
   auto out = rt.run_saga("exact");

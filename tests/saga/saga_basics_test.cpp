@@ -57,7 +57,7 @@ saga_body delete_account() {
 
 runtime_config saga_config(const test::test_database& db) {
   auto cfg = test::test_config(db);
-  cfg.node_id = "test-node-" + db.name();
+  cfg.sagas.node_id = "test-node-" + db.name();
   return cfg;
 }
 

@@ -69,11 +69,11 @@ void define_transfer(saga_registry& reg, const supervisor_actor& b, const std::s
 runtime_config node_config(const std::string& dsn, const std::string& node) {
   runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_min = 1;
-  cfg.pool_max = 4;
-  cfg.node_id = node;
-  cfg.saga_lease = std::chrono::seconds(1);
-  cfg.saga_recovery_interval = std::chrono::milliseconds(200);
+  cfg.pool.min = 1;
+  cfg.pool.max = 4;
+  cfg.sagas.node_id = node;
+  cfg.sagas.lease = std::chrono::seconds(1);
+  cfg.sagas.recovery_interval = std::chrono::milliseconds(200);
   cfg.scheduler_threads = 2;
   cfg.log_level = "error";
   return cfg;

@@ -86,13 +86,13 @@ namespace {
 runtime_config config_for(const std::string& dsn, size_t pool_max) {
   runtime_config cfg;
   cfg.dsn = dsn;
-  cfg.pool_min = 1;
-  cfg.pool_max = pool_max;
-  cfg.acquire_timeout = std::chrono::seconds(5);
-  cfg.defaults.timeout = std::chrono::seconds(10);
-  cfg.defaults.retry.initial_delay = std::chrono::milliseconds(5);
-  cfg.defaults.retry.max_delay = std::chrono::milliseconds(100);
-  cfg.defaults.retry.max_retries = 10;
+  cfg.pool.min = 1;
+  cfg.pool.max = pool_max;
+  cfg.pool.acquire_timeout = std::chrono::seconds(5);
+  cfg.transactions.defaults.timeout = std::chrono::seconds(10);
+  cfg.transactions.defaults.retry.initial_delay = std::chrono::milliseconds(5);
+  cfg.transactions.defaults.retry.max_delay = std::chrono::milliseconds(100);
+  cfg.transactions.defaults.retry.max_retries = 10;
   cfg.scheduler_threads = 2;
   cfg.log_level = "error";
   return cfg;

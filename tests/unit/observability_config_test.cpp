@@ -48,12 +48,12 @@ std::string read_problem(const string_list& args) {
 
 TEST_CASE("observability defaults: metrics on, dashboard off, 5-minute alert dedup", "[unit]") {
   runtime_config cfg;
-  CHECK(cfg.metrics_enabled);
-  CHECK(cfg.metrics_ring == 10000);
-  CHECK_FALSE(cfg.dashboard_enabled);
-  CHECK(cfg.dashboard_bind == "127.0.0.1");
-  CHECK(cfg.alerts.dedup == 300s);
-  CHECK(cfg.alerts.history == 1000);
+  CHECK(cfg.observability.enabled);
+  CHECK(cfg.observability.ring == 10000);
+  CHECK_FALSE(cfg.dashboard.enabled);
+  CHECK(cfg.dashboard.bind == "127.0.0.1");
+  CHECK(cfg.observability.alerts.dedup == 300s);
+  CHECK(cfg.observability.alerts.history == 1000);
   CHECK(problem(cfg).empty());
 }
 
@@ -65,19 +65,19 @@ TEST_CASE("observability options are read from the command line", "[unit]") {
        "--actortx.alert-dedup=1min", "--actortx.alert-history=20",
        "--actortx.alert-pool-waiters-max=3", "--actortx.health-latency-target=100ms",
        "--actortx.dashboard", "--actortx.dashboard-port=0", "--actortx.metrics-log-interval=0s"});
-  CHECK(cfg.metrics_ring == 500);
-  CHECK(cfg.metrics_trend_bucket == 1s);
-  CHECK(cfg.alerts.failure_rate_warning == Approx(0.1));
-  CHECK(cfg.alerts.failure_rate_critical == Approx(0.5));
-  CHECK(cfg.alerts.failure_window == 30s);
-  CHECK(cfg.alerts.p99_latency == 2000ms);
-  CHECK(cfg.alerts.dedup == 60s);
-  CHECK(cfg.alerts.history == 20);
-  CHECK(cfg.alerts.pool_waiters_max == 3);
-  CHECK(cfg.health_latency_target == 100ms);
-  CHECK(cfg.dashboard_enabled);
-  CHECK(cfg.dashboard_port == 0);
-  CHECK(cfg.metrics_log_interval == 0ms);
+  CHECK(cfg.observability.ring == 500);
+  CHECK(cfg.observability.trend_bucket == 1s);
+  CHECK(cfg.observability.alerts.failure_rate_warning == Approx(0.1));
+  CHECK(cfg.observability.alerts.failure_rate_critical == Approx(0.5));
+  CHECK(cfg.observability.alerts.failure_window == 30s);
+  CHECK(cfg.observability.alerts.p99_latency == 2000ms);
+  CHECK(cfg.observability.alerts.dedup == 60s);
+  CHECK(cfg.observability.alerts.history == 20);
+  CHECK(cfg.observability.alerts.pool_waiters_max == 3);
+  CHECK(cfg.observability.health_latency_target == 100ms);
+  CHECK(cfg.dashboard.enabled);
+  CHECK(cfg.dashboard.port == 0);
+  CHECK(cfg.observability.log_interval == 0ms);
 }
 
 TEST_CASE("observability switches are turned off in the INI file", "[unit]") {
@@ -89,9 +89,9 @@ TEST_CASE("observability switches are turned off in the INI file", "[unit]") {
                          "alert-commit-in-doubt=false\n";
   auto cfg = read_args({std::string{"--config-file="} + name});
   std::remove(name);
-  CHECK_FALSE(cfg.metrics_enabled);
-  CHECK_FALSE(cfg.alerts.saga_failed);
-  CHECK_FALSE(cfg.alerts.commit_in_doubt);
+  CHECK_FALSE(cfg.observability.enabled);
+  CHECK_FALSE(cfg.observability.alerts.saga_failed);
+  CHECK_FALSE(cfg.observability.alerts.commit_in_doubt);
 }
 
 TEST_CASE("a dashboard port above 65535 is refused naming the key", "[unit]") {
@@ -101,32 +101,32 @@ TEST_CASE("a dashboard port above 65535 is refused naming the key", "[unit]") {
 
 TEST_CASE("bad observability values are refused with key, value and reason", "[unit]") {
   runtime_config cfg;
-  cfg.metrics_ring = 0;
+  cfg.observability.ring = 0;
   CHECK(problem(cfg) ==
         "actortx.metrics-ring: 0 is invalid: must be between 1 and 10000000 records");
   cfg = {};
-  cfg.alerts.failure_rate_warning = 1.5;
+  cfg.observability.alerts.failure_rate_warning = 1.5;
   CHECK(problem(cfg) ==
         "actortx.alert-failure-rate-warning: 1.5 is invalid: a failure rate is a "
         "fraction in (0, 1]");
   cfg = {};
-  cfg.alerts.failure_rate_warning = 0.3;
-  cfg.alerts.failure_rate_critical = 0.2;
+  cfg.observability.alerts.failure_rate_warning = 0.3;
+  cfg.observability.alerts.failure_rate_critical = 0.2;
   CHECK(problem(cfg) ==
         "actortx.alert-failure-rate-critical: 0.2 is invalid: it is below "
         "actortx.alert-failure-rate-warning (0.3)");
   cfg = {};
-  cfg.alerts.failure_window = 5s;
+  cfg.observability.alerts.failure_window = 5s;
   CHECK(problem(cfg) ==
         "actortx.alert-failure-window: 5s is invalid: must span at least one "
         "trend bucket (actortx.metrics-trend-bucket = 10s)");
   cfg = {};
-  cfg.dashboard_enabled = true;
-  cfg.metrics_enabled = false;
+  cfg.dashboard.enabled = true;
+  cfg.observability.enabled = false;
   CHECK(problem(cfg) ==
         "actortx.dashboard: true is invalid: the dashboard shows metrics: it "
         "needs actortx.metrics = true");
   cfg = {};
-  cfg.health_latency_target = 0ms;
+  cfg.observability.health_latency_target = 0ms;
   CHECK(problem(cfg) == "actortx.health-latency-target: 0ms is invalid: must be positive");
 }

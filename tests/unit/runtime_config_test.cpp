@@ -72,83 +72,84 @@ TEST_CASE("validate rejects each invalid field, naming it and its value", "[unit
   runtime_config c;
   std::string field, value;
   SECTION("pool-max 0") {
-    c.pool_max = 0;
+    c.pool.max = 0;
     field = "actortx.pool-max: 0";
     value = "at least one connection";
   }
   SECTION("pool-min above pool-max") {
-    c.pool_min = 9;
-    c.pool_max = 4;
+    c.pool.min = 9;
+    c.pool.max = 4;
     field = "actortx.pool-min: 9";
     value = "actortx.pool-max (4)";
   }
   SECTION("pool-max-waiters 0") {
-    c.pool_max_waiters = 0;
+    c.pool.max_waiters = 0;
     field = "actortx.pool-max-waiters: 0";
     value = "waiter";
   }
   SECTION("acquire-timeout not positive") {
-    c.acquire_timeout = 0ms;
+    c.pool.acquire_timeout = 0ms;
     field = "actortx.acquire-timeout: 0ms";
     value = "between 1ms and 3600000ms";
   }
   SECTION("acquire-timeout above an hour") {
-    c.acquire_timeout = std::chrono::hours(2);
+    c.pool.acquire_timeout = std::chrono::hours(2);
     field = "actortx.acquire-timeout: 7200000ms";
     value = "between 1ms and 3600000ms";
   }
   SECTION("connect-timeout above ten minutes") {
-    c.connect_timeout = std::chrono::hours(1);
+    c.pool.connect_timeout = std::chrono::hours(1);
     field = "actortx.connect-timeout: 3600000ms";
     value = "between 1000ms and 600000ms";
   }
   SECTION("tx-timeout above a day") {
-    c.defaults.timeout = std::chrono::milliseconds(std::numeric_limits<int64_t>::max());
+    c.transactions.defaults.timeout =
+        std::chrono::milliseconds(std::numeric_limits<int64_t>::max());
     field = "actortx.tx-timeout: 9223372036854775807ms";
     value = "between 1ms and 86400000ms";
   }
   SECTION("connect-timeout below one second") {
-    c.connect_timeout = 500ms;
+    c.pool.connect_timeout = 500ms;
     field = "actortx.connect-timeout: 500ms";
     value = "whole-second granularity";
   }
   SECTION("tx-timeout not positive") {
-    c.defaults.timeout = -1ms;
+    c.transactions.defaults.timeout = -1ms;
     field = "actortx.tx-timeout: -1ms";
     value = "between 1ms and 86400000ms";
   }
   SECTION("retry initial delay negative") {
-    c.defaults.retry.initial_delay = -10ms;
+    c.transactions.defaults.retry.initial_delay = -10ms;
     field = "actortx.retry-initial-delay: -10ms";
     value = "negative";
   }
   SECTION("retry max delay below the initial delay") {
-    c.defaults.retry.max_delay = 10ms;
+    c.transactions.defaults.retry.max_delay = 10ms;
     field = "actortx.retry-max-delay: 10ms";
     value = "initial delay (1000ms)";
   }
   SECTION("retry multiplier below 1") {
-    c.defaults.retry.multiplier = 0.5;
+    c.transactions.defaults.retry.multiplier = 0.5;
     field = "actortx.retry-multiplier: 0.5";
     value = "at least 1";
   }
   SECTION("retry jitter above 1") {
-    c.defaults.retry.jitter = 2;
+    c.transactions.defaults.retry.jitter = 2;
     field = "actortx.retry-jitter: 2";
     value = "[0, 1]";
   }
   SECTION("retry max above 1000") {
-    c.defaults.retry.max_retries = 5000;
+    c.transactions.defaults.retry.max_retries = 5000;
     field = "actortx.retry-max: 5000";
     value = "at most 1000";
   }
   SECTION("prepared-statement-cache 0 with prepared statements on") {
-    c.prepared_statement_cache = 0;
+    c.statements.cache_size = 0;
     field = "actortx.prepared-statement-cache: 0";
     value = "between 1 and 10000 (to run statements unnamed, set actortx.prepared-statements";
   }
   SECTION("prepared-statement-cache above 10000") {
-    c.prepared_statement_cache = 10001;
+    c.statements.cache_size = 10001;
     field = "actortx.prepared-statement-cache: 10001";
     value = "between 1 and 10000";
   }
@@ -171,10 +172,11 @@ TEST_CASE("validate rejects each invalid field, naming it and its value", "[unit
 TEST_CASE("validate accepts what is unusual but harmless", "[unit]") {
   runtime_config c;
   c.dsn = "";  // falls back to ACTORTX_DSN later
-  c.pool_min = 0;
-  c.pool_max = 1;
-  c.connect_timeout = 1s;
-  c.defaults.deferrable = true;  // without SERIALIZABLE READ ONLY PostgreSQL ignores it
+  c.pool.min = 0;
+  c.pool.max = 1;
+  c.pool.connect_timeout = 1s;
+  c.transactions.defaults.deferrable =
+      true;  // without SERIALIZABLE READ ONLY PostgreSQL ignores it
   c.dsn = "postgresql://u:pw@h/db";
   CHECK(problem(c).empty());
 }
@@ -183,11 +185,11 @@ TEST_CASE("read_config keeps the defaults when nothing is set", "[unit]") {
   auto c = read_args({});
   runtime_config d;
   CHECK(c.dsn.empty());
-  CHECK(c.pool_min == d.pool_min);
-  CHECK(c.pool_max == d.pool_max);
-  CHECK(c.acquire_timeout == d.acquire_timeout);
-  CHECK(c.defaults.timeout == d.defaults.timeout);
-  CHECK(c.defaults.retry.max_retries == d.defaults.retry.max_retries);
+  CHECK(c.pool.min == d.pool.min);
+  CHECK(c.pool.max == d.pool.max);
+  CHECK(c.pool.acquire_timeout == d.pool.acquire_timeout);
+  CHECK(c.transactions.defaults.timeout == d.transactions.defaults.timeout);
+  CHECK(c.transactions.defaults.retry.max_retries == d.transactions.defaults.retry.max_retries);
   CHECK(c.log_level == "info");
 }
 
@@ -203,22 +205,22 @@ TEST_CASE("read_config reads every actortx option from the command line", "[unit
        "--actortx.retry-jitter=0.25", "--actortx.retry-full-jitter", "--actortx.retry-max=7",
        "--actortx.scheduler-threads=2", "--actortx.log-level=debug"});
   CHECK(c.dsn == "host=db port=6543");
-  CHECK(c.pool_min == 2);
-  CHECK(c.pool_max == 16);
-  CHECK(c.pool_max_waiters == 50);
-  CHECK(c.acquire_timeout == 250ms);
-  CHECK(c.connect_timeout == 3s);
-  CHECK(c.defaults.timeout == 2s);
-  CHECK(c.defaults.level == isolation::repeatable_read);
-  CHECK(c.defaults.read_only);
-  CHECK(c.defaults.deferrable);
-  CHECK(c.defaults.retry.strategy == backoff::linear);
-  CHECK(c.defaults.retry.initial_delay == 20ms);
-  CHECK(c.defaults.retry.max_delay == 1s);
-  CHECK(c.defaults.retry.multiplier == Approx(1.5));
-  CHECK(c.defaults.retry.jitter == Approx(0.25));
-  CHECK(c.defaults.retry.full_jitter);
-  CHECK(c.defaults.retry.max_retries == 7u);
+  CHECK(c.pool.min == 2);
+  CHECK(c.pool.max == 16);
+  CHECK(c.pool.max_waiters == 50);
+  CHECK(c.pool.acquire_timeout == 250ms);
+  CHECK(c.pool.connect_timeout == 3s);
+  CHECK(c.transactions.defaults.timeout == 2s);
+  CHECK(c.transactions.defaults.level == isolation::repeatable_read);
+  CHECK(c.transactions.defaults.read_only);
+  CHECK(c.transactions.defaults.deferrable);
+  CHECK(c.transactions.defaults.retry.strategy == backoff::linear);
+  CHECK(c.transactions.defaults.retry.initial_delay == 20ms);
+  CHECK(c.transactions.defaults.retry.max_delay == 1s);
+  CHECK(c.transactions.defaults.retry.multiplier == Approx(1.5));
+  CHECK(c.transactions.defaults.retry.jitter == Approx(0.25));
+  CHECK(c.transactions.defaults.retry.full_jitter);
+  CHECK(c.transactions.defaults.retry.max_retries == 7u);
   CHECK(c.scheduler_threads == 2);
   CHECK(c.log_level == "debug");
 }
@@ -272,24 +274,24 @@ TEST_CASE("read_config reads the actortx section of an INI file", "[unit]") {
       "log-level=\"warn\"\n"};
   auto c = read_args({"--config-file=" + ini.path()});
   CHECK(c.dsn == "host=127.0.0.1 dbname=shop password='p w'");
-  CHECK(c.pool_max == 4);
-  CHECK(c.acquire_timeout == 250ms);
-  CHECK(c.defaults.timeout == 10s);
-  CHECK(c.defaults.level == isolation::serializable);
-  CHECK(c.defaults.read_only);
-  CHECK(c.defaults.retry.strategy == backoff::exponential);
-  CHECK(c.defaults.retry.initial_delay == 5ms);
-  CHECK(c.defaults.retry.multiplier == Approx(3.0));
-  CHECK(c.defaults.retry.max_retries == 2u);
+  CHECK(c.pool.max == 4);
+  CHECK(c.pool.acquire_timeout == 250ms);
+  CHECK(c.transactions.defaults.timeout == 10s);
+  CHECK(c.transactions.defaults.level == isolation::serializable);
+  CHECK(c.transactions.defaults.read_only);
+  CHECK(c.transactions.defaults.retry.strategy == backoff::exponential);
+  CHECK(c.transactions.defaults.retry.initial_delay == 5ms);
+  CHECK(c.transactions.defaults.retry.multiplier == Approx(3.0));
+  CHECK(c.transactions.defaults.retry.max_retries == 2u);
   CHECK(c.log_level == "warn");
-  CHECK(c.pool_min == runtime_config{}.pool_min);  // unset keys keep their defaults
+  CHECK(c.pool.min == runtime_config{}.pool.min);  // unset keys keep their defaults
 }
 
 TEST_CASE("the command line overrides the INI file", "[unit]") {
   temp_ini ini{"[actortx]\npool-max=4\nconnect-timeout=2s\n"};
   auto c = read_args({"--config-file=" + ini.path(), "--actortx.pool-max=6"});
-  CHECK(c.pool_max == 6);
-  CHECK(c.connect_timeout == 2s);
+  CHECK(c.pool.max == 6);
+  CHECK(c.pool.connect_timeout == 2s);
 }
 
 TEST_CASE("an invalid INI value is reported with its key", "[unit]") {
@@ -338,24 +340,24 @@ TEST_CASE("parse_isolation rejects unknown names", "[unit]") {
 
 TEST_CASE("a non-positive long-running threshold is rejected by name", "[unit]") {
   runtime_config cfg;
-  cfg.long_running_threshold = std::chrono::milliseconds{0};
+  cfg.transactions.long_running_threshold = std::chrono::milliseconds{0};
   CHECK_THROWS_WITH(validate(cfg), Catch::Contains("actortx.long-running-threshold"));
 }
 
 TEST_CASE("prepared statements: defaults, both keys read, off means an unsized cache", "[unit]") {
   runtime_config d;
-  CHECK(d.prepared_statements);
-  CHECK(d.prepared_statement_cache == 256);
+  CHECK(d.statements.prepared);
+  CHECK(d.statements.cache_size == 256);
   CHECK(statement_cache_size(d) == 256);
 
   temp_ini ini{"[actortx]\nprepared-statements=false\nprepared-statement-cache=0\n"};
   auto off = read_args({"--config-file=" + ini.path()});
-  CHECK_FALSE(off.prepared_statements);
-  CHECK(off.prepared_statement_cache == 0);  // irrelevant when off: not refused
+  CHECK_FALSE(off.statements.prepared);
+  CHECK(off.statements.cache_size == 0);  // irrelevant when off: not refused
   CHECK(statement_cache_size(off) == 0);
 
   auto on = read_args({"--actortx.prepared-statement-cache=32"});
-  CHECK(on.prepared_statements);
+  CHECK(on.statements.prepared);
   CHECK(statement_cache_size(on) == 32);
 }
 

@@ -11,6 +11,8 @@
 
 #include <caf/fwd.hpp>
 
+#include <actortx/config_error.hpp>
+
 namespace actortx {
 
 struct node_endpoint {
@@ -19,24 +21,32 @@ struct node_endpoint {
 };
 
 struct node_config {
-  /// "host:port" to publish this node's supervisor on (port 0: any free, see
-  /// runtime::node_port()); empty: not published (the node can still call its peers).
+  /// actortx.listen = "" (not published; the node can still call its peers), "host:port" or
+  /// "[ipv6]:port": where to publish this node's supervisor (port 0: any free, see
+  /// runtime::node_port()).
   std::string listen;
-  /// PEM files: this node's certificate and key, and the CA its peers' certificates must be
-  /// signed by. All three or none; TLS is mutual (both sides present certificates).
+  /// actortx.tls-cert, actortx.tls-key, actortx.tls-ca = "": PEM files of this node's
+  /// certificate and key, and of the CA its peers' certificates must be signed by. All three
+  /// or none; TLS is mutual (both sides present certificates). A networked node needs them
+  /// or plain_tcp.
   std::string tls_cert;
   std::string tls_key;
   std::string tls_ca;
-  /// Unencrypted, unauthenticated TCP: only for development, and only on loopback addresses.
+  /// actortx.plain-tcp = false: unencrypted, unauthenticated TCP between nodes; only for
+  /// development, and only on loopback addresses (127.0.0.0/8, ::1, localhost).
   bool plain_tcp = false;
-  /// Peers by node name: name -> "host:port".
+  /// actortx.peers = [] as ["name=host:port", ...]: the other nodes by name.
   std::map<std::string, std::string> peers;
-  /// Longest wait for a peer to answer a connection attempt.
+  /// actortx.node-connect-timeout = 5s, positive: longest wait for a peer to answer a
+  /// connection attempt.
   std::chrono::milliseconds connect_timeout{5000};
 
   bool tls() const noexcept { return !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty(); }
   /// The runtime needs CAF's middleman (it publishes or has peers).
   bool networked() const noexcept { return !listen.empty() || !peers.empty(); }
+  /// Throws config_error on the first problem: TLS files incomplete or unreadable, neither
+  /// TLS nor plain TCP, plain TCP on a non-loopback address, a malformed endpoint or peer.
+  void validate() const;
 };
 
 /// Parses "host:port", "[::1]:port"; throws config_error naming `key` and `text`.
@@ -44,8 +54,7 @@ node_endpoint parse_endpoint(const char* key, const std::string& text);
 /// 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback(const std::string& host);
 
-/// Throws config_error on the first problem: TLS files incomplete or unreadable, neither TLS
-/// nor plain TCP, plain TCP on a non-loopback address, a malformed endpoint or peer.
+/// node.validate(), for callers that check a node_config on its own.
 void validate_node(const node_config& node);
 
 /// Loads what a networked node needs into a CAF config before its actor_system is created:

@@ -49,12 +49,12 @@ class runtime {
   runtime(caf::actor_system& sys, runtime_config cfg);
   runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas);
   /// Drains, then stops: new requests are refused (FAILED, errc::shutting_down), running
-  /// transactions get config().shutdown_grace to finish; what still runs then is stopped and
-  /// answered FAILED (errc::shutting_down), or IN_DOUBT where its COMMIT is in flight. Sagas
-  /// stop and stay in the log for recovery. Destroy it on the thread that constructed it: with
-  /// its own actor system, destruction from another thread was seen to hang in
-  /// ~actor_system (CAF 0.17.6; not yet traced), while construction and destruction on one
-  /// thread, whichever, works.
+  /// transactions get config().transactions.shutdown_grace to finish; what still runs then is
+  /// stopped and answered FAILED (errc::shutting_down), or IN_DOUBT where its COMMIT is in flight.
+  /// Sagas stop and stay in the log for recovery. Destroy it on the thread that constructed it:
+  /// with its own actor system, destruction from another thread was seen to hang in ~actor_system
+  /// (CAF 0.17.6; not yet traced), while construction and destruction on one thread, whichever,
+  /// works.
   ~runtime();
 
   runtime(const runtime&) = delete;
@@ -93,7 +93,7 @@ class runtime {
   metrics_snapshot metrics();
   /// The snapshot plus the newest `records` transaction and saga records and what runs now.
   metrics_report report(size_t records = 100);
-  /// The record of a finished transaction, while it is in the ring (metrics_ring).
+  /// The record of a finished transaction, while it is in the ring (observability.ring).
   std::optional<tx_record> transaction_record(uint64_t id);
   /// Records with `label`, newest first.
   std::vector<tx_record> transaction_records(const std::string& label, size_t limit = 100);
@@ -128,7 +128,7 @@ class runtime {
 
   const runtime_config& config() const noexcept;
   /// A copy of config().defaults, to adjust per transaction.
-  tx_options default_options() const { return config().defaults; }
+  tx_options default_options() const { return config().transactions.defaults; }
   /// The DSN in use, password redacted.
   const std::string& redacted_dsn() const noexcept;
   /// Snapshot of the pool (blocking, 5 s timeout).

@@ -1,16 +1,19 @@
-// Runtime configuration: defaults, reading from CAF's config (INI + CLI), validation.
+// Runtime configuration: one sub-struct per concern, each validating itself; read from CAF's
+// settings (command line and INI file). Every config key is documented
+// once, at the member it sets: "key = default, range: meaning". Keys live in the [actortx]
+// section of an INI file or on the command line as --actortx.<key>=<value>.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
 
 #include <actortx/alert_rules.hpp>
+#include <actortx/config_error.hpp>
 #include <actortx/metrics.hpp>
 #include <actortx/node_config.hpp>
 #include <actortx/procedure_registry.hpp>
@@ -19,94 +22,152 @@
 
 namespace actortx {
 
-/// An invalid configuration value. what() names the field and the value.
-class config_error : public std::invalid_argument {
- public:
-  config_error(std::string field, std::string value, const std::string& why);
-  const std::string& field() const noexcept { return field_; }
-  const std::string& value() const noexcept { return value_; }
+/// The connection pool.
+struct pool_config {
+  /// actortx.pool-min = 1, 0..max: connections opened at start and kept open.
+  size_t min = 1;
+  /// actortx.pool-max = 8, at least 1: most connections open at once.
+  size_t max = 8;
+  /// actortx.pool-max-waiters = 10000, at least 1: bound of the lease queue; a lease request
+  /// beyond it fails at once with pool_exhausted.
+  size_t max_waiters = 10000;
+  /// actortx.acquire-timeout = 5s, 1ms..1h: how long a lease request may wait for a connection.
+  std::chrono::milliseconds acquire_timeout{5000};
+  /// actortx.connect-timeout = 5s, 1s..10min: libpq's connect_timeout for new connections
+  /// (whole seconds; a connect_timeout in the DSN wins).
+  std::chrono::milliseconds connect_timeout{5000};
 
- private:
-  std::string field_;
-  std::string value_;
+  void validate() const;
+};
+
+/// What a transaction gets when its caller says nothing, and the graces around its deadline.
+struct transaction_config {
+  /// Options used when a caller gives none. Keys (tx_options / retry_policy member):
+  /// - actortx.tx-timeout = 30s, 1ms..24h (timeout): deadline of the whole transaction.
+  /// - actortx.isolation = "read_committed" (level): also read_uncommitted, repeatable_read,
+  ///   serializable; case, '-', '_' and blanks do not matter.
+  /// - actortx.read-only = false (read_only); actortx.deferrable = false (deferrable,
+  ///   meaningful for SERIALIZABLE READ ONLY only).
+  /// - actortx.retry-strategy = "exponential" (retry.strategy): or linear, immediate.
+  /// - actortx.retry-initial-delay = 1s, >= 0 (retry.initial_delay).
+  /// - actortx.retry-max-delay = 30s, >= the initial delay (retry.max_delay).
+  /// - actortx.retry-multiplier = 2, >= 1 for exponential (retry.multiplier).
+  /// - actortx.retry-jitter = 0.1, 0..1 (retry.jitter): +/- fraction of each delay.
+  /// - actortx.retry-full-jitter = false (retry.full_jitter): draw from [0, delay] instead.
+  /// - actortx.retry-max = 3, 0..1000 (retry.max_retries): retries after the first attempt.
+  tx_options defaults;
+  /// actortx.cancel-grace = 20ms, 1ms..10s: after a deadline stopped an attempt and its query
+  /// was cancelled, how long the server may take to obey before the connection is cut (so a
+  /// body blocked on a frozen server or a dropped network path unwinds) and replaced.
+  std::chrono::milliseconds cancel_grace{20};
+  /// actortx.commit-grace = 25ms, 0..1s: when the deadline finds COMMIT in flight, how long
+  /// its reply may take before the answer is IN_DOUBT; no answer is later than this past the
+  /// deadline.
+  std::chrono::milliseconds commit_grace{25};
+  /// actortx.shutdown-grace = 5s, 0..10min: on shutdown, how long running transactions may
+  /// take to finish (or reach their deadline) after new work is refused; then the rest stop.
+  std::chrono::milliseconds shutdown_grace{5000};
+  /// actortx.long-running-threshold = 5s, 1ms..24h: transactions running longer are logged
+  /// once at warn and flagged by active_transactions().
+  std::chrono::milliseconds long_running_threshold{5000};
+
+  void validate() const;
+};
+
+/// Server-side prepared statements.
+struct statement_config {
+  /// actortx.prepared-statements = true: run every statement of a body, script, idempotency
+  /// key and saga log prepared, kept per connection. Off for a pooler in transaction mode
+  /// (PgBouncer), which may give each transaction another backend: statements go unnamed.
+  bool prepared = true;
+  /// actortx.prepared-statement-cache = 256, 1..10000 (unchecked when prepared is off): most
+  /// prepared statements per connection; the least recently used is DEALLOCATEd.
+  size_t cache_size = 256;
+
+  /// Statements each connection keeps prepared: 0 when prepared statements are off.
+  size_t per_connection() const noexcept { return prepared ? cache_size : 0; }
+  void validate() const;
+};
+
+/// Durable sagas: who owns them and how orphans are found.
+struct saga_recovery_config {
+  /// actortx.node-id = "" (then <hostname>:<pid>), printable without blanks: this node's name
+  /// as the owner of sagas in the log, unique among running nodes. A stable name takes back a
+  /// crashed process's sagas at once on restart (instead of after their lease expired).
+  std::string node_id;
+  /// actortx.saga-lease = 30s, at least 300ms: how long a node's claim on a saga lasts without
+  /// renewal (renewed every third of it).
+  std::chrono::milliseconds lease{30000};
+  /// actortx.saga-recovery-interval = 10s, positive: how often a node looks for sagas whose
+  /// owner's lease expired.
+  std::chrono::milliseconds recovery_interval{10000};
+
+  void validate() const;
+};
+
+/// Metrics, alerts and the health score (docs/observability.md).
+struct observability_config {
+  /// actortx.metrics = true: off means no records, no metrics actor, no dashboard; counters
+  /// cost nothing.
+  bool enabled = true;
+  /// actortx.metrics-ring = 10000, 1..10000000: recent transaction (and saga) records kept for
+  /// queries by id and label.
+  size_t ring = 10000;
+  /// actortx.metrics-log-interval = 60s, >= 0: a summary line at info this often; 0 = never.
+  std::chrono::milliseconds log_interval{60000};
+  /// actortx.metrics-trend-bucket = 10s, 1s..1h: width of one trend point (dashboard charts,
+  /// failure-rate window).
+  std::chrono::seconds trend_bucket{10};
+  /// Alert thresholds, dedup time and history size: keys actortx.alert-* (alert_rules.hpp).
+  alert_rules alerts;
+  /// actortx.health-latency-target = 250ms, positive: a p99 at or below it scores full marks
+  /// in the health score.
+  std::chrono::milliseconds health_latency_target{250};
+  /// Called for every alert raised (after dedup), on a runtime thread: must not block. Code
+  /// only, no key.
+  std::function<void(const alert&)> on_alert;
+
+  void validate() const;
+};
+
+/// The live dashboard, /metrics and /api/*.json over HTTP.
+struct dashboard_config {
+  /// actortx.dashboard = false: serve them (needs actortx.metrics = true).
+  bool enabled = false;
+  /// actortx.dashboard-bind = "127.0.0.1", not empty when enabled: the address to listen on.
+  std::string bind = "127.0.0.1";
+  /// actortx.dashboard-port = 8090, 0..65535: 0 = any free port (runtime::dashboard_port()
+  /// tells which).
+  uint16_t port = 8090;
+
+  void validate() const;
 };
 
 struct runtime_config {
-  /// libpq DSN; empty means the ACTORTX_DSN environment variable.
+  /// actortx.dsn = "" (then $ACTORTX_DSN): libpq DSN or postgresql:// URI.
   std::string dsn;
-  size_t pool_min = 1;
-  size_t pool_max = 8;
-  /// Bound of the lease queue; acquire requests beyond it fail at once with pool_exhausted.
-  size_t pool_max_waiters = 10000;
-  /// How long a lease request may wait for a connection.
-  std::chrono::milliseconds acquire_timeout{5000};
-  /// libpq connect_timeout for new connections.
-  std::chrono::milliseconds connect_timeout{5000};
-  /// Options used when a caller gives none (timeout, retry policy, isolation, ...).
-  tx_options defaults;
-  /// After a deadline stopped an attempt and its query was cancelled: how long the server may
-  /// take to obey before the connection is cut (so a body blocked on a frozen server or a
-  /// dropped network path unwinds) and replaced. 1 ms .. 10 s.
-  std::chrono::milliseconds cancel_grace{20};
-  /// When the deadline finds COMMIT in flight: how long its reply may take before the answer is
-  /// IN_DOUBT. An answer is never later than this past the deadline. 0 .. 1 s.
-  std::chrono::milliseconds commit_grace{25};
-  /// On shutdown: how long running transactions may take to finish (or reach their deadline)
-  /// after new work is refused; then the rest are stopped. 0 .. 10 min.
-  std::chrono::milliseconds shutdown_grace{5000};
-  /// Transactions running longer are logged once at warn and flagged by active_transactions().
-  std::chrono::milliseconds long_running_threshold{5000};
-  /// Run every statement of a body, script, idempotency key and saga log as a server-side
-  /// prepared statement, kept per connection. Off for a pooler in transaction mode (PgBouncer),
-  /// which may give each transaction another backend: statements then go unnamed.
-  bool prepared_statements = true;
-  /// Most prepared statements per connection (the least recently used is DEALLOCATEd). 1..10000.
-  size_t prepared_statement_cache = 256;
-  /// CAF scheduler threads; 0 = number of cores.
-  size_t scheduler_threads = 0;
-  /// spdlog level: trace, debug, info, warn, error, critical, off.
-  std::string log_level = "info";
-  /// Runtime-wide hooks around every transaction's end (code only, not from config files).
-  tx_hooks hooks;
-  /// This node's name as the owner of sagas in the log; must be unique among running nodes.
-  /// Empty: <hostname>:<pid>. Give a stable name to take back a crashed process's sagas at
-  /// once on restart (instead of after their lease expired).
-  std::string node_id;
-  /// How long a node's claim on a saga lasts without renewal (renewed every third of it).
-  std::chrono::milliseconds saga_lease{30000};
-  /// How often a node looks for sagas whose owner's lease expired.
-  std::chrono::milliseconds saga_recovery_interval{10000};
-
-  // --- observability (docs/observability.md) ---------------------------------------------------
-  /// Off: no records, no metrics actor, no dashboard; counters cost nothing.
-  bool metrics_enabled = true;
-  /// Recent transaction (and saga) records kept for queries by id and label.
-  size_t metrics_ring = 10000;
-  /// A summary line at info this often; 0 = never.
-  std::chrono::milliseconds metrics_log_interval{60000};
-  /// Width of one trend point (dashboard charts, failure-rate window).
-  std::chrono::seconds metrics_trend_bucket{10};
-  /// Alert thresholds, dedup time and history size.
-  alert_rules alerts;
-  /// p99 at or below this scores full marks in the health score.
-  std::chrono::milliseconds health_latency_target{250};
-  /// Called for every alert raised (after dedup), on a runtime thread: must not block.
-  std::function<void(const alert&)> on_alert;
-  /// The live dashboard, /metrics and /api/*.json over HTTP; off unless enabled.
-  bool dashboard_enabled = false;
-  std::string dashboard_bind = "127.0.0.1";
-  /// 0 = any free port (runtime::dashboard_port() tells which).
-  uint16_t dashboard_port = 8090;
-
-  // --- distribution (see node_config.hpp) ------------------------------------------------
-  /// Where this node publishes its supervisor, its TLS material and its peers.
+  pool_config pool;
+  transaction_config transactions;
+  statement_config statements;
+  saga_recovery_config sagas;
+  observability_config observability;
+  dashboard_config dashboard;
+  /// Where this node publishes its supervisor, its TLS material and its peers: keys
+  /// actortx.listen, tls-*, plain-tcp, peers, node-connect-timeout (node_config.hpp).
   node_config node;
-  /// Procedures that callers, local or on other nodes, may run here by name.
+  /// Procedures that callers, local or on other nodes, may run here by name (code only).
   procedure_registry procedures;
+  /// Runtime-wide hooks around every transaction's end (code only).
+  tx_hooks hooks;
+  /// actortx.log-level = "info": trace, debug, info, warn, error, critical or off (spdlog).
+  std::string log_level = "info";
+  /// actortx.scheduler-threads = 0 (= number of cores): CAF scheduler threads of a runtime
+  /// that owns its actor system.
+  size_t scheduler_threads = 0;
 };
 
-/// Throws config_error on the first invalid field, e.g.
-/// "actortx.pool-max: 0 is invalid: the pool needs at least one connection".
+/// Throws config_error on the first invalid key: every sub-struct's validate(), then what
+/// spans them (the dashboard needs metrics), the log level and the DSN.
 void validate(const runtime_config& cfg);
 
 /// A caf::actor_system_config with the actortx options (group "actortx": --actortx.dsn,
@@ -123,7 +184,7 @@ runtime_config read_config(const caf::actor_system_config& cfg);
 
 /// Statements each connection keeps prepared: 0 when prepared statements are off.
 inline size_t statement_cache_size(const runtime_config& cfg) noexcept {
-  return cfg.prepared_statements ? cfg.prepared_statement_cache : 0;
+  return cfg.statements.per_connection();
 }
 
 /// Parses "read_committed", "read committed", "serializable", ... (case-insensitive).
