@@ -1,4 +1,4 @@
-// The actortx keys declared as CAF options for caf_config.
+// The actortx keys declared as CAF options, once for caf_config and the strict checks.
 #include "runtime/config/options.hpp"
 
 #include <vector>
@@ -98,6 +98,26 @@ void add_actortx_options(caf::config_option_set& options) {
   add_runtime_options({options, "actortx"});
   add_node_options({options, "actortx"});
   add_observability_options({options, "actortx"});
+}
+
+const caf::config_option_set& actortx_options() {
+  static const caf::config_option_set options = [] {
+    caf::config_option_set out;
+    add_actortx_options(out);
+    return out;
+  }();
+  return options;
+}
+
+std::string expected_text(const caf::config_option& option) {
+  const std::string type{option.type_name().begin(), option.type_name().end()};
+  if (type == "uint64") return "a count (a whole number, at least 0)";
+  if (type == "real64") return "a number";
+  if (type == "timespan") return "a duration with a unit, such as 250ms, 5s or 1min";
+  if (type == "boolean") return "true or false";
+  if (type == "string") return "a string in double quotes";
+  if (type == "list of string") return "a list of strings in double quotes, such as [\"a\"]";
+  return "a value of type " + type;
 }
 
 }  // namespace actortx::config_detail

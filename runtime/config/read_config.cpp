@@ -8,6 +8,7 @@
 
 #include "runtime/config/config_value.hpp"
 #include "runtime/config/readers.hpp"
+#include "runtime/config/strict_ini.hpp"
 #include "runtime/policy/retry_policy.hpp"
 
 namespace actortx {
@@ -124,7 +125,12 @@ void read_node(const caf::settings& c, node_config& node) {
 }  // namespace config_detail
 
 runtime_config read_config(const caf::actor_system_config& cfg) {
+  // What caf_config::parse() refused in the INI file; parse() already returned it as an error,
+  // this is for callers who went on regardless.
+  if (auto own = dynamic_cast<const caf_config*>(&cfg); own != nullptr && own->file_problem())
+    throw *own->file_problem();
   const auto& c = cfg.content;
+  config_detail::check_known_keys(c);
   runtime_config out;
   config_detail::read_top(c, out);
   config_detail::read_pool(c, out.pool);

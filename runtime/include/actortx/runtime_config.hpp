@@ -1,5 +1,5 @@
 // Runtime configuration: one sub-struct per concern, each validating itself; read from CAF's
-// settings (command line and INI file). Every config key is documented
+// settings (command line and INI file, both checked strictly). Every config key is documented
 // once, at the member it sets: "key = default, range: meaning". Keys live in the [actortx]
 // section of an INI file or on the command line as --actortx.<key>=<value>.
 #pragma once
@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
+#include <optional>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
@@ -173,13 +175,34 @@ void validate(const runtime_config& cfg);
 /// A caf::actor_system_config with the actortx options (group "actortx": --actortx.dsn,
 /// --actortx.pool-max, ... or an [actortx] section in caf-application.ini) and all actortx
 /// message types registered.
+///
+/// Its parse() hides actor_system_config's, to check the INI file as strictly as CAF checks
+/// the command line: CAF alone drops a value of the wrong type (pool-max="twelve" leaves the
+/// default) and keeps unknown keys unread. Here a syntax error (with the key on its line), an
+/// unknown key in [actortx] (with the key it probably meant), a value of the wrong type and a
+/// key given twice fail parse() with a parser error, and read_config() throws them as
+/// config_error. A whole number where a number is expected (retry-multiplier=2) is taken.
 class caf_config : public caf::actor_system_config {
  public:
   caf_config();
+
+  caf::error parse(string_list args, std::istream& ini);
+  caf::error parse(string_list args, const char* ini_file = nullptr);
+  caf::error parse(int argc, char** argv, std::istream& ini);
+  caf::error parse(int argc, char** argv, const char* ini_file = nullptr);
+
+  /// What the last parse() found wrong in the INI file, if anything.
+  const std::optional<config_error>& file_problem() const noexcept { return file_problem_; }
+
+ private:
+  caf::error parse_text(string_list args, const std::string& text, const std::string& name);
+
+  std::optional<config_error> file_problem_;
 };
 
-/// Reads the "actortx" group of a parsed caf_config (unset keys keep runtime_config's
-/// defaults) and validates it. Throws config_error naming the bad key and value.
+/// Reads the "actortx" group of a parsed config (unset keys keep runtime_config's defaults)
+/// and validates it. Throws config_error naming the bad key and value, also for an unknown
+/// key in the group and for what caf_config::parse() found wrong in the INI file.
 runtime_config read_config(const caf::actor_system_config& cfg);
 
 /// Statements each connection keeps prepared: 0 when prepared statements are off.
