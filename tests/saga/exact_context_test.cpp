@@ -65,7 +65,7 @@ TEST_CASE("numbers in a saga's context reach later steps, the log and the databa
   runtime rt{cfg, std::move(reg)};
 
   auto out = rt.run_saga("exact");
-  INFO(out.error);
+  INFO(out.message);
   REQUIRE(out.committed());
   for (size_t i = 0; i < doubles.size(); ++i) {
     INFO(key(i) << " = " << out.context.get(key(i)));

@@ -87,7 +87,7 @@ TEST_CASE("saga happy path commits every step and carries the context between st
   runtime rt{saga_config(db), std::move(reg)};
 
   auto out = rt.run_saga("user_registration", {{"name", "ada"}});
-  INFO(out.error);
+  INFO(out.message);
   REQUIRE(out.state == saga_state::committed);
   REQUIRE(out.steps.size() == 3);
   for (const auto& s : out.steps) CHECK(s.state == step_state::done);
@@ -127,7 +127,7 @@ TEST_CASE("failure at step 3 compensates step 2 then step 1 and ends COMPENSATED
   CHECK(out.steps[1].state == step_state::compensated);
   CHECK(out.steps[2].state == step_state::failed);
   CHECK(out.steps[2].attempts == 1);
-  CHECK_THAT(out.error, Catch::Contains("send_welcome") && Catch::Contains("null value"));
+  CHECK_THAT(out.message, Catch::Contains("send_welcome") && Catch::Contains("null value"));
   // Order from the database: step 2's compensation committed before step 1's.
   auto order = db.exec("SELECT step FROM undo_log ORDER BY seq");
   REQUIRE(order.size() == 2);
@@ -156,7 +156,7 @@ TEST_CASE("a compensation failing twice then succeeding is retried until it comm
   runtime rt{saga_config(db), std::move(reg)};
 
   auto out = rt.run_saga("flaky_undo", {{"name", "cy"}});
-  INFO(out.error);
+  INFO(out.message);
   REQUIRE(out.state == saga_state::compensated);
   CHECK(out.steps[0].state == step_state::compensated);
   CHECK(out.steps[0].compensation_attempts == 3);
@@ -182,14 +182,14 @@ TEST_CASE("a compensation failing for ever leaves the saga FAILED and listed for
   CHECK(out.code == errc::compensation_failed);
   CHECK(out.steps[0].state == step_state::compensation_failed);
   CHECK(out.steps[0].compensation_attempts == 3);
-  CHECK_THAT(out.error, Catch::Contains("create_user") && Catch::Contains("undo service down"));
+  CHECK_THAT(out.message, Catch::Contains("create_user") && Catch::Contains("undo service down"));
   // Not dropped: the user row is still there, and the saga is listed as FAILED.
   CHECK(db.value<int64_t>("SELECT count(*) FROM users") == 1);
   auto failed = rt.sagas_in_state(saga_state::failed);
   REQUIRE(failed.size() == 1);
   CHECK(failed[0].id == out.id);
   CHECK(failed[0].type == "stuck_undo");
-  CHECK_THAT(failed[0].error, Catch::Contains("undo service down"));
+  CHECK_THAT(failed[0].message, Catch::Contains("undo service down"));
   CHECK_FALSE(failed[0].updated_at.empty());
 }
 
@@ -254,7 +254,7 @@ TEST_CASE("a saga whose actor is killed mid-flight is compensated from the log",
   release->store(true);  // the in-flight step commits after its saga's actor died
   caller.join();
 
-  INFO(out.error);
+  INFO(out.message);
   REQUIRE(out.state == saga_state::compensated);
   CHECK(out.recovered);
   // Whatever the step did, it is undone: nothing left, each compensation ran once.
@@ -273,11 +273,11 @@ TEST_CASE("an unknown saga type or a bad saga id is refused with a clear error",
   auto out = rt.run_saga("nope");
   CHECK(out.state == saga_state::failed);
   CHECK(out.code == errc::invalid_argument);
-  CHECK_THAT(out.error, Catch::Contains("unknown saga type 'nope'") && Catch::Contains("known"));
+  CHECK_THAT(out.message, Catch::Contains("unknown saga type 'nope'") && Catch::Contains("known"));
   saga_request req;
   req.type = "known";
   req.id = "bad id; DROP TABLE x";
   auto bad = rt.run_saga(req);
   CHECK(bad.code == errc::invalid_argument);
-  CHECK_THAT(bad.error, Catch::Contains("may only contain"));
+  CHECK_THAT(bad.message, Catch::Contains("may only contain"));
 }
