@@ -20,6 +20,17 @@
 
 namespace actortx {
 
+// Errors, one style for the whole façade:
+// - Calls that answer with an outcome (transact, run_saga, call, call_on, transact_on) never
+//   throw: the outcome's state, code and message tell what happened, also when the runtime or
+//   a peer could not be reached.
+// - Calls that return data (metrics, report, running_sagas, sagas_in_state, pool_snapshot,
+//   active_transactions, recover_sagas_now, ...) throw query_error when they cannot answer;
+//   "nothing there" (metrics off, no sagas) is an empty answer, not an error.
+// - Construction throws config_error (a bad value, naming its key) or startup_error; node()
+//   throws node_error. All of them derive from std::runtime_error except config_error
+//   (std::invalid_argument). Every what() is free of passwords.
+
 /// The runtime could not start (e.g. PostgreSQL unreachable). what() says why, with the
 /// target host/port/database and never the password.
 class startup_error : public std::runtime_error {
@@ -29,6 +40,13 @@ class startup_error : public std::runtime_error {
 
 /// A peer node could not be reached; what() names the peer, its address and the cause.
 class node_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A query could not be answered (an actor did not answer within its timeout, the saga log
+/// could not be read); what() names the query and the cause.
+class query_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -78,17 +96,19 @@ class runtime {
                         std::chrono::milliseconds timeout = std::chrono::minutes(5));
   saga_outcome run_saga(saga_request req,
                         std::chrono::milliseconds timeout = std::chrono::minutes(5));
-  /// Sagas this node drives now.
+  /// Sagas this node drives now (query_error if the supervisor does not answer in 5 s).
   std::vector<saga_info> running_sagas();
   /// Sagas in `state` according to the log (any node), oldest update first; e.g. FAILED ones
-  /// for an operator. Throws std::runtime_error if the log cannot be read.
+  /// for an operator. Throws query_error if the log cannot be read.
   std::vector<saga_info> sagas_in_state(saga_state state, size_t limit = 100);
-  /// Runs a recovery round now; returns how many sagas it claimed.
+  /// Runs a recovery round now; returns how many sagas it claimed (0: none to claim, or the
+  /// runtime has no sagas). Throws query_error when the round could not run.
   uint32_t recover_sagas_now();
   /// This node's owner name in the saga log.
   const std::string& node_id() const noexcept;
 
-  // --- observability (blocking, 5 s timeout; empty/default when metrics are off) -----------------
+  // --- observability (blocking, 5 s timeout; empty/default when metrics are off; query_error
+  // when the metrics actor does not answer) ------------------------------------------------------
   /// Aggregates, trend, pool gauges, recent alerts and the health score, now.
   metrics_snapshot metrics();
   /// The snapshot plus the newest `records` transaction and saga records and what runs now.
@@ -131,10 +151,10 @@ class runtime {
   tx_options default_options() const { return config().transactions.defaults; }
   /// The DSN in use, password redacted.
   const std::string& redacted_dsn() const noexcept;
-  /// Snapshot of the pool (blocking, 5 s timeout).
+  /// Snapshot of the pool (blocking, 5 s timeout; query_error without an answer).
   pool_stats pool_snapshot();
   /// The transactions running now, oldest first, with their backend's current statement
-  /// (blocking, 5 s timeout; empty if the supervisor does not answer).
+  /// (blocking, 5 s timeout; query_error if the supervisor does not answer).
   std::vector<active_tx> active_transactions();
 
  private:
