@@ -217,7 +217,7 @@ row measure(const bench_options& o, const std::string& dsn, int clients) {
                                 {"item", std::to_string(gen->item())}};
       auto out = rt.run_saga(sb::order_saga, std::move(ctx), 60s);
       if (!out.committed())
-        throw std::runtime_error(std::string{to_string(out.state)} + ": " + out.error);
+        throw std::runtime_error(std::string{to_string(out.state)} + ": " + out.message);
       return true;
     };
   });

@@ -109,7 +109,7 @@ int run_memory_child(const memory_settings& s) {
     if (kind == inflight_kind::saga) {
       auto out = rt.run_saga(
           order_saga, {{"account", std::to_string(account)}, {"item", std::to_string(item)}});
-      if (!out.committed()) throw std::runtime_error("warm-up saga: " + out.error);
+      if (!out.committed()) throw std::runtime_error("warm-up saga: " + out.message);
     } else {
       auto out = rt.transact(waiting, [&](actortx::tx& t) { plain_order(t, account, item); });
       if (!out.committed()) throw std::runtime_error("warm-up transaction: " + out.message);

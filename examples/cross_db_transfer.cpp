@@ -120,7 +120,7 @@ int main(int argc, char** argv) try {
               << actortx::to_string(out.state) << '\n';
     for (const auto& s : out.steps)
       std::cout << "  " << s.name << ": " << actortx::to_string(s.state) << '\n';
-    if (!out.error.empty()) std::cout << "  why: " << out.error << '\n';
+    if (!out.message.empty()) std::cout << "  why: " << out.message << '\n';
   }
 
   auto a = total(rt_a), b = total(rt_b);

@@ -149,7 +149,7 @@ int run_node_a(const std::string& dsn, const std::string& certs, const std::stri
               << actortx::to_string(out.state) << '\n';
     for (const auto& s : out.steps)
       std::cout << "  " << s.name << ": " << actortx::to_string(s.state) << '\n';
-    if (!out.error.empty()) std::cout << "  why: " << out.error << '\n';
+    if (!out.message.empty()) std::cout << "  why: " << out.message << '\n';
   }
   // A procedure B does not have: a clear error, and B goes on serving.
   auto bad = rt.call_on("b", opts, procedure_call::make("drop_everything"));

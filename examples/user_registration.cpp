@@ -69,7 +69,7 @@ int main(int argc, char** argv) try {
     std::cout << '\n';
     for (const auto& s : out.steps)
       std::cout << "  " << s.name << ": " << actortx::to_string(s.state) << '\n';
-    if (!out.error.empty()) std::cout << "  why: " << out.error.substr(0, 90) << '\n';
+    if (!out.message.empty()) std::cout << "  why: " << out.message.substr(0, 90) << '\n';
   }
   // Only ada's rows are left: bob's user and account rows were deleted by the compensations.
   rt.transact([](tx& t) {

@@ -86,7 +86,7 @@ tx_outcome final_outcome(const lane_call& call, const tx_options& opts, lane_ans
   out.label = opts.label;
   out.attempts = 1;
   out.state = r.committed ? tx_state::committed : a.final_state;
-  out.code = r.committed ? errc::sql_error : r.code;
+  out.code = r.committed ? errc::none : r.code;
   out.sqlstate = r.record.sqlstate;
   out.message = r.committed && !r.deduplicated ? std::string{} : r.record.message;
   out.deduplicated = r.deduplicated;

@@ -59,7 +59,7 @@ void saga_workload::record(const actortx::saga_outcome& out, saga_workload_resul
   }
   if (!why.empty()) {
     auto& info = r.tally.failures[why];
-    if (info.count++ == 0) info.sample = out.error;
+    if (info.count++ == 0) info.sample = out.message;
   }
   ++live_.done;  // last: the progress line never shows more outcomes than were counted
 }

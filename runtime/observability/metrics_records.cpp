@@ -47,7 +47,7 @@ saga_record make_saga_record(const saga_outcome& out, int64_t end_unix_us) {
   r.duration = out.duration;
   r.start_unix_us = end_unix_us - out.duration.count();
   r.recovered = out.recovered;
-  r.error = out.error;
+  r.error = out.message;
   return r;
 }
 

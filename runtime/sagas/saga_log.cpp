@@ -152,7 +152,7 @@ saga_snapshot parse_load(const tx_outcome& out) {
       throw std::runtime_error("saga log: unknown step state '" + cell(steps, r, 2) + "'");
     rep.attempts = static_cast<uint32_t>(std::stoul(cell(steps, r, 3)));
     rep.compensation_attempts = static_cast<uint32_t>(std::stoul(cell(steps, r, 4)));
-    rep.error = cell(steps, r, 5);
+    rep.message = cell(steps, r, 5);
   }
   return snap;
 }
@@ -214,7 +214,7 @@ std::vector<saga_info> parse_list(const tx_outcome& out) {
     if (!parse_saga_state(cell(rs, r, 2), i.state))
       throw std::runtime_error("saga log: unknown saga state '" + cell(rs, r, 2) + "'");
     i.owner = cell(rs, r, 3);
-    i.error = cell(rs, r, 4);
+    i.message = cell(rs, r, 4);
     i.updated_at = cell(rs, r, 5);
     i.step = static_cast<uint32_t>(std::stoul(cell(rs, r, 6)));
     list.push_back(std::move(i));

@@ -89,7 +89,7 @@ TEST_CASE("a saga whose second step is a procedure on another node commits on bo
           "[dist][pg]") {
   two_nodes n;
   auto out = n.run_on_a(two_nodes::transfer(1, 2, 30));
-  INFO(out.error << '\n' << n.logs());
+  INFO(out.message << '\n' << n.logs());
   REQUIRE(out.state == saga_state::committed);
   REQUIRE(out.steps.size() == 3);
   for (const auto& s : out.steps) CHECK(s.state == step_state::done);
@@ -114,9 +114,9 @@ TEST_CASE("a saga failing after its step on another node compensates that step t
   auto req = two_nodes::transfer(1, 2, 30);
   req.context.set("limit", 10);  // "approve" refuses 30
   auto out = n.run_on_a(req);
-  INFO(out.error << '\n' << n.logs());
+  INFO(out.message << '\n' << n.logs());
   REQUIRE(out.state == saga_state::compensated);
-  CHECK_THAT(out.error, Catch::Contains("over the limit"));
+  CHECK_THAT(out.message, Catch::Contains("over the limit"));
   CHECK(out.steps[1].state == step_state::compensated);
   CHECK(ledger(n.db_b, out.id, "credit") == 1);
   CHECK(ledger(n.db_b, out.id, "uncredit") == 1);
@@ -146,9 +146,9 @@ TEST_CASE(
   saga_outcome out;
   pending.receive([&](saga_outcome& o) { out = std::move(o); },
                   [&](caf::error& err) { FAIL(n.rt->system().render(err)); });
-  INFO(out.error << '\n' << n.logs());
+  INFO(out.message << '\n' << n.logs());
   CHECK(out.state == saga_state::compensated);
-  CHECK_THAT(out.error, Catch::Contains("went away"));
+  CHECK_THAT(out.message, Catch::Contains("went away"));
   REQUIRE(out.steps.size() == 3);
   CHECK(out.steps[0].state == step_state::compensated);
   CHECK(out.steps[1].state == step_state::failed);

@@ -53,7 +53,7 @@ TEST_CASE("a saga record counts the steps done and the compensations", "[unit]")
   out.steps[1].state = step_state::compensated;
   out.steps[2].state = step_state::failed;
   out.duration = 10ms;
-  out.error = "step 3 failed";
+  out.message = "step 3 failed";
   auto r = make_saga_record(out, 50'000);
   CHECK(r.steps == 3);
   CHECK(r.steps_done == 2);

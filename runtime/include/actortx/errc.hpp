@@ -10,8 +10,9 @@
 
 namespace actortx {
 
-/// Error codes; 0 is "no error" in CAF's convention, so the enum starts at 1.
+/// Error codes. 0 is "no error" (CAF's convention too): the code of a COMMITTED outcome.
 enum class errc : uint8_t {
+  none = 0,             ///< no error: the transaction or saga committed
   sql_error = 1,        ///< the server rejected a statement (see the SQLSTATE)
   timeout,              ///< the transaction's deadline passed
   pool_exhausted,       ///< no connection could be leased before the acquire timeout
@@ -37,6 +38,8 @@ constexpr caf::atom_value errc_category = caf::atom("actortx");
 /// Stable lower-case name, e.g. "pool_exhausted".
 inline const char* to_string(errc x) noexcept {
   switch (x) {
+    case errc::none:
+      return "none";
     case errc::sql_error:
       return "sql_error";
     case errc::timeout:

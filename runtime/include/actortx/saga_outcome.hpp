@@ -48,12 +48,12 @@ struct step_report {
   step_state state = step_state::pending;
   uint32_t attempts = 0;               ///< transaction attempts of the action
   uint32_t compensation_attempts = 0;  ///< runs of the compensation
-  std::string error;                   ///< last error, if any
+  std::string message;                 ///< last error, if any
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, step_report& x) {
     return f(caf::meta::type_name("actortx::step_report"), x.name, x.state, x.attempts,
-             x.compensation_attempts, x.error);
+             x.compensation_attempts, x.message);
   }
 };
 
@@ -63,9 +63,9 @@ struct saga_outcome {
   std::string type;
   saga_state state = saga_state::started;
   std::vector<step_report> steps;
-  saga_context context;         ///< as the last step (or compensation) left it
-  errc code = errc::sql_error;  ///< meaningful only when state != committed
-  std::string error;            ///< why it did not commit (the failing step's error)
+  saga_context context;    ///< as the last step (or compensation) left it
+  errc code = errc::none;  ///< errc::none exactly when state == committed
+  std::string message;     ///< why it did not commit (the failing step's error)
   std::chrono::microseconds duration{0};
   /// Driven (partly) by recovery: after a crash, or after the saga's actor died.
   bool recovered = false;
@@ -75,7 +75,7 @@ struct saga_outcome {
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_outcome& x) {
     return f(caf::meta::type_name("actortx::saga_outcome"), x.id, x.type, x.state, x.steps,
-             x.context, x.code, x.error, x.duration, x.recovered);
+             x.context, x.code, x.message, x.duration, x.recovered);
   }
 };
 
@@ -84,16 +84,16 @@ struct saga_info {
   std::string id;
   std::string type;
   saga_state state = saga_state::started;
-  uint32_t step = 0;  ///< index of the step (or compensation) running now / last logged
-  std::string owner;  ///< node id
-  std::string error;
+  uint32_t step = 0;       ///< index of the step (or compensation) running now / last logged
+  std::string owner;       ///< node id
+  std::string message;     ///< last error, if any
   std::string updated_at;  ///< from the log, ISO 8601; empty for in-memory listings
   caf::actor_addr actor;   ///< the saga's actor (running sagas only)
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_info& x) {
     return f(caf::meta::type_name("actortx::saga_info"), x.id, x.type, x.state, x.step, x.owner,
-             x.error, x.updated_at, x.actor);
+             x.message, x.updated_at, x.actor);
   }
 };
 

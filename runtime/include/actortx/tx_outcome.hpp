@@ -49,7 +49,7 @@ struct tx_outcome {
   tx_state state = tx_state::running;
   uint32_t attempts = 0;
   std::vector<result_set> results;  ///< one per script statement (scripts only)
-  errc code = errc::sql_error;      ///< meaningful only when state != committed
+  errc code = errc::none;           ///< errc::none exactly when state == committed
   std::string sqlstate;             ///< SQLSTATE of the final error, if any
   std::string message;              ///< human-readable final error, if any
   std::vector<attempt_record> attempt_log;
