@@ -164,12 +164,122 @@ void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) 
   top_up(self);
 }
 
-}  // namespace
+caf::result<lease> on_acquire(pool_ptr self, caf::timespan timeout) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<lease>();
+  if (auto c = st.desk->take()) {  // the most recently used: warm caches
+    grant(self, c->handle.address(), rp);
+    return rp;
+  }
+  if (st.waiters.size() >= st.cfg.max_waiters) {
+    ++st.stats.exhausted;
+    rp.deliver(make_error(errc::pool_exhausted, "lease queue is full",
+                          static_cast<uint64_t>(st.waiters.size())));
+    return rp;
+  }
+  if (auto c = st.desk->take_or_wait()) {  // given back just now
+    grant(self, c->handle.address(), rp);
+    return rp;
+  }
+  auto id = ++st.next_waiter;
+  st.waiters.push_back(waiter{id, rp, steady_now_ns()});
+  self->delayed_send(self, timeout, waiter_atom::value, id);
+  top_up(self);
+  return rp;
+}
 
-namespace {
+void on_release(pool_ptr self, uint64_t lease_id, bool healthy) {
+  auto& st = self->state;
+  auto l = st.leases.find(lease_id);
+  if (l == st.leases.end()) return;  // connection already dropped
+  auto addr = l->second;
+  st.leases.erase(l);
+  if (healthy)
+    make_available(self, addr);
+  else
+    validate_then_offer(self, addr);
+}
 
-pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
-                                  pool_settings settings) {
+/// A connection the blocking lane took from the desk, given back through the pool.
+void on_returned(pool_ptr self, const connection_actor& h, bool healthy) {
+  auto addr = h.address();
+  if (self->state.conns.count(addr) == 0) return;  // dropped meanwhile
+  if (healthy)
+    make_available(self, addr);
+  else
+    validate_then_offer(self, addr);
+}
+
+pool_stats stats_of(const pool_state& st) {
+  pool_stats s = st.stats;
+  s.leases += st.desk->lent();  // taken by the blocking lane without asking
+  s.max = static_cast<uint32_t>(st.cfg.max_size);
+  s.connecting = static_cast<uint32_t>(st.connecting());
+  s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
+  s.idle = static_cast<uint32_t>(st.desk->idle());
+  // Lent by the pool or taken from the desk by the blocking lane.
+  s.leased = s.open > s.idle ? s.open - s.idle : 0;
+  s.waiting = static_cast<uint32_t>(st.waiters.size());
+  return s;
+}
+
+/// Current statements of these backends, asked on the monitor connection.
+caf::result<std::vector<backend_activity>> on_activity(pool_ptr self, std::vector<int32_t>& pids) {
+  auto& st = self->state;
+  auto i = st.conns.find(st.monitor);
+  if (i == st.conns.end() || !i->second.ready)
+    return make_error(errc::connection_failed, "no monitoring connection");
+  auto rp = self->make_response_promise<std::vector<backend_activity>>();
+  self->request(i->second.handle, std::chrono::seconds(2), activity_atom::value, std::move(pids))
+      .then([=](std::vector<backend_activity>& v) mutable { rp.deliver(std::move(v)); },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+void on_ready(pool_ptr self, int32_t pid) {
+  auto& st = self->state;
+  auto i = st.conns.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  if (i == st.conns.end()) return;
+  if (st.failed_connects_in_a_row > 0) log().info("pool: PostgreSQL accepts connections again");
+  st.failed_connects_in_a_row = 0;
+  i->second.ready = true;
+  i->second.pid = pid;
+  if (!i->second.monitor) make_available(self, i->first);
+  top_up(self);  // more may be needed now that connects succeed again
+}
+
+void on_waiter_timeout(pool_ptr self, uint64_t id) {
+  auto& st = self->state;
+  auto w = std::find_if(st.waiters.begin(), st.waiters.end(),
+                        [id](const waiter& x) { return x.id == id; });
+  if (w == st.waiters.end()) return;  // served in time
+  ++st.stats.exhausted;
+  st.desk->waiter_gone();
+  std::string why = "no connection became free before the acquire timeout";
+  if (!st.last_connect_error.empty() && st.failed_connects_in_a_row > 0)
+    why += "; last connect error: " + st.last_connect_error;
+  w->rp.deliver(make_error(errc::pool_exhausted, why,
+                           static_cast<uint64_t>(st.open_or_connecting()),
+                           static_cast<uint64_t>(st.cfg.max_size)));
+  st.waiters.erase(w);
+}
+
+/// The top-up timer: a normal top-up, or while connects fail, one probe connection.
+void on_spawn_timer(pool_ptr self) {
+  auto& st = self->state;
+  st.top_up_scheduled = false;
+  if (st.failed_connects_in_a_row == 0 || st.connecting() > 0) {
+    top_up(self);
+    return;
+  }
+  // The probe: a connection that is needed, or the monitor connection.
+  if (needs_more(st))
+    spawn_connection(self, false);
+  else if (!st.monitor)
+    spawn_connection(self, true);
+}
+
+pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
   self->state.cfg = std::move(settings);
   self->state.desk =
       self->state.cfg.desk ? self->state.cfg.desk : std::make_shared<connection_desk>();
@@ -184,115 +294,14 @@ pool_actor::behavior_type pool_fn(pool_actor::stateful_pointer<pool_state> self,
   });
   top_up(self);
   return {
-      [=](acquire_atom, caf::timespan timeout) -> caf::result<lease> {
-        auto& st = self->state;
-        auto rp = self->make_response_promise<lease>();
-        if (auto c = st.desk->take()) {  // the most recently used: warm caches
-          grant(self, c->handle.address(), rp);
-          return rp;
-        }
-        if (st.waiters.size() >= st.cfg.max_waiters) {
-          ++st.stats.exhausted;
-          rp.deliver(make_error(errc::pool_exhausted, "lease queue is full",
-                                static_cast<uint64_t>(st.waiters.size())));
-          return rp;
-        }
-        if (auto c = st.desk->take_or_wait()) {  // given back just now
-          grant(self, c->handle.address(), rp);
-          return rp;
-        }
-        auto id = ++st.next_waiter;
-        st.waiters.push_back(waiter{id, rp, steady_now_ns()});
-        self->delayed_send(self, timeout, waiter_atom::value, id);
-        top_up(self);
-        return rp;
-      },
-      [=](release_atom, uint64_t lease_id, bool healthy) {
-        auto& st = self->state;
-        auto l = st.leases.find(lease_id);
-        if (l == st.leases.end()) return;  // connection already dropped
-        auto addr = l->second;
-        st.leases.erase(l);
-        if (healthy) {
-          make_available(self, addr);
-          return;
-        }
-        validate_then_offer(self, addr);
-      },
-      [=](returned_atom, const connection_actor& h, bool healthy) {
-        auto addr = h.address();
-        if (self->state.conns.count(addr) == 0) return;  // dropped meanwhile
-        if (healthy)
-          make_available(self, addr);
-        else
-          validate_then_offer(self, addr);
-      },
-      [=](stats_atom) -> pool_stats {
-        auto& st = self->state;
-        pool_stats s = st.stats;
-        s.leases += st.desk->lent();  // taken by the blocking lane without asking
-        s.max = static_cast<uint32_t>(st.cfg.max_size);
-        s.connecting = static_cast<uint32_t>(st.connecting());
-        s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
-        s.idle = static_cast<uint32_t>(st.desk->idle());
-        // Lent by the pool or taken from the desk by the blocking lane.
-        s.leased = s.open > s.idle ? s.open - s.idle : 0;
-        s.waiting = static_cast<uint32_t>(st.waiters.size());
-        return s;
-      },
-      [=](activity_atom, std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
-        auto& st = self->state;
-        auto i = st.conns.find(st.monitor);
-        if (i == st.conns.end() || !i->second.ready)
-          return make_error(errc::connection_failed, "no monitoring connection");
-        auto rp = self->make_response_promise<std::vector<backend_activity>>();
-        self->request(i->second.handle, std::chrono::seconds(2), activity_atom::value,
-                      std::move(pids))
-            .then([=](std::vector<backend_activity>& v) mutable { rp.deliver(std::move(v)); },
-                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        return rp;
-      },
-      [=](ready_atom, int32_t pid) {
-        auto& st = self->state;
-        auto addr = self->current_sender();
-        auto i = st.conns.find(caf::actor_cast<caf::actor_addr>(addr));
-        if (i == st.conns.end()) return;
-        if (st.failed_connects_in_a_row > 0)
-          log().info("pool: PostgreSQL accepts connections again");
-        st.failed_connects_in_a_row = 0;
-        i->second.ready = true;
-        i->second.pid = pid;
-        if (!i->second.monitor) make_available(self, i->first);
-        top_up(self);  // more may be needed now that connects succeed again
-      },
-      [=](waiter_atom, uint64_t id) {
-        auto& st = self->state;
-        auto w = std::find_if(st.waiters.begin(), st.waiters.end(),
-                              [id](const waiter& x) { return x.id == id; });
-        if (w == st.waiters.end()) return;  // served in time
-        ++st.stats.exhausted;
-        st.desk->waiter_gone();
-        std::string why = "no connection became free before the acquire timeout";
-        if (!st.last_connect_error.empty() && st.failed_connects_in_a_row > 0)
-          why += "; last connect error: " + st.last_connect_error;
-        w->rp.deliver(make_error(errc::pool_exhausted, why,
-                                 static_cast<uint64_t>(st.open_or_connecting()),
-                                 static_cast<uint64_t>(st.cfg.max_size)));
-        st.waiters.erase(w);
-      },
-      [=](spawn_atom) {
-        auto& st = self->state;
-        st.top_up_scheduled = false;
-        if (st.failed_connects_in_a_row == 0 || st.connecting() > 0) {
-          top_up(self);
-          return;
-        }
-        // The probe: a connection that is needed, or the monitor connection.
-        if (needs_more(st))
-          spawn_connection(self, false);
-        else if (!st.monitor)
-          spawn_connection(self, true);
-      },
+      [=](acquire_atom, caf::timespan timeout) { return on_acquire(self, timeout); },
+      [=](release_atom, uint64_t id, bool healthy) { on_release(self, id, healthy); },
+      [=](returned_atom, const connection_actor& h, bool ok) { on_returned(self, h, ok); },
+      [=](stats_atom) { return stats_of(self->state); },
+      [=](activity_atom, std::vector<int32_t>& pids) { return on_activity(self, pids); },
+      [=](ready_atom, int32_t pid) { on_ready(self, pid); },
+      [=](waiter_atom, uint64_t id) { on_waiter_timeout(self, id); },
+      [=](spawn_atom) { on_spawn_timer(self); },
   };
 }
 
