@@ -59,7 +59,7 @@ std::chrono::milliseconds left_until(clock_type::time_point deadline) {
 /// A one-shot detached actor: probe_tcp blocks (up to its limit) on a thread of its own. (Its
 /// target comes as spawn arguments: CAF 0.17 dereferences a null argument tuple when a
 /// function-based actor takes none.)
-caf::behavior prober(caf::event_based_actor* self, std::string host, uint16_t port,
+caf::behavior prober(caf::event_based_actor* self, const std::string& host, uint16_t port,
                      std::chrono::milliseconds timeout) {
   return {[=](probe_atom) {
     self->quit();

@@ -125,7 +125,7 @@ namespace {
 
 /// Classifies what ended the attempt early; true if the transaction is still open on a live
 /// connection and needs a ROLLBACK.
-bool on_failure(std::exception_ptr failure, const exec_request& req, tx_phase phase,
+bool on_failure(const std::exception_ptr& failure, const exec_request& req, tx_phase phase,
                 attempt_result& res) {
   try {
     std::rethrow_exception(failure);

@@ -108,7 +108,7 @@ void canceller::cancel(std::shared_ptr<attempt_gate> gate) {
   s_->timer.notify_one();
 }
 
-void canceller::cut(std::shared_ptr<attempt_gate> gate) {
+void canceller::cut(const std::shared_ptr<attempt_gate>& gate) {
   {
     std::lock_guard<std::mutex> guard{s_->mtx};
     s_->cuts.emplace(clock_type::now(), std::move(gate));

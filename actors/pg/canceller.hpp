@@ -25,7 +25,7 @@ class canceller {
   /// The gate's deadline expired it while it ran: cancel now, cut later if still stuck.
   void cancel(std::shared_ptr<attempt_gate> gate);
   /// Cut now if the attempt is still on its connection (e.g. COMMIT unanswered past its grace).
-  void cut(std::shared_ptr<attempt_gate> gate);
+  void cut(const std::shared_ptr<attempt_gate>& gate);
 
   std::chrono::milliseconds cut_after() const noexcept;
 

@@ -32,7 +32,7 @@ constexpr auto cancel_settle = std::chrono::milliseconds(200);
 /// A lane attempt is over: the connection goes back to the desk (if nothing can hit its next
 /// statement) before the caller is answered, so that the caller's next transaction finds it;
 /// otherwise the caller is answered first and the connection settles, then goes to the pool.
-void answer_lane(connection_actor::pointer self, const pg_connection& conn, pool_actor pool,
+void answer_lane(connection_actor::pointer self, const pg_connection& conn, const pool_actor& pool,
                  const exec_request& req, const lane_ticket& ticket, attempt_result r) {
   auto& call = *ticket.call;
   if (!conn.is_open()) r.connection_ok = false;
@@ -58,8 +58,8 @@ void answer_lane(connection_actor::pointer self, const pg_connection& conn, pool
 
 }  // namespace
 
-connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
-                                              pool_actor pool,
+connection_actor::behavior_type connection_fn(connection_actor::pointer self,
+                                              const std::string& dsn, const pool_actor& pool,
                                               std::shared_ptr<const tx_hooks> hooks,
                                               size_t statement_cache_size) {
   // Connecting blocks, which is fine: a detached actor runs its init on its own thread.

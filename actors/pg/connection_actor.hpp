@@ -18,8 +18,8 @@ class tx_hooks;
 /// errc::connection_failed and the reason (no password). It quits with errc::connection_lost
 /// when it finds its connection broken, so its owner replaces it. Its attempts keep up to
 /// `statement_cache_size` statements prepared (0: none), in a cache that dies with it.
-connection_actor::behavior_type connection_fn(connection_actor::pointer self, std::string dsn,
-                                              pool_actor pool,
+connection_actor::behavior_type connection_fn(connection_actor::pointer self,
+                                              const std::string& dsn, const pool_actor& pool,
                                               std::shared_ptr<const tx_hooks> hooks,
                                               size_t statement_cache_size);
 

@@ -32,7 +32,7 @@ inline bool may_have_committed(const exec_request& req) {
 /// The connection actor died or did not answer within `timed_out`'s budget: never reuse it
 /// unchecked. Whether COMMIT reached the server is unknown once the gate let it through,
 /// unless nothing could be written.
-inline attempt_result lost_attempt(const exec_request& req, bool timed_out, std::string why,
+inline attempt_result lost_attempt(const exec_request& req, bool timed_out, const std::string& why,
                                    int32_t pid) {
   auto cls = may_have_committed(req) ? error_class::in_doubt
              : timed_out             ? error_class::timeout

@@ -95,6 +95,7 @@ std::string find_runuser() {
 /// and no file descriptors beyond 0-2: nothing of the owner leaks into PostgreSQL.
 pid_t spawn(const std::vector<std::string>& args, const child_setup& setup) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -149,11 +149,11 @@ class tx {
   uint32_t savepoints_used_ = 0;
   uint64_t rows_ = 0;
 
-  pqxx::result counted(pqxx::result r) {
+  pqxx::result counted(const pqxx::result& r) {
     rows_ += r.columns() > 0 ? r.size() : r.affected_rows();
     return r;
   }
-  pqxx::row counted(pqxx::row r) {
+  pqxx::row counted(const pqxx::row& r) {
     ++rows_;
     return r;
   }
