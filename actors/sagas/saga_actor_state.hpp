@@ -152,14 +152,14 @@ void stop_not_owner(saga_ptr self, const tx_outcome& out);
 /// retries are used up.
 bool retry_later(saga_ptr self, std::function<void()> again);
 /// Writes the saga row in `state` (and the pending step rows) in a transaction of its own.
-void write_log(saga_ptr self, saga_state state, std::function<void()> then);
+void write_log(saga_ptr self, saga_state state, const std::function<void()>& then);
 /// The saga is FAILED for `why`: logged, then reported.
 void fail_saga(saga_ptr self, std::string why);
 /// Asks the step's database whether its action committed, fencing it if it did not.
-void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then);
+void resolve_step(saga_ptr self, size_t step, const std::function<void(bool)>& then);
 /// A step on the log's database that turned out to have run wrote its context with its log
 /// row, in its own transaction: read it back, the compensation may need it.
-void reload_context(saga_ptr self, std::function<void()> then);
+void reload_context(saga_ptr self, const std::function<void()>& then);
 
 // --- forward, compensation, resuming ---------------------------------------------------------
 

@@ -43,7 +43,7 @@ bool retry_later(saga_ptr self, std::function<void()> again) {
   return true;
 }
 
-void write_log(saga_ptr self, saga_state state, std::function<void()> then) {
+void write_log(saga_ptr self, saga_state state, const std::function<void()>& then) {
   auto& st = self->state;
   tx_script script;
   script.statements = log_statements(self, make_write(self, state, st.ctx.get()));
@@ -76,7 +76,7 @@ void fail_saga(saga_ptr self, std::string why) {
             [=] { finish(self, saga_state::failed, errc::compensation_failed); });
 }
 
-void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then) {
+void resolve_step(saga_ptr self, size_t step, const std::function<void(bool)>& then) {
   auto& st = self->state;
   auto opts = settings(self).log_options;
   opts.label = st.args.type + "/" + st.steps[step].name + "/fence";
@@ -96,7 +96,7 @@ void resolve_step(saga_ptr self, size_t step, std::function<void(bool)> then) {
   });
 }
 
-void reload_context(saga_ptr self, std::function<void()> then) {
+void reload_context(saga_ptr self, const std::function<void()>& then) {
   auto& st = self->state;
   run_tx(self, st.home, settings(self).log_options, load_script(st.args.id),
          [=](const tx_outcome& out) {

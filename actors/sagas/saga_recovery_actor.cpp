@@ -24,7 +24,7 @@ struct recovery_state {
 using rec_ptr = saga_recovery_actor::stateful_pointer<recovery_state>;
 
 /// One claim round; `done` gets the number of sagas handed to the saga manager (or 0 on error).
-void claim(rec_ptr self, std::function<void(uint32_t)> done) {
+void claim(rec_ptr self, const std::function<void(uint32_t)>& done) {
   auto& st = self->state;
   const auto& s = *st.settings;
   auto script =
@@ -66,6 +66,7 @@ void renew(rec_ptr self) {
             if (running.empty()) return;
             auto& st = self->state;
             std::vector<std::string> ids;
+            ids.reserve(running.size());
             for (auto& i : running) ids.push_back(std::move(i.id));
             auto opts = st.settings->log_options;
             opts.label = "actortx.saga_lease";

@@ -76,7 +76,7 @@ void continue_from_log(saga_ptr self, const saga_snapshot& snap) {
   resolve_then_compensate(self, k);
 }
 
-void resume(saga_ptr self, saga_snapshot snap) {
+void resume(saga_ptr self, const saga_snapshot& snap) {
   auto& st = self->state;
   if (snap.found) st.args.type = snap.type;
   st.def = st.args.registry ? st.args.registry->find(st.args.type) : nullptr;
@@ -120,7 +120,7 @@ void load_and_resume(saga_ptr self) {
              self->state.error = "claimed saga is not in the log";
              return finish(self, saga_state::failed, errc::invalid_argument);
            }
-           resume(self, std::move(snap));
+           resume(self, snap);
          });
 }
 
