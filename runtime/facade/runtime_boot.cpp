@@ -120,7 +120,8 @@ void runtime::impl::spawn_node_directory_if_networked(caf::actor_system& s) {
 
 void runtime::impl::spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_census> census) {
   // Always: a saga request to a node without saga types is answered by the manager too.
-  auto host = spawn_saga_manager(s, sup, saga_manager_settings{sagas, saga_cfg, metrics, census});
+  auto host = spawn_saga_manager(
+      s, sup, saga_manager_settings{sagas, saga_cfg, metrics, std::move(census)});
   if (sagas->empty()) return;
   saga_recovery_settings rs;
   rs.interval = cfg.sagas.recovery_interval;
