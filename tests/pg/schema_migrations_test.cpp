@@ -117,14 +117,16 @@ void leave_old_rows(test::test_database& db) {
       "('old-saga', 0, 'insert_first', 'DONE', 1)");
 }
 
-/// Every column of the rows the upgrade must leave as they were.
+/// Every column of the rows the upgrade must leave as they were. Of the unfinished saga only
+/// its creation time: saga recovery may claim it (and write its row) as soon as the runtime
+/// is up; its context is checked once it is compensated.
 std::string old_rows(test::test_database& db) {
   return db.value<std::string>(
       "SELECT (SELECT json_agg(k) FROM actortx.idempotency_keys k WHERE key = 'old-key')::text || "
       "(SELECT json_agg(s) FROM actortx.saga s WHERE id = 'done-saga')::text || "
       "(SELECT json_agg(st ORDER BY step_no) FROM actortx.saga_step st "
       " WHERE saga_id = 'done-saga')::text || "
-      "(SELECT created_at::text || context::text FROM actortx.saga WHERE id = 'old-saga')");
+      "(SELECT created_at::text FROM actortx.saga WHERE id = 'old-saga')");
 }
 
 std::string wait_final(test::test_database& db, const std::string& id) {
@@ -204,6 +206,9 @@ TEST_CASE(
   // The saga from before the upgrade, claimed at start: step 1 had run, step 2 had not.
   // Recovery fences step 2 and compensates step 1 with the context the old log holds.
   REQUIRE(wait_final(db, "old-saga") == "COMPENSATED");
+  CHECK(
+      db.value<bool>("SELECT context::jsonb @> '{\"first\": \"a\", \"second\": \"b\"}' "
+                     "FROM actortx.saga WHERE id = 'old-saga'"));
   CHECK(db.value<long>("SELECT count(*) FROM items WHERE name = 'a'") == 0);
   CHECK(db.value<std::string>("SELECT string_agg(name, ',' ORDER BY seq) FROM undo_log") == "a");
   CHECK(db.value<std::string>("SELECT string_agg(state, ',' ORDER BY step_no) FROM "
