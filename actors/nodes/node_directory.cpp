@@ -176,12 +176,6 @@ node_directory_actor::behavior_type directory_fn(dir_ptr self, node_config node)
 
 }  // namespace
 
-std::string reason_of(caf::actor_system& sys, const caf::error& err) {
-  if (err.category() == errc_category && err.context().match_element<std::string>(0))
-    return err.context().get_as<std::string>(0);
-  return sys.render(err);
-}
-
 node_directory_actor spawn_node_directory(caf::actor_system& sys, node_config node) {
   return sys.spawn(directory_fn, std::move(node));
 }

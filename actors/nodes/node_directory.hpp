@@ -17,8 +17,4 @@ namespace actortx {
 /// latest. One peer that does not answer does not delay calls to the others.
 node_directory_actor spawn_node_directory(caf::actor_system& sys, node_config node);
 
-/// The message an actortx error carries (e.g. "cannot reach node 'b' at ..."), else CAF's
-/// rendering of `err`.
-std::string reason_of(caf::actor_system& sys, const caf::error& err);
-
 }  // namespace actortx

@@ -15,6 +15,7 @@
 #include "actors/pg/hook_calls.hpp"
 #include "actors/pg/statement_cache.hpp"
 #include "actors/supervisor/attempt_gate.hpp"
+#include "runtime/policy/application_name.hpp"
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/error_classifier.hpp"
 #include "runtime/policy/idempotency.hpp"

@@ -19,10 +19,6 @@
 
 namespace actortx {
 
-std::string attempt_application_name(uint64_t tx_id, uint32_t attempt) {
-  return "actortx/" + std::to_string(tx_id) + "/" + std::to_string(attempt);
-}
-
 namespace {
 
 /// How long a finished attempt waits for a cancel request still in flight before its

@@ -23,8 +23,4 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self,
                                               std::shared_ptr<const tx_hooks> hooks,
                                               size_t statement_cache_size);
 
-/// "actortx/<tx id>/<attempt>": set as application_name while an attempt runs, so that a cancel
-/// only ever hits the attempt it was meant for, and operators see it in pg_stat_activity.
-std::string attempt_application_name(uint64_t tx_id, uint32_t attempt);
-
 }  // namespace actortx

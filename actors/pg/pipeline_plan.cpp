@@ -7,6 +7,7 @@
 #include "actors/pg/connection_actor.hpp"
 #include "actors/pg/pipeline_io.hpp"
 #include "actors/pg/statement_cache.hpp"
+#include "runtime/policy/application_name.hpp"
 
 namespace actortx {
 

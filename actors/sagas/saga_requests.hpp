@@ -8,6 +8,7 @@
 
 #include "actors/nodes/node_directory.hpp"
 #include "actors/sagas/saga_actor_state.hpp"
+#include "messages/error_text.hpp"
 #include "messages/no_answer.hpp"
 #include "messages/reply_timeout.hpp"
 #include "runtime/policy/failed_outcome.hpp"

@@ -2,6 +2,7 @@
 #include <caf/all.hpp>
 
 #include "actors/nodes/node_directory.hpp"
+#include "messages/error_text.hpp"
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/failed_outcome.hpp"
