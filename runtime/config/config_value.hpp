@@ -32,7 +32,7 @@ void check_range(const char* key, std::chrono::milliseconds v, std::chrono::mill
 /// no caf_config parsed, or put there by code) is an error rather than silently ignored.
 template <class T>
 caf::optional<T> read(const caf::settings& content, const char* key, const char* expected) {
-  auto raw = caf::get_if(&content, key);
+  auto raw = caf::get_if(&content, caf::string_view{key});
   if (raw == nullptr) return caf::none;
   if (auto value = caf::get_if<T>(&content, key)) return value;
   throw config_error(key, caf::to_string(*raw), std::string{"expected "} + expected);

@@ -340,7 +340,7 @@ std::string dsn_target(const std::string& dsn) noexcept {
     if (p.opts)
       for (auto& kv : set_options(p.opts.get())) set.insert(std::move(kv));
     options_ptr defaults{PQconndefaults()};
-    auto pick = [&](const char* key, std::string fallback) {
+    auto pick = [&](const char* key, const std::string& fallback) {
       auto i = set.find(key);
       if (i != set.end() && !i->second.empty()) return i->second;
       auto d = default_of(defaults.get(), key);

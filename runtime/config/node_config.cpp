@@ -98,7 +98,7 @@ void node_config::validate() const {
   }
   for (const auto& [name, addr] : node.peers)
     if (!is_loopback(parse_endpoint("actortx.peers", addr).host))
-      throw config_error("actortx.peers", name + "=" + addr,
+      throw config_error("actortx.peers", std::string{name}.append("=").append(addr),
                          "plain TCP is only allowed to loopback peers; configure TLS");
 }
 

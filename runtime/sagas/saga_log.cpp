@@ -31,23 +31,30 @@ const result_set& results_of(const tx_outcome& out, size_t n, const char* what) 
 
 }  // namespace
 
+namespace {
+
+/// The saga row's columns: the first seven parameters of saga_write and saga_step_done.
+std::vector<sql_value> saga_row_params(const saga_write& w) {
+  return {sql_value::of(w.id),
+          sql_value::of(w.type),
+          sql_value::of(to_string(w.state)),
+          sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
+          sql_value::of(w.owner),
+          sql_value::of(static_cast<int64_t>(w.lease.count())),
+          sql_value::of(w.error)};
+}
+
+}  // namespace
+
 statement saga_write_statement(const saga_write& w) {
   statement st;
   st.sql =
       "SELECT actortx.saga_write($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-  st.params = {sql_value::of(w.id),
-               sql_value::of(w.type),
-               sql_value::of(to_string(w.state)),
-               sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
-               sql_value::of(w.owner),
-               sql_value::of(static_cast<int64_t>(w.lease.count())),
-               sql_value::of(w.error),
-               sql_value::of(w.step),
-               sql_value::of(w.step_name),
-               sql_value::of(to_string(w.step_status)),
-               sql_value::of(w.attempts),
-               sql_value::of(w.compensation_attempts),
-               sql_value::of(w.step_error)};
+  st.params = saga_row_params(w);
+  st.params.insert(st.params.end(),
+                   {sql_value::of(w.step), sql_value::of(w.step_name),
+                    sql_value::of(to_string(w.step_status)), sql_value::of(w.attempts),
+                    sql_value::of(w.compensation_attempts), sql_value::of(w.step_error)});
   return st;
 }
 
@@ -55,18 +62,10 @@ statement step_done_statement(const saga_write& w, bool write_saga) {
   statement st;
   st.sql =
       "SELECT actortx.saga_step_done($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12)";
-  st.params = {sql_value::of(w.id),
-               sql_value::of(w.type),
-               sql_value::of(to_string(w.state)),
-               sql_value::of(context_to_json(w.context ? *w.context : saga_context{})),
-               sql_value::of(w.owner),
-               sql_value::of(static_cast<int64_t>(w.lease.count())),
-               sql_value::of(w.error),
-               sql_value::of(write_saga),
-               sql_value::of(w.step),
-               sql_value::of(w.step_name),
-               sql_value::of(w.compensation_attempts),
-               sql_value::of(w.step_error)};
+  st.params = saga_row_params(w);
+  st.params.insert(st.params.end(),
+                   {sql_value::of(write_saga), sql_value::of(w.step), sql_value::of(w.step_name),
+                    sql_value::of(w.compensation_attempts), sql_value::of(w.step_error)});
   return st;
 }
 
