@@ -111,7 +111,7 @@ void canceller::cancel(std::shared_ptr<attempt_gate> gate) {
 void canceller::cut(const std::shared_ptr<attempt_gate>& gate) {
   {
     std::lock_guard<std::mutex> guard{s_->mtx};
-    s_->cuts.emplace(clock_type::now(), std::move(gate));
+    s_->cuts.emplace(clock_type::now(), gate);
   }
   s_->timer.notify_one();
 }

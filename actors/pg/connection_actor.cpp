@@ -52,6 +52,40 @@ void answer_lane(connection_actor::pointer self, const pg_connection& conn, cons
   self->send(pool, returned_atom::value, caf::actor_cast<connection_actor>(self), healthy);
 }
 
+/// A pool's check of a connection that came back in doubt; a broken one quits (and is replaced).
+caf::result<int32_t> ping(connection_actor::pointer self, pg_connection& conn, int32_t pid) {
+  try {
+    pqxx::nontransaction w{conn, "actortx_ping"};
+    w.exec("SELECT 1");
+    return pid;
+  } catch (const std::exception& e) {
+    auto err = make_error(errc::connection_lost, first_line(e.what()));
+    self->quit(err);
+    return err;
+  }
+}
+
+/// What these backends run now, from pg_stat_activity (asked on the pool's monitor connection).
+caf::result<std::vector<backend_activity>> current_statements(connection_actor::pointer self,
+                                                              pg_connection& conn,
+                                                              const std::vector<int32_t>& pids) {
+  try {
+    std::string list = "{";
+    for (auto p : pids) list += (list.size() > 1 ? "," : "") + std::to_string(p);
+    list += '}';
+    pqxx::nontransaction w{conn, "actortx_activity"};
+    auto r = w.exec_params(
+        "SELECT pid, coalesce(query, '') FROM pg_stat_activity WHERE pid = ANY($1::int[])", list);
+    std::vector<backend_activity> out;
+    for (const auto& row : r) out.push_back({row[0].as<int32_t>(), row[1].c_str()});
+    return out;
+  } catch (const std::exception& e) {
+    auto err = make_error(errc::connection_lost, first_line(e.what()));
+    self->quit(err);
+    return err;
+  }
+}
+
 }  // namespace
 
 connection_actor::behavior_type connection_fn(connection_actor::pointer self,
@@ -108,49 +142,22 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self,
           attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());
     });
   };
-  return {
-      [=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
-        return check_alive(req, script_attempt(req, script));
-      },
-      [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
-        return check_alive(req, body_attempt(req, body));
-      },
-      [=](exec_atom, const exec_request& req, const tx_script& script, const lane_ticket& t) {
-        answer_lane(self, *conn, pool, req, t, script_attempt(req, script));
-      },
-      [=](exec_atom, const exec_request& req, const local_body& body, const lane_ticket& t) {
-        answer_lane(self, *conn, pool, req, t, body_attempt(req, body));
-      },
-      [=](ping_atom) -> caf::result<int32_t> {
-        try {
-          pqxx::nontransaction w{*conn, "actortx_ping"};
-          w.exec("SELECT 1");
-          return pid;
-        } catch (const std::exception& e) {
-          auto err = make_error(errc::connection_lost, first_line(e.what()));
-          self->quit(err);
-          return err;
-        }
-      },
-      [=](activity_atom,
-          const std::vector<int32_t>& pids) -> caf::result<std::vector<backend_activity>> {
-        try {
-          std::string list = "{";
-          for (auto p : pids) list += (list.size() > 1 ? "," : "") + std::to_string(p);
-          list += '}';
-          pqxx::nontransaction w{*conn, "actortx_activity"};
-          auto r = w.exec_params(
-              "SELECT pid, coalesce(query, '') FROM pg_stat_activity WHERE pid = ANY($1::int[])",
-              list);
-          std::vector<backend_activity> out;
-          for (const auto& row : r) out.push_back({row[0].as<int32_t>(), row[1].c_str()});
-          return out;
-        } catch (const std::exception& e) {
-          auto err = make_error(errc::connection_lost, first_line(e.what()));
-          self->quit(err);
-          return err;
-        }
-      }};
+  return {[=](exec_atom, const exec_request& req, const tx_script& script) -> attempt_result {
+            return check_alive(req, script_attempt(req, script));
+          },
+          [=](exec_atom, const exec_request& req, const local_body& body) -> attempt_result {
+            return check_alive(req, body_attempt(req, body));
+          },
+          [=](exec_atom, const exec_request& req, const tx_script& script, const lane_ticket& t) {
+            answer_lane(self, *conn, pool, req, t, script_attempt(req, script));
+          },
+          [=](exec_atom, const exec_request& req, const local_body& body, const lane_ticket& t) {
+            answer_lane(self, *conn, pool, req, t, body_attempt(req, body));
+          },
+          [=](ping_atom) { return ping(self, *conn, pid); },
+          [=](activity_atom, const std::vector<int32_t>& pids) {
+            return current_statements(self, *conn, pids);
+          }};
 }
 
 }  // namespace actortx

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstring>
 #include <string>
 
 #include <caf/config_value.hpp>
@@ -32,9 +33,11 @@ void check_range(const char* key, std::chrono::milliseconds v, std::chrono::mill
 /// no caf_config parsed, or put there by code) is an error rather than silently ignored.
 template <class T>
 caf::optional<T> read(const caf::settings& content, const char* key, const char* expected) {
-  auto raw = caf::get_if(&content, caf::string_view{key});
+  // (caf::string_view takes a bare const char* only when compiled by g++: give the length.)
+  const caf::string_view name{key, std::strlen(key)};
+  auto raw = caf::get_if(&content, name);
   if (raw == nullptr) return caf::none;
-  if (auto value = caf::get_if<T>(&content, key)) return value;
+  if (auto value = caf::get_if<T>(&content, name)) return value;
   throw config_error(key, caf::to_string(*raw), std::string{"expected "} + expected);
 }
 
