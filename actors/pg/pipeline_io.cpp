@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <cerrno>
+
 #include "runtime/policy/text.hpp"
 
 namespace actortx {

@@ -60,7 +60,4 @@ class pg_pipeline {
   std::string error_;
 };
 
-/// First line of a libpq message, without the trailing newline.
-
-
 }  // namespace actortx

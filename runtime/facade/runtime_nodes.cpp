@@ -38,10 +38,10 @@ tx_outcome ask_peer(caf::actor_system& sys, const supervisor_actor& where, const
                       out.label = opts.label;
                       out.state = tx_state::in_doubt;
                       out.code = errc::timeout;
-                      out.message = "node '" + node +
-                                    "' did not answer within the deadline + 5 s: the "
-                                    "transaction may have committed there; retry only with an "
-                                    "idempotency key";
+                      out.message = "node '" + node + "' did not answer within the deadline + " +
+                                    std::to_string(reply_grace.count()) +
+                                    " s: the transaction may have committed there; retry only "
+                                    "with an idempotency key";
                     });
   self->demonitor(where.address());
   return out;
