@@ -26,6 +26,7 @@ using saga_done_atom = caf::atom_constant<caf::atom("sagadone")>;  // saga actor
 using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;  // saga actor progressed
 using recover_atom = caf::atom_constant<caf::atom("recover")>;     // resume a claimed saga
 using saga_host_atom = caf::atom_constant<caf::atom("sagahost")>;  // the node's saga manager
+using saga_ops_atom = caf::atom_constant<caf::atom("sagaops")>;    // the node's saga operator
 using lease_atom = caf::atom_constant<caf::atom("lease")>;         // timer: renew saga leases
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;     // ask for a metrics snapshot
 using report_atom = caf::atom_constant<caf::atom("report")>;       // snapshot + recent records

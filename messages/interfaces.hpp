@@ -62,7 +62,18 @@ using saga_manager_actor =
                      caf::reacts_to<saga_done_atom, saga_outcome>,  // from a saga actor
                      caf::reacts_to<saga_step_atom, saga_info>,     // a saga's progress
                      caf::reacts_to<recover_atom, std::string>,     // claimed saga id: resume it
+                     // an operator's cancel of a saga this node may drive: saga id, "who: why"
+                     caf::reacts_to<cancel_atom, std::string, std::string>,
                      caf::reacts_to<drain_atom>>;  // shutdown: stop the sagas, take no new ones
+
+/// Answers the operator's saga messages (list, look up, retry, cancel) from the saga log on the
+/// supervisor's database; tells the saga manager of a cancel and has recovery claim a retried
+/// saga at once. The supervisor delegates (saga_atom, saga_filter / saga_lookup /
+/// saga_command) to it.
+using saga_operator_actor =
+    caf::typed_actor<caf::replies_to<saga_atom, saga_filter>::with<std::vector<saga_info>>,
+                     caf::replies_to<saga_atom, saga_lookup>::with<saga_detail>,
+                     caf::replies_to<saga_atom, saga_command>::with<saga_command_result>>;
 
 /// The supervisor's full interface: the public one plus what its children and timers send.
 using supervisor_impl_actor = supervisor_actor::extend<
@@ -76,7 +87,8 @@ using supervisor_impl_actor = supervisor_actor::extend<
     caf::replies_to<drain_atom>::with<uint64_t>,          // shutdown: refuse new work; how many run
     caf::reacts_to<retry_atom, uint64_t>,                 // timer: tx id
     caf::reacts_to<tick_atom>,                            // timer: long-running check
-    caf::reacts_to<saga_host_atom, saga_manager_actor>>;  // where saga requests go from now on
+    caf::reacts_to<saga_host_atom, saga_manager_actor>,   // where saga requests go from now on
+    caf::reacts_to<saga_ops_atom, saga_operator_actor>>;  // where operator messages go
 
 /// Owns the metrics model, the alert engine and what the exporters read. Records arrive once
 /// per finished transaction / saga; everything else is a query.
@@ -98,8 +110,10 @@ using metrics_actor = caf::typed_actor<
 using node_directory_actor =
     caf::typed_actor<caf::replies_to<connect_atom, std::string>::with<supervisor_actor>>;
 
-/// A saga actor's own timer: retry a compensation after its backoff.
-using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
+/// A saga actor: its own timers (retry a compensation after its backoff; the saga's deadline)
+/// and an operator's cancel relayed by the saga manager ("who: why").
+using saga_actor = caf::typed_actor<caf::reacts_to<retry_atom>, caf::reacts_to<deadline_atom>,
+                                    caf::reacts_to<cancel_atom, std::string>>;
 
 /// Claims sagas whose owner went away and renews this node's leases. (recover_atom) claims
 /// now and answers how many sagas it handed to the saga manager.

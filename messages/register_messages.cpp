@@ -35,6 +35,18 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<saga_outcome>("actortx::saga_outcome");
   cfg.add_message_type<saga_info>("actortx::saga_info");
   cfg.add_message_type<std::vector<saga_info>>("std::vector<actortx::saga_info>");
+  cfg.add_message_type<saga_options>("actortx::saga_options");
+  cfg.add_message_type<std::vector<saga_state>>("std::vector<actortx::saga_state>");
+  cfg.add_message_type<saga_filter>("actortx::saga_filter");
+  cfg.add_message_type<saga_lookup>("actortx::saga_lookup");
+  cfg.add_message_type<saga_step_detail>("actortx::saga_step_detail");
+  cfg.add_message_type<std::vector<saga_step_detail>>("std::vector<actortx::saga_step_detail>");
+  cfg.add_message_type<saga_event>("actortx::saga_event");
+  cfg.add_message_type<std::vector<saga_event>>("std::vector<actortx::saga_event>");
+  cfg.add_message_type<saga_detail>("actortx::saga_detail");
+  cfg.add_message_type<saga_command_kind>("actortx::saga_command_kind");
+  cfg.add_message_type<saga_command>("actortx::saga_command");
+  cfg.add_message_type<saga_command_result>("actortx::saga_command_result");
   cfg.add_message_type<tx_record>("actortx::tx_record");
   cfg.add_message_type<std::vector<tx_record>>("std::vector<actortx::tx_record>");
   cfg.add_message_type<saga_record>("actortx::saga_record");

@@ -30,6 +30,9 @@ supervisor_actor::behavior_type gateway_fn(gw_ptr self, supervisor_actor sup) {
       [=](active_atom a) { return self->delegate(s, a); },
       [=](saga_atom a, saga_request& r) { return self->delegate(s, a, r); },
       [=](sagas_atom a) { return self->delegate(s, a); },
+      [=](saga_atom a, saga_filter& q) { return self->delegate(s, a, q); },
+      [=](saga_atom a, saga_lookup& q) { return self->delegate(s, a, q); },
+      [=](saga_atom a, saga_command& q) { return self->delegate(s, a, q); },
   };
 }
 

@@ -11,7 +11,7 @@ namespace actortx {
 
 namespace {
 
-using namespace saga_detail;
+using namespace saga_impl;
 
 /// A fresh saga: its id in the context, its steps from the definition, then the first step.
 void start_fresh(saga_ptr self) {
@@ -51,6 +51,10 @@ saga_actor::behavior_type saga_fn(saga_ptr self, saga_manager_actor host, superv
         auto again = std::move(self->state.retry);
         self->state.retry = nullptr;
         if (again) again();
+      },
+      [=](deadline_atom) { request_stop(self, errc::timeout, "the saga's deadline passed"); },
+      [=](cancel_atom, std::string& why) {
+        request_stop(self, errc::rolled_back, "cancelled by " + why);
       },
   };
 }

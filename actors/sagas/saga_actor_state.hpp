@@ -16,7 +16,7 @@
 #include "actors/sagas/saga_actor.hpp"
 #include "runtime/sagas/saga_log.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 /// The context is immutable once a step has left it: the actor, the manager's entry and the
 /// transactions waiting for a connection share one copy instead of holding one each.
@@ -84,6 +84,11 @@ struct saga_actor_state {
   errc code = errc::sql_error;
   int64_t started_ns = 0;
   bool final_logged = false;  // the last transaction wrote the final state already
+  /// Set when the saga must stop going forward (an operator's cancel, its deadline): why, and
+  /// the outcome's code. Checked before every step; a step on the log's database cannot commit
+  /// after a cancel anyway (saga_step_done raises saga_cancelled_sqlstate).
+  std::string stop_reason;
+  errc stop_code = errc::none;
   /// splitmix64 state for the compensation backoff's jitter. Not a std::mt19937_64: that is
   /// 2.5 KB per saga, and with 100 000 sagas in flight it was the largest part of a saga's
   /// memory; the jitter only needs to spread retries apart, not statistical quality.
@@ -161,6 +166,10 @@ void resolve_step(saga_ptr self, size_t step, const std::function<void(bool)>& t
 /// row, in its own transaction: read it back, the compensation may need it.
 void reload_context(saga_ptr self, const std::function<void()>& then);
 
+/// Asks the saga to stop going forward and compensate (cancel, deadline). Ignored once it
+/// compensates or ended; the step in flight finishes first (its own deadline bounds it).
+void request_stop(saga_ptr self, errc code, std::string why);
+
 // --- forward, compensation, resuming ---------------------------------------------------------
 
 void run_step(saga_ptr self, size_t i);
@@ -170,4 +179,4 @@ void start_compensation(saga_ptr self, size_t top_plus_one);
 /// Loads the saga from the log and goes on from there (recover / compensate modes).
 void load_and_resume(saga_ptr self);
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

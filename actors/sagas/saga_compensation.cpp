@@ -6,7 +6,7 @@
 
 #include "actors/sagas/saga_requests.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 namespace {
 
@@ -116,4 +116,4 @@ void start_compensation(saga_ptr self, size_t top_plus_one) {
   run_compensation(self);
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

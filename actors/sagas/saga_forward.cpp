@@ -6,7 +6,7 @@
 
 #include "actors/sagas/saga_requests.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 namespace {
 
@@ -174,4 +174,4 @@ void run_step(saga_ptr self, size_t i) {
     start_step(self, i, local);
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

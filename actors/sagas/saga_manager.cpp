@@ -60,6 +60,8 @@ class saga_manager_state {
   caf::result<saga_outcome> accept(saga_request& req);
   void adopt(const std::string& id);
   void on_progress(const saga_info& info);
+  /// An operator cancelled saga `id`: if this node drives it, its actor hears it now.
+  void cancel(const std::string& id, std::string& why);
   void on_done(saga_outcome& out);
   void on_down(const caf::down_msg& dm);
   std::vector<saga_info> list() const;
@@ -142,6 +144,12 @@ void saga_manager_state::on_progress(const saga_info& info) {
   i->second.type = info.type;
   i->second.state = info.state;
   i->second.step = info.step;
+}
+
+void saga_manager_state::cancel(const std::string& id, std::string& why) {
+  auto i = sagas_.find(id);
+  if (i == sagas_.end() || !i->second.actor) return;
+  self_->send(i->second.actor, cancel_atom::value, std::move(why));
 }
 
 void saga_manager_state::on_done(saga_outcome& out) {
@@ -257,6 +265,7 @@ saga_manager_actor::behavior_type saga_manager_fn(mgr_ptr self, supervisor_impl_
       [self](saga_done_atom, saga_outcome& out) { self->state.on_done(out); },
       [self](saga_step_atom, saga_info& info) { self->state.on_progress(info); },
       [self](recover_atom, std::string& id) { self->state.adopt(id); },
+      [self](cancel_atom, std::string& id, std::string& why) { self->state.cancel(id, why); },
       [self](drain_atom) { self->state.drain(); },
   };
 }

@@ -7,7 +7,7 @@
 #include "actors/sagas/saga_requests.hpp"
 #include "runtime/policy/retry_policy.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
@@ -23,6 +23,15 @@ void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
   out.code = errc::node_unreachable;
   out.message = "the node running the transaction went away before answering: " + why;
   fail(out);
+}
+
+void request_stop(saga_ptr self, errc code, std::string why) {
+  auto& st = self->state;
+  if (!st.stop_reason.empty() || st.state == saga_state::compensating || is_final(st.state)) return;
+  log().info("saga {} [{}]: {}; compensating after the step in flight", st.args.id, st.args.type,
+             why);
+  st.stop_reason = std::move(why);
+  st.stop_code = code;
 }
 
 void stop_not_owner(saga_ptr self, const tx_outcome& out) {
@@ -114,4 +123,4 @@ void reload_context(saga_ptr self, const std::function<void()>& then) {
          });
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

@@ -13,7 +13,7 @@
 #include "messages/reply_timeout.hpp"
 #include "runtime/policy/failed_outcome.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 /// Runs a transaction through `where`; every failure to get an answer becomes an outcome.
 template <class Work, class F>
@@ -69,4 +69,4 @@ void run_on(saga_ptr self, size_t step, const tx_options& opts, Work work, F on_
           });
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

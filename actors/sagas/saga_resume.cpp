@@ -7,7 +7,7 @@
 #include "actors/sagas/saga_requests.hpp"
 #include "runtime/policy/text.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 namespace {
 
@@ -124,4 +124,4 @@ void load_and_resume(saga_ptr self) {
          });
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

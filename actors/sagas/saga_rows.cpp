@@ -7,7 +7,7 @@
 #include "actors/sagas/saga_actor_state.hpp"
 #include "runtime/policy/clock.hpp"
 
-namespace actortx::saga_detail {
+namespace actortx::saga_impl {
 
 void step_run::operator()(tx& t) {
   const auto& sd = ident->def->steps()[step];
@@ -166,4 +166,4 @@ void finish(saga_ptr self, saga_state s, errc code) {
   self->quit();
 }
 
-}  // namespace actortx::saga_detail
+}  // namespace actortx::saga_impl

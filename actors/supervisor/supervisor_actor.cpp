@@ -50,6 +50,12 @@ caf::result<std::vector<saga_info>> supervisor_state::sagas() {
   return std::vector<saga_info>{};
 }
 
+template <class Query, class Answer>
+caf::result<Answer> supervisor_state::operate(Query& q) {
+  if (saga_ops_) return self_->delegate(saga_ops_, saga_atom::value, std::move(q));
+  return make_error(errc::invalid_argument, "this runtime has no saga log to operate on");
+}
+
 caf::result<caf::message> supervisor_state::on_unexpected(caf::message_view& x) {
   return unexpected_.reject(self_, x, "the actortx supervisor");
 }
@@ -87,6 +93,16 @@ supervisor_impl_actor::behavior_type supervisor_fn(sup_ptr self, pool_actor pool
       [=](saga_atom, saga_request& req) { return self->state.saga(req); },
       [=](sagas_atom) { return self->state.sagas(); },
       [=](saga_host_atom, saga_manager_actor& host) { self->state.set_saga_host(std::move(host)); },
+      [=](saga_atom, saga_filter& q) {
+        return self->state.operate<saga_filter, std::vector<saga_info>>(q);
+      },
+      [=](saga_atom, saga_lookup& q) { return self->state.operate<saga_lookup, saga_detail>(q); },
+      [=](saga_atom, saga_command& q) {
+        return self->state.operate<saga_command, saga_command_result>(q);
+      },
+      [=](saga_ops_atom, saga_operator_actor& ops) {
+        self->state.set_saga_operator(std::move(ops));
+      },
   };
 }
 

@@ -91,6 +91,10 @@ class supervisor_state {
   // --- sagas: the saga manager's ---------------------------------------------------------------
   void set_saga_host(saga_manager_actor host);
   caf::result<saga_outcome> saga(saga_request& req);
+  /// An operator's saga message: to the saga operator, or an error when there is none.
+  template <class Query, class Answer>
+  caf::result<Answer> operate(Query& q);
+  void set_saga_operator(saga_operator_actor ops) { saga_ops_ = std::move(ops); }
   caf::result<std::vector<saga_info>> sagas();
 
   caf::result<caf::message> on_unexpected(caf::message_view& x);
@@ -151,6 +155,7 @@ class supervisor_state {
   std::unordered_map<uint64_t, tx_entry> txs_;
   std::unordered_map<caf::actor_addr, child> children_;  // attempt actor -> its transaction
   saga_manager_actor saga_host_;                         // null: no sagas here
+  saga_operator_actor saga_ops_;                         // null: not started (yet)
   std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_set<uint64_t> lane_warned_;  // lane transactions logged as long-running
   /// Shutting down: new work is refused while running transactions finish.

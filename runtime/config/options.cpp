@@ -55,7 +55,13 @@ void add_runtime_options(caf::config_option_adder group) {
       .add<std::string>("node-id", "owner name of this node's sagas (default host:pid)")
       .add<caf::timespan>("saga-lease", "lease of a node on its sagas (default 30s)")
       .add<caf::timespan>("saga-recovery-interval",
-                          "between looks for orphaned sagas (default 10s)");
+                          "between looks for orphaned sagas (default 10s)")
+      .add<size_t>("saga-max-running", "sagas driven at once, more wait (default 1000)")
+      .add<caf::timespan>("saga-unknown-version-grace",
+                          "unclaimed saga of an unknown version: FAILED after (default 1h)")
+      .add<caf::timespan>("retention", "finished sagas and idempotency keys kept (default 168h)")
+      .add<caf::timespan>("prune-interval", "between pruning rounds, 0 = never (default 10min)")
+      .add<size_t>("prune-batch", "rows deleted per pruning transaction (default 1000)");
 }
 
 void add_node_options(caf::config_option_adder group) {

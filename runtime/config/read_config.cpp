@@ -108,6 +108,16 @@ void read_sagas(const caf::settings& c, saga_recovery_config& out) {
   if (auto x = read<caf::timespan>(c, "actortx.saga-lease", "a duration")) out.lease = to_ms(*x);
   if (auto x = read<caf::timespan>(c, "actortx.saga-recovery-interval", "a duration"))
     out.recovery_interval = to_ms(*x);
+  if (auto x = read<size_t>(c, "actortx.saga-max-running", "a count")) out.max_running = *x;
+  if (auto x = read<caf::timespan>(c, "actortx.saga-unknown-version-grace", "a duration"))
+    out.unknown_version_grace = to_ms(*x);
+}
+
+void read_retention(const caf::settings& c, retention_config& out) {
+  if (auto x = read<caf::timespan>(c, "actortx.retention", "a duration")) out.retention = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.prune-interval", "a duration"))
+    out.prune_interval = to_ms(*x);
+  if (auto x = read<size_t>(c, "actortx.prune-batch", "a count")) out.prune_batch = *x;
 }
 
 void read_node(const caf::settings& c, node_config& node) {
@@ -137,6 +147,7 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
   config_detail::read_transactions(c, out.transactions);
   config_detail::read_statements(c, out.statements);
   config_detail::read_sagas(c, out.sagas);
+  config_detail::read_retention(c, out.retention);
   config_detail::read_observability(c, out.observability);
   config_detail::read_dashboard(c, out.dashboard);
   config_detail::read_node(c, out.node);

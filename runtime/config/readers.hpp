@@ -13,6 +13,7 @@ void read_pool(const caf::settings& content, pool_config& out);
 void read_transactions(const caf::settings& content, transaction_config& out);
 void read_statements(const caf::settings& content, statement_config& out);
 void read_sagas(const caf::settings& content, saga_recovery_config& out);
+void read_retention(const caf::settings& content, retention_config& out);
 void read_observability(const caf::settings& content, observability_config& out);
 void read_dashboard(const caf::settings& content, dashboard_config& out);
 void read_node(const caf::settings& content, node_config& out);

@@ -95,6 +95,12 @@ void saga_recovery_config::validate() const {
   if (recovery_interval.count() <= 0)
     throw config_error("actortx.saga-recovery-interval", ms_text(recovery_interval),
                        "must be positive");
+  if (max_running < 1 || max_running > 1000000)
+    throw config_error("actortx.saga-max-running", std::to_string(max_running),
+                       "must be between 1 and 1000000");
+  if (unknown_version_grace < lease)
+    throw config_error("actortx.saga-unknown-version-grace", ms_text(unknown_version_grace),
+                       "must be at least the saga lease (" + ms_text(lease) + ")");
   for (char c : node_id) {
     if (std::isprint(static_cast<unsigned char>(c)) == 0 || c == ' ')
       throw config_error("actortx.node-id", node_id,
@@ -102,11 +108,25 @@ void saga_recovery_config::validate() const {
   }
 }
 
+void retention_config::validate() const {
+  if (retention < std::chrono::hours(48))
+    throw config_error("actortx.retention", ms_text(retention),
+                       "must be at least 48h: idempotency keys must outlive every transaction "
+                       "that may still ask whether it committed (deadlines reach 24h)");
+  if (prune_interval.count() < 0)
+    throw config_error("actortx.prune-interval", ms_text(prune_interval),
+                       "must not be negative (0 turns pruning off)");
+  if (prune_batch < 1 || prune_batch > 100000)
+    throw config_error("actortx.prune-batch", std::to_string(prune_batch),
+                       "must be between 1 and 100000");
+}
+
 void validate(const runtime_config& cfg) {
   cfg.pool.validate();
   cfg.transactions.validate();
   cfg.statements.validate();
   cfg.sagas.validate();
+  cfg.retention.validate();
   cfg.observability.validate();
   if (cfg.dashboard.enabled && !cfg.observability.enabled)
     throw config_error("actortx.dashboard", "true",

@@ -49,23 +49,27 @@ std::vector<sql_value> saga_row_params(const saga_write& w) {
 statement saga_write_statement(const saga_write& w) {
   statement st;
   st.sql =
-      "SELECT actortx.saga_write($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+      "SELECT actortx.saga_write($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+      "$14, $15)";
   st.params = saga_row_params(w);
-  st.params.insert(st.params.end(),
-                   {sql_value::of(w.step), sql_value::of(w.step_name),
-                    sql_value::of(to_string(w.step_status)), sql_value::of(w.attempts),
-                    sql_value::of(w.compensation_attempts), sql_value::of(w.step_error)});
+  st.params.insert(
+      st.params.end(),
+      {sql_value::of(w.step), sql_value::of(w.step_name), sql_value::of(to_string(w.step_status)),
+       sql_value::of(w.attempts), sql_value::of(w.compensation_attempts),
+       sql_value::of(w.step_error), sql_value::of(w.version), sql_value::of(w.deadline_ms)});
   return st;
 }
 
 statement step_done_statement(const saga_write& w, bool write_saga) {
   statement st;
   st.sql =
-      "SELECT actortx.saga_step_done($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12)";
+      "SELECT actortx.saga_step_done($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, "
+      "$13, $14)";
   st.params = saga_row_params(w);
   st.params.insert(st.params.end(),
                    {sql_value::of(write_saga), sql_value::of(w.step), sql_value::of(w.step_name),
-                    sql_value::of(w.compensation_attempts), sql_value::of(w.step_error)});
+                    sql_value::of(w.compensation_attempts), sql_value::of(w.step_error),
+                    sql_value::of(w.version), sql_value::of(w.deadline_ms)});
   return st;
 }
 

@@ -29,6 +29,9 @@ namespace actortx {
 inline constexpr const char* saga_not_owner_sqlstate = "XA001";
 /// SQLSTATE raised by saga_step_done() when the step committed before (its row is there).
 inline constexpr const char* saga_step_ran_sqlstate = "XA002";
+/// SQLSTATE raised by saga_step_done() when an operator asked to cancel the saga: the step's
+/// transaction rolls back and the saga compensates.
+inline constexpr const char* saga_cancelled_sqlstate = "XA004";
 /// SQLSTATE raised by saga_step_done() when the step was fenced (the saga decided it did not
 /// run): the step's transaction rolls back.
 inline constexpr const char* saga_step_fenced_sqlstate = "XA003";
@@ -50,6 +53,10 @@ struct saga_write {
   int32_t attempts = 0;
   uint32_t compensation_attempts = 0;
   std::string step_error;
+  /// The version of the saga's type; written when the saga row is inserted.
+  uint32_t version = 1;
+  /// The saga's deadline in ms from now, written when the saga row is inserted; -1: none.
+  int64_t deadline_ms = -1;
 };
 
 /// SELECT actortx.saga_write(...): for a script, or tx::exec() inside a body.

@@ -8,6 +8,7 @@ const std::vector<schema_migration>& schema_migrations() {
   // Append only: a released migration is never edited, a change is a new one.
   static const std::vector<schema_migration> all{
       {1, "initial", asset::schema_001_initial()},
+      {2, "saga_operations", asset::schema_002_saga_operations()},
   };
   return all;
 }

@@ -8,5 +8,7 @@ namespace actortx::asset {
 
 /// migrations/001_initial.sql
 std::string_view schema_001_initial();
+/// migrations/002_saga_operations.sql
+std::string_view schema_002_saga_operations();
 
 }  // namespace actortx::asset

@@ -103,6 +103,34 @@ struct saga_recovery_config {
   /// actortx.saga-recovery-interval = 10s, positive: how often a node looks for sagas whose
   /// owner's lease expired.
   std::chrono::milliseconds recovery_interval{10000};
+  /// actortx.saga-max-running = 1000, 1..1000000: sagas this node drives at once. More are
+  /// accepted and wait, in order, as compact entries (a few hundred bytes, no actor, no queued
+  /// transaction); a saga's deadline runs while it waits.
+  size_t max_running = 1000;
+  /// actortx.saga-unknown-version-grace = 1h, at least the lease: a saga whose type and version
+  /// no node that looks for orphans has (a roll-out removed it) stays in the log for a node that
+  /// has it; this long after its lease expired it is marked FAILED, naming type and version (an
+  /// operator can retry it once a node has that version again).
+  std::chrono::milliseconds unknown_version_grace{3600000};
+
+  void validate() const;
+};
+
+/// Pruning of what the library keeps in the database: finished sagas (COMMITTED, COMPENSATED)
+/// with their steps and history, and idempotency keys. FAILED sagas are kept for an operator.
+struct retention_config {
+  /// actortx.retention = 168h, at least 48h: rows older than this are pruned. An idempotency
+  /// key must outlive every transaction that may still ask it whether it committed (a
+  /// transaction's deadline is at most 24h, and a saga step in doubt is resolved by its key
+  /// within its own deadline), so the floor is twice the longest deadline; the default week
+  /// also leaves an operator time to look at a finished saga.
+  std::chrono::milliseconds retention{std::chrono::hours(168)};
+  /// actortx.prune-interval = 10min, 0 = never: how often one node (whichever holds the
+  /// pruning lease) prunes.
+  std::chrono::milliseconds prune_interval{600000};
+  /// actortx.prune-batch = 1000, 1..100000: rows deleted per transaction (short locks, short
+  /// transactions); a round goes on batch after batch until nothing is left to prune.
+  size_t prune_batch = 1000;
 
   void validate() const;
 };
@@ -152,6 +180,7 @@ struct runtime_config {
   transaction_config transactions;
   statement_config statements;
   saga_recovery_config sagas;
+  retention_config retention;
   observability_config observability;
   dashboard_config dashboard;
   /// Where this node publishes its supervisor, its TLS material and its peers: keys

@@ -29,6 +29,28 @@ enum class saga_state : uint8_t {
 /// COMPENSATED, COMPENSATION_FAILED (its compensation gave up: the saga is FAILED).
 enum class step_state : uint8_t { pending, done, failed, compensated, compensation_failed };
 
+/// The longest deadline a saga may have (saga_options::timeout); longer ones are refused.
+constexpr std::chrono::hours max_saga_timeout{24 * 365};
+
+/// Per-saga settings, chosen when it starts and kept in the log (a recovering node honours them).
+struct saga_options {
+  /// Deadline of the whole saga, from the moment it is accepted; 0: none. Past it the running
+  /// step is cancelled (its transaction's deadline never reaches past the saga's), no further
+  /// step starts, and the saga compensates what ran (errc::timeout, "saga deadline ...").
+  /// Compensations are not bounded by it: they run until they succeed or give up.
+  std::chrono::milliseconds timeout{0};
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, saga_options& x) {
+    return f(caf::meta::type_name("actortx::saga_options"), x.timeout);
+  }
+};
+
+/// A saga in one of these states is no one's work any more (the others are still someone's).
+constexpr bool is_final(saga_state x) noexcept {
+  return x == saga_state::committed || x == saga_state::compensated || x == saga_state::failed;
+}
+
 /// Starts a saga of a type registered on the node that runs it.
 struct saga_request {
   std::string type;
@@ -36,10 +58,15 @@ struct saga_request {
   /// Empty: the runtime makes one (a UUID). A caller-chosen id lets the caller find the saga
   /// in the log even if it never hears the outcome.
   std::string id;
+  saga_options options;
+  /// The version of the type to run; 0: the newest this node has. The saga runs to its end on
+  /// this version, also when recovered by another node.
+  uint32_t version = 0;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_request& x) {
-    return f(caf::meta::type_name("actortx::saga_request"), x.type, x.context, x.id);
+    return f(caf::meta::type_name("actortx::saga_request"), x.type, x.context, x.id, x.options,
+             x.version);
   }
 };
 
@@ -69,13 +96,21 @@ struct saga_outcome {
   std::chrono::microseconds duration{0};
   /// Driven (partly) by recovery: after a crash, or after the saga's actor died.
   bool recovered = false;
+  /// The caller stopped waiting (its own timeout, or the runtime could not deliver the answer)
+  /// before the saga ended: `state` is then not the saga's (it is STARTED, code errc::timeout
+  /// or errc::attempt_crashed) and the saga goes on; ask runtime::saga(id) for the truth.
+  /// Never set on an outcome the saga itself reported.
+  bool caller_gave_up = false;
+  uint32_t version = 0;  ///< the version of the type it ran on (0 when not known)
 
   bool committed() const noexcept { return state == saga_state::committed; }
+  /// The saga reached a final state and this outcome reports it.
+  bool ended() const noexcept { return !caller_gave_up && is_final(state); }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_outcome& x) {
     return f(caf::meta::type_name("actortx::saga_outcome"), x.id, x.type, x.state, x.steps,
-             x.context, x.code, x.message, x.duration, x.recovered);
+             x.context, x.code, x.message, x.duration, x.recovered, x.caller_gave_up, x.version);
   }
 };
 
@@ -89,11 +124,15 @@ struct saga_info {
   std::string message;     ///< last error, if any
   std::string updated_at;  ///< from the log, ISO 8601; empty for in-memory listings
   caf::actor_addr actor;   ///< the saga's actor (running sagas only)
+  uint32_t version = 0;    ///< of its type (0: not known yet)
+  std::string created_at;  ///< from the log, ISO 8601; empty for in-memory listings
+  /// Accepted by this node but waiting for a free slot (sagas.max-running); not started yet.
+  bool queued = false;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_info& x) {
     return f(caf::meta::type_name("actortx::saga_info"), x.id, x.type, x.state, x.step, x.owner,
-             x.message, x.updated_at, x.actor);
+             x.message, x.updated_at, x.actor, x.version, x.created_at, x.queued);
   }
 };
 
@@ -134,10 +173,5 @@ inline const char* to_string(step_state x) noexcept {
 /// Inverse of to_string; false for an unknown name.
 bool parse_saga_state(const std::string& text, saga_state& out) noexcept;
 bool parse_step_state(const std::string& text, step_state& out) noexcept;
-
-/// A saga in one of these states is still someone's work.
-inline bool is_final(saga_state x) noexcept {
-  return x == saga_state::committed || x == saga_state::compensated || x == saga_state::failed;
-}
 
 }  // namespace actortx

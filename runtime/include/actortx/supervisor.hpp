@@ -11,6 +11,7 @@
 #include <actortx/active_tx.hpp>
 #include <actortx/local_body.hpp>
 #include <actortx/procedure_call.hpp>
+#include <actortx/saga_operations.hpp>
 #include <actortx/saga_outcome.hpp>
 #include <actortx/statement.hpp>
 #include <actortx/tx_options.hpp>
@@ -28,12 +29,17 @@ using sagas_atom = caf::atom_constant<caf::atom("sagas")>;    // list running sa
 /// a caf::error only means the request itself could not be handled. Remote nodes can send
 /// scripts and procedure calls; a local_body cannot cross nodes.
 /// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
+/// (saga_atom, saga_filter / saga_lookup / saga_command) operate the sagas in the log this node
+/// writes to (saga_operations.hpp).
 using supervisor_actor =
     caf::typed_actor<caf::replies_to<run_atom, tx_options, tx_script>::with<tx_outcome>,
                      caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
                      caf::replies_to<run_atom, tx_options, procedure_call>::with<tx_outcome>,
                      caf::replies_to<active_atom>::with<std::vector<active_tx>>,
                      caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
-                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>>;
+                     caf::replies_to<sagas_atom>::with<std::vector<saga_info>>,
+                     caf::replies_to<saga_atom, saga_filter>::with<std::vector<saga_info>>,
+                     caf::replies_to<saga_atom, saga_lookup>::with<saga_detail>,
+                     caf::replies_to<saga_atom, saga_command>::with<saga_command_result>>;
 
 }  // namespace actortx
