@@ -17,9 +17,11 @@
 #include "actors/lane/record_outbox.hpp"
 #include "actors/nodes/node_directory.hpp"
 #include "actors/nodes/node_gateway.hpp"
+#include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/facade/startup_checks.hpp"
 #include "runtime/observability/prometheus_text.hpp"
+#include "runtime/observability/saga_api.hpp"
 
 namespace actortx {
 
@@ -29,6 +31,20 @@ std::string default_node_id() {
   char host[256] = {0};
   if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
   return std::string{host} + ":" + std::to_string(getpid());
+}
+
+/// The dashboard's saga views ask the supervisor's saga operator, as any operator does; from a
+/// civetweb thread, so a blocking request with a timeout is fine there.
+saga_source dashboard_saga_source(runtime& rt) {
+  constexpr auto timeout = std::chrono::seconds(5);
+  return {[&rt, timeout](const saga_filter& f) {
+            return query<std::vector<saga_info>>(rt.system(), rt.supervisor(), timeout, "saga list",
+                                                 saga_atom::value, f);
+          },
+          [&rt, timeout](const std::string& id) {
+            return query<saga_detail>(rt.system(), rt.supervisor(), timeout, "saga lookup",
+                                      saga_atom::value, saga_lookup{id});
+          }};
 }
 
 metrics_settings metrics_settings_of(const runtime_config& cfg) {
@@ -177,6 +193,12 @@ void runtime::impl::start_dashboard(runtime& rt) {
   routes.metrics_text = [&rt] { return prometheus_text(rt.metrics()); };
   routes.dashboard_json = [&rt] { return to_json(rt.report(100)); };
   routes.transactions_csv = [&rt] { return transactions_csv(rt.report(10000).transactions); };
+  routes.saga_list = [sagas = dashboard_saga_source(rt)](std::string_view q) {
+    return saga_list_reply(q, sagas);
+  };
+  routes.saga_detail = [sagas = dashboard_saga_source(rt)](std::string_view id) {
+    return saga_detail_reply(id, sagas);
+  };
   try {
     http = std::make_unique<http_server>(cfg.dashboard.bind, cfg.dashboard.port, std::move(routes));
   } catch (const std::exception& e) {

@@ -23,7 +23,8 @@ std::string inline_asset(std::string page, std::string_view placeholder, std::st
 std::string assemble_page() {
   auto page = inline_asset(std::string{asset::dashboard_html()}, "{{dashboard.css}}",
                            asset::dashboard_css());
-  return inline_asset(std::move(page), "{{dashboard.js}}", asset::dashboard_js());
+  page = inline_asset(std::move(page), "{{dashboard.js}}", asset::dashboard_js());
+  return inline_asset(std::move(page), "{{sagas.js}}", asset::sagas_js());
 }
 
 }  // namespace

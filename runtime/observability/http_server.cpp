@@ -114,7 +114,11 @@ struct http_server::impl {
   /// Answers a GET or HEAD of `path`; returns the status. A route may throw.
   int serve(mg_connection* conn, std::string_view path, bool head) {
     constexpr const char* no_store = "Cache-Control: no-store\r\n";
-    if (path == "/" || path == "/index.html") {
+    constexpr std::string_view sagas = "/api/sagas";
+    if (path.substr(0, sagas.size()) == sagas &&
+        (path.size() == sagas.size() || path[sagas.size()] == '/')) {
+      return serve_sagas(conn, path.substr(sagas.size()), head);
+    } else if (path == "/" || path == "/index.html") {
       respond(conn, 200, "OK", "text/html; charset=utf-8", dashboard_page_html(), head, no_store);
     } else if (path == "/metrics") {
       respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
@@ -139,6 +143,35 @@ struct http_server::impl {
     return 200;
   }
 
+  /// /api/sagas (`rest` empty) or /api/sagas/<id> (`rest` "/<id>").
+  int serve_sagas(mg_connection* conn, std::string_view rest, bool head) {
+    http_reply reply;
+    if (rest.empty()) {
+      const char* query = mg_get_request_info(conn)->query_string;
+      reply = call(routes.saga_list, query ? query : "");
+    } else {
+      reply = call(routes.saga_detail, rest.substr(1));
+    }
+    respond(conn, reply.status, status_reason(reply.status), "application/json", reply.body, head,
+            "Cache-Control: no-store\r\n");
+    return reply.status;
+  }
+
+  static const char* status_reason(int status) {
+    switch (status) {
+      case 200:
+        return "OK";
+      case 400:
+        return "Bad Request";
+      case 404:
+        return "Not Found";
+      case 503:
+        return "Service Unavailable";
+      default:
+        return "Internal Server Error";
+    }
+  }
+
   static int begin_request(mg_connection* conn) {
     return static_cast<impl*>(mg_get_request_info(conn)->user_data)->handle(conn);
   }
@@ -152,6 +185,12 @@ struct http_server::impl {
   static std::string call(const std::function<std::string()>& route) {
     if (!route) throw std::runtime_error("route not configured");
     return route();
+  }
+
+  static http_reply call(const std::function<http_reply(std::string_view)>& route,
+                         std::string_view arg) {
+    if (!route) return {404, "{\"error\":\"sagas are not served by this runtime\"}"};
+    return route(arg);
   }
 };
 

@@ -5,6 +5,8 @@
 //   GET /api/dashboard.json     the metrics report as JSON (polled by the page)
 //   GET /api/transactions.csv   recent transaction records as CSV
 //   GET /static/chart.js        Chart.js from libjs-chart.js (404 when not installed)
+//   GET /api/sagas?...          sagas from the saga log, as JSON (saga_api.hpp)
+//   GET /api/sagas/<id>         one saga with its steps, events and context, as JSON
 // Any other path is 404, any other method 405; a route that throws answers 500.
 #pragma once
 
@@ -13,10 +15,17 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "runtime/observability/chart_js.hpp"
 
 namespace actortx {
+
+/// A JSON route's answer: its status and body (errors are JSON too).
+struct http_reply {
+  int status = 200;
+  std::string body;
+};
 
 /// What the routes serve, called on the server's worker threads (several at once): each must
 /// be thread-safe and should answer within seconds.
@@ -24,6 +33,10 @@ struct http_routes {
   std::function<std::string()> metrics_text;
   std::function<std::string()> dashboard_json;
   std::function<std::string()> transactions_csv;
+  /// /api/sagas, given the raw query string (may be empty).
+  std::function<http_reply(std::string_view query)> saga_list;
+  /// /api/sagas/<id>, given the URL-decoded id (may be empty or anything a client sent).
+  std::function<http_reply(std::string_view id)> saga_detail;
   /// Served as /static/chart.js; read once at start. Empty or unreadable: 404, and the page
   /// shows that charts are unavailable.
   std::string chart_js_file = default_chart_js_path();
