@@ -2,6 +2,7 @@
 
 #include "runtime/policy/error_classifier.hpp"
 #include "runtime/policy/retry_policy.hpp"
+#include "runtime/policy/saga_id.hpp"
 
 namespace actortx {
 
@@ -15,6 +16,11 @@ std::string check_options(const tx_options& opts) {
     invalid =
         "tx_options.idempotency_key needs a read-write transaction: the key is written "
         "in the transaction (and a read-only one has nothing to deduplicate)";
+  // It goes into log lines and exports: the saga ids' own rules keep them one clean token.
+  if (invalid.empty() && !opts.saga_id.empty()) {
+    auto bad = check_saga_id(opts.saga_id);
+    if (!bad.empty()) invalid = "tx_options.saga_id: " + bad;
+  }
   return invalid;
 }
 

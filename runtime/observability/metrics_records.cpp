@@ -28,6 +28,7 @@ tx_record make_tx_record(const tx_outcome& out, const tx_options& opts, uint32_t
     r.rows = rows;
   }
   r.deduplicated = out.deduplicated;
+  r.saga_id = opts.saga_id;
   return r;
 }
 

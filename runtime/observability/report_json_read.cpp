@@ -180,6 +180,8 @@ void from_json(const report_json& j, tx_record& x) {
   read(j, "savepoints", x.savepoints);
   read(j, "rows", x.rows);
   read(j, "deduplicated", x.deduplicated);
+  // Reports written before records named their saga have no such member.
+  if (j.contains("saga_id")) read(j, "saga_id", x.saga_id);
 }
 
 void from_json(const report_json& j, saga_record& x) {

@@ -127,7 +127,8 @@ void to_json(report_json& j, const tx_record& x) {
        {"failed_sqlstates", x.failed_sqlstates},
        {"savepoints", x.savepoints},
        {"rows", x.rows},
-       {"deduplicated", x.deduplicated}};
+       {"deduplicated", x.deduplicated},
+       {"saga_id", x.saga_id}};
 }
 
 void to_json(report_json& j, const saga_record& x) {

@@ -27,7 +27,8 @@ const std::vector<std::string> tx_columns{"id",
                                           "failed_sqlstates",
                                           "savepoints",
                                           "rows",
-                                          "deduplicated"};
+                                          "deduplicated",
+                                          "saga_id"};
 
 /// Whole-field integer parse: no sign for unsigned, no blanks, no trailing text.
 template <class Int>
@@ -47,6 +48,8 @@ class csv_record {
     throw std::invalid_argument("line " + std::to_string(row_.line) + ", column " + column + ": " +
                                 what);
   }
+
+  bool has(const std::string& column) const { return columns_.count(column) > 0; }
 
   const std::string& text(const std::string& column) const {
     return row_.fields[columns_.at(column)];
@@ -101,8 +104,9 @@ std::map<std::string, size_t> read_header(const csv_row& header) {
       throw line_error(header.line, "duplicate column " + double_quoted(header.fields[i]));
   }
   for (const auto& c : tx_columns) {
-    // duration_seconds is derived from duration_us: a file without it still parses.
-    if (c != "duration_seconds" && columns.count(c) == 0)
+    // duration_seconds is derived from duration_us, and files written before records named
+    // their saga have no saga_id: a file without them still parses.
+    if (c != "duration_seconds" && c != "saga_id" && columns.count(c) == 0)
       throw line_error(header.line, "missing column " + double_quoted(c));
   }
   return columns;
@@ -122,6 +126,7 @@ tx_record read_tx_row(const csv_record& in) {
   r.savepoints = in.integer<uint32_t>("savepoints");
   r.rows = in.integer<uint64_t>("rows");
   r.deduplicated = in.boolean("deduplicated");
+  if (in.has("saga_id")) r.saga_id = in.text("saga_id");
   return r;
 }
 
@@ -167,7 +172,7 @@ std::string transactions_csv(const std::vector<tx_record>& records) {
               to_string(r.start_unix_us), to_string(r.duration.count()),
               csv_number(static_cast<double>(r.duration.count()) / 1e6), to_string(r.attempts),
               to_string(r.state), join_sqlstates(r.failed_sqlstates), to_string(r.savepoints),
-              to_string(r.rows), bool_text(r.deduplicated)});
+              to_string(r.rows), bool_text(r.deduplicated), r.saga_id});
   }
   return out;
 }

@@ -87,6 +87,7 @@ tx_options sample_options() {
   o.timeout = 1234ms;
   o.retry = sample_policy();
   o.label = "transfer";
+  o.saga_id = "3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2";  // travels to another node's supervisor
   return o;
 }
 
@@ -127,6 +128,7 @@ void check_equal(const tx_options& a, const tx_options& b) {
   CHECK(a.timeout == b.timeout);
   check_equal(a.retry, b.retry);
   CHECK(a.label == b.label);
+  CHECK(a.saga_id == b.saga_id);
 }
 
 void check_equal(const result_set& a, const result_set& b) {

@@ -43,6 +43,18 @@ TEST_CASE("a failed transaction's record has no savepoints or rows", "[unit]") {
   CHECK(r.rows == 0);
 }
 
+TEST_CASE("a transaction record carries its options' saga id, empty for no saga", "[unit]") {
+  tx_outcome out;
+  out.id = 3;
+  out.label = "transfer/debit";
+  out.state = tx_state::rolled_back;
+  tx_options opts;
+  opts.label = out.label;
+  opts.saga_id = "3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2";
+  CHECK(make_tx_record(out, opts, 0, 0, 0).saga_id == opts.saga_id);
+  CHECK(make_tx_record(out, tx_options{}, 0, 0, 0).saga_id.empty());
+}
+
 TEST_CASE("a saga record counts the steps done and the compensations", "[unit]") {
   saga_outcome out;
   out.id = "s1";

@@ -57,6 +57,7 @@ tx_record record(uint64_t id, const std::string& label) {
   r.savepoints = 2;
   r.rows = 9;
   r.deduplicated = true;
+  r.saga_id = "3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2";
   return r;
 }
 
@@ -92,6 +93,7 @@ metrics_report full_report() {
   plain.failed_sqlstates.clear();
   plain.start_unix_us = -5;
   plain.deduplicated = false;
+  plain.saga_id.clear();  // a transaction of no saga
   r.transactions.push_back(plain);
 
   saga_record sg;
@@ -153,6 +155,7 @@ void check_same(const tx_record& a, const tx_record& b) {
   CHECK(a.savepoints == b.savepoints);
   CHECK(a.rows == b.rows);
   CHECK(a.deduplicated == b.deduplicated);
+  CHECK(a.saga_id == b.saga_id);
 }
 
 void check_same(const saga_record& a, const saga_record& b) {
@@ -252,7 +255,7 @@ std::string edited_json(Edit edit) {
 
 std::string csv_header() {
   return "id,label,isolation,read_only,start_unix_us,duration_us,duration_seconds,attempts,"
-         "state,failed_sqlstates,savepoints,rows,deduplicated\r\n";
+         "state,failed_sqlstates,savepoints,rows,deduplicated,saga_id\r\n";
 }
 
 }  // namespace
@@ -279,6 +282,8 @@ TEST_CASE("to_json writes enums by name and durations in seconds and in microsec
   CHECK(t["failed_sqlstates"] == nlohmann::json::array({"40001", ""}));
   CHECK(doc["transactions"][1]["isolation"] == "read_uncommitted");
   CHECK(doc["transactions"][1]["state"] == "IN_DOUBT");
+  CHECK(t["saga_id"] == "3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2");
+  CHECK(doc["transactions"][1]["saga_id"] == "");
   CHECK(doc["sagas"][0]["state"] == "COMPENSATED");
   CHECK(doc["sagas"][0]["duration_seconds"] == 1.234567);
   CHECK(doc["active"][0]["age_seconds"] == 61.234);
@@ -359,6 +364,18 @@ TEST_CASE("report_from_json reads NaN and infinities written as strings", "[unit
   CHECK(back.snapshot.pool.lease_wait_sum_seconds == -std::numeric_limits<double>::infinity());
 }
 
+TEST_CASE("report_from_json reads a transaction without saga_id (older reports) as of no saga",
+          "[unit]") {
+  const auto back = report_from_json(
+      edited_json([](nlohmann::json& d) { d["transactions"][0].erase("saga_id"); }));
+  REQUIRE(back.transactions.size() == 2);
+  CHECK(back.transactions[0].saga_id.empty());
+  CHECK(back.transactions[0].label == tricky);  // the rest of the record is read as before
+  REQUIRE_THROWS_MATCHES(
+      report_from_json(edited_json([](nlohmann::json& d) { d["transactions"][0]["saga_id"] = 7; })),
+      std::invalid_argument, Catch::Message("transactions[0].saga_id: expected a string"));
+}
+
 TEST_CASE("transactions_csv quotes fields per RFC 4180 and joins failed SQLSTATEs with ';'",
           "[unit]") {
   auto a = record(7, "a,\"b\"");
@@ -368,12 +385,13 @@ TEST_CASE("transactions_csv quotes fields per RFC 4180 and joins failed SQLSTATE
   b.state = tx_state::timeout;
   b.failed_sqlstates.clear();
   b.deduplicated = false;
+  b.saga_id.clear();
   CHECK(transactions_csv({a, b}) ==
         csv_header() +
             "7,\"a,\"\"b\"\"\",serializable,true,1700000000123456,12500,0.0125,3,COMMITTED,"
-            "40001;-,2,9,true\r\n"
+            "40001;-,2,9,true,3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2\r\n"
             "8,\"two\nlines\",repeatable_read,false,1700000000123456,12500,0.0125,3,TIMEOUT,,2,"
-            "9,false\r\n");
+            "9,false,\r\n");
   CHECK(transactions_csv({}) == csv_header());
 }
 
@@ -397,8 +415,8 @@ TEST_CASE("transactions_from_csv parses transactions_csv back exactly", "[unit]"
 }
 
 TEST_CASE(
-    "transactions_from_csv accepts LF line ends, reordered columns and a missing "
-    "duration_seconds",
+    "transactions_from_csv accepts LF line ends, reordered columns and missing "
+    "duration_seconds and saga_id columns",
     "[unit]") {
   const auto back = transactions_from_csv(
       "state,id,label,isolation,read_only,start_unix_us,duration_us,attempts,failed_sqlstates,"
@@ -411,6 +429,7 @@ TEST_CASE(
   CHECK(back[0].start_unix_us == -1);
   CHECK(back[0].duration == std::chrono::microseconds{250});
   CHECK(back[0].failed_sqlstates == std::vector<std::string>{"08006", ""});
+  CHECK(back[0].saga_id.empty());  // a file written before records named their saga
 }
 
 TEST_CASE("transactions_from_csv names the line and column of a bad value", "[unit]") {
@@ -419,30 +438,30 @@ TEST_CASE("transactions_from_csv names the line and column of a bad value", "[un
                            Catch::Message(message));
   };
   const std::string first =
-      "1,\"multi\nline\",serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false\r\n";
+      "1,\"multi\nline\",serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n";
   // The first record spans lines 2 and 3: the bad one starts on line 4.
-  fails_with(csv_header() + first + "2,b,serializable,true,0,10,0.00001,1,COMMITED,,0,0,false\r\n",
+  fails_with(csv_header() + first + "2,b,serializable,true,0,10,0.00001,1,COMMITED,,0,0,false,\r\n",
              "line 4, column state: unknown state \"COMMITED\"");
-  fails_with(csv_header() + "x,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false\r\n",
+  fails_with(csv_header() + "x,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",
              "line 2, column id: not an integer in range: \"x\"");
   fails_with(
-      csv_header() + "1,b,serializable,true,0,10,0.00001,4294967296,COMMITTED,,0,0,false\r\n",
+      csv_header() + "1,b,serializable,true,0,10,0.00001,4294967296,COMMITTED,,0,0,false,\r\n",
       "line 2, column attempts: not an integer in range: \"4294967296\"");
-  fails_with(csv_header() + "1,b,serializable,yes,0,10,0.00001,1,COMMITTED,,0,0,false\r\n",
+  fails_with(csv_header() + "1,b,serializable,yes,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",
              "line 2, column read_only: expected true or false, found \"yes\"");
-  fails_with(csv_header() + "1,b,chaos,true,0,10,0.00001,1,COMMITTED,,0,0,false\r\n",
+  fails_with(csv_header() + "1,b,chaos,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",
              "line 2, column isolation: unknown isolation \"chaos\"");
   fails_with(
-      csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,40001;%41,0,0,false\r\n",
+      csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,40001;%41,0,0,false,\r\n",
       "line 2, column failed_sqlstates: bad SQLSTATE entry \"%41\" (an empty one is "
       "written \"-\")");
   fails_with(csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0\r\n",
-             "line 2: expected 13 fields, found 12");
+             "line 2: expected 14 fields, found 12");
   fails_with(csv_header() + first + "2,\"never closed,serializable\r\n",
              "line 4, column label: unterminated quoted field");
-  fails_with(csv_header() + "2,a\"b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false\r\n",
+  fails_with(csv_header() + "2,a\"b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",
              "line 2, column label: a quote inside an unquoted field");
-  fails_with(csv_header() + "2,\"ab\"c,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false\r\n",
+  fails_with(csv_header() + "2,\"ab\"c,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",
              "line 2, column label: text after the closing quote");
   fails_with("id,label\r\n", "line 1: missing column \"isolation\"");
   fails_with("", "line 1: missing header row");

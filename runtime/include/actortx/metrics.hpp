@@ -54,12 +54,13 @@ struct tx_record {
   uint32_t savepoints = 0;                    ///< savepoints taken by the committed attempt
   uint64_t rows = 0;                          ///< rows returned or affected, committed attempt
   bool deduplicated = false;
+  std::string saga_id;  ///< tx_options::saga_id: the saga it worked for, "" when none
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_record& x) {
     return f(caf::meta::type_name("actortx::tx_record"), x.id, x.label, x.iso, x.read_only,
              x.start_unix_us, x.duration, x.attempts, x.state, x.failed_sqlstates, x.savepoints,
-             x.rows, x.deduplicated);
+             x.rows, x.deduplicated, x.saga_id);
   }
 };
 

@@ -77,11 +77,16 @@ struct tx_options {
   /// attempt that finds the key committed reports COMMITTED without running the body.
   /// Empty: no key (a lost COMMIT reply ends IN_DOUBT). Read-write transactions only.
   std::string idempotency_key;
+  /// The saga this transaction works for. The runtime sets it on a saga's step,
+  /// compensation and saga-log transactions; a caller may set it to tie its own transactions
+  /// to a saga. It appears in the transaction's record (tx_record::saga_id, the JSON and CSV
+  /// exports) and in its log lines, never in a metric label: labels stay a bounded set.
+  std::string saga_id;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
     return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
-             x.timeout, x.retry, x.label, x.classification, x.idempotency_key);
+             x.timeout, x.retry, x.label, x.classification, x.idempotency_key, x.saga_id);
   }
 };
 
