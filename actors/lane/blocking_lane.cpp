@@ -14,6 +14,7 @@
 #include "runtime/observability/metrics_records.hpp"
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/script_check.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -94,9 +95,9 @@ tx_outcome final_outcome(const lane_call& call, const tx_options& opts, lane_ans
   out.attempt_log.push_back(r.record);
   out.duration = std::chrono::microseconds{(steady_now_ns() - call.started_ns) / 1000};
   if (out.state == tx_state::committed)
-    log().debug("tx {} [{}] committed after 1 attempt(s)", out.id, out.label);
+    log().debug("{} committed after 1 attempt(s)", name_of(out.id, opts));
   else
-    log().warn("tx {} [{}] {} after 1 attempt(s): {} (SQLSTATE {})", out.id, out.label,
+    log().warn("{} {} after 1 attempt(s): {} (SQLSTATE {})", name_of(out.id, opts),
                to_string(out.state), out.message, out.sqlstate.empty() ? "-" : out.sqlstate);
   return out;
 }
@@ -117,6 +118,7 @@ lane_result run_impl(const lane_context& lc, const tx_options& opts, const Work&
   auto call = std::make_shared<lane_call>();
   call->tx_id = ++*lc.ids;
   call->label = opts.label;
+  call->saga_id = opts.saga_id;
   call->started_ns = steady_now_ns();
   call->gate = std::make_shared<attempt_gate>();
   call->desk = lc.desk;

@@ -34,6 +34,7 @@ struct lane_answer {
 struct lane_call {
   uint64_t tx_id = 0;
   std::string label;
+  std::string saga_id;  // for its long-running warning
   int64_t started_ns = 0;
   std::shared_ptr<attempt_gate> gate;
   /// The connection's result, or the deadline's TIMEOUT / IN_DOUBT: the first one counts.

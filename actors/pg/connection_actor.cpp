@@ -16,6 +16,7 @@
 #include "actors/pg/statement_cache.hpp"
 #include "actors/supervisor/attempt_gate.hpp"
 #include "runtime/policy/text.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -41,9 +42,9 @@ void answer_lane(connection_actor::pointer self, const pg_connection& conn, cons
   const bool committed = r.committed;
   if (!call.answer.answer(lane_answer{std::move(r)}) && committed)
     log().warn(
-        "tx {} was answered IN_DOUBT (COMMIT unanswered past its deadline); its attempt 1 "
+        "{} was answered IN_DOUBT (COMMIT unanswered past its deadline); its attempt 1 "
         "did commit",
-        req.tx_id);
+        name_of(req.tx_id, req.opts));
   if (req.gate && !req.gate->await_cancels(cancel_settle)) healthy = false;
   if (!conn.is_open()) {
     self->quit(make_error(errc::connection_lost, "connection closed"));

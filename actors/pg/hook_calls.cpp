@@ -6,6 +6,8 @@
 
 #include <actortx/log.hpp>
 
+#include "runtime/policy/tx_name.hpp"
+
 namespace actortx {
 
 namespace {
@@ -41,6 +43,7 @@ hook_event attempt_event(const exec_request& req, int32_t backend_pid, std::stri
   ev.tx_id = req.tx_id;
   ev.attempt = req.attempt;
   ev.label = req.opts.label;
+  ev.saga_id = req.opts.saga_id;
   ev.backend_pid = backend_pid;
   ev.reason = std::move(reason);
   return ev;
@@ -53,11 +56,11 @@ void notify_hooks(const attempt_hooks& hooks, hook_kind kind, const hook_event& 
       try {
         fn(ev);
       } catch (const std::exception& e) {
-        log().error("tx {} attempt {}: {} hook threw: {}", ev.tx_id, ev.attempt, name_of(kind),
-                    e.what());
+        log().error("{} attempt {}: {} hook threw: {}", tx_name{ev.tx_id, ev.label, ev.saga_id},
+                    ev.attempt, name_of(kind), e.what());
       } catch (...) {
-        log().error("tx {} attempt {}: {} hook threw a non-standard exception", ev.tx_id,
-                    ev.attempt, name_of(kind));
+        log().error("{} attempt {}: {} hook threw a non-standard exception",
+                    tx_name{ev.tx_id, ev.label, ev.saga_id}, ev.attempt, name_of(kind));
       }
     }
   }

@@ -11,6 +11,7 @@
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/error_classifier.hpp"
 #include "runtime/policy/retry_policy.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -147,8 +148,9 @@ void supervisor_state::on_failed_attempt(uint64_t id, const attempt_result& r) {
                   "the next retry (after " + std::to_string(delay.count()) +
                       " ms backoff) would start past the deadline; last error: " + rec.message);
   }
-  log().debug("tx {} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", id, e.attempts,
-              to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate, delay.count());
+  log().debug("{} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", name_of(id, e.opts),
+              e.attempts, to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate,
+              delay.count());
   self_->delayed_send(self_, delay, retry_atom::value, id);
 }
 

@@ -10,6 +10,7 @@
 #include "actors/supervisor/supervisor_state.hpp"
 #include "runtime/observability/metrics_records.hpp"
 #include "runtime/policy/clock.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -58,9 +59,9 @@ void supervisor_state::finish(uint64_t id, tx_state state, errc code, std::strin
   out.results = std::move(results);
   out.deduplicated = deduplicated;
   if (out.state == tx_state::committed) {
-    log().debug("tx {} [{}] committed after {} attempt(s)", id, out.label, out.attempts);
+    log().debug("{} committed after {} attempt(s)", name_of(id, e.opts), out.attempts);
   } else {
-    log().warn("tx {} [{}] {} after {} attempt(s): {} (SQLSTATE {})", id, out.label,
+    log().warn("{} {} after {} attempt(s): {} (SQLSTATE {})", name_of(id, e.opts),
                to_string(out.state), out.attempts, out.message,
                out.sqlstate.empty() ? "-" : out.sqlstate);
   }

@@ -8,11 +8,12 @@
 #include "actors/supervisor/supervisor_state.hpp"
 #include "runtime/policy/failed_outcome.hpp"
 #include "runtime/policy/text.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
 tx_outcome supervisor_state::refused(const tx_options& opts, errc code, std::string why) {
-  log().warn("refused a request from {} [{}]: {}", sender_of(self_), opts.label, why);
+  log().warn("refused a request from {} {}: {}", sender_of(self_), name_of(0, opts), why);
   return failed_outcome(opts, code, std::move(why));
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/failed_outcome.hpp"
 #include "runtime/policy/script_check.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -53,6 +54,7 @@ caf::result<tx_outcome> supervisor_state::accept(tx_options opts, Work work) {
     rp.deliver(failed_outcome(opts, errc::invalid_argument, invalid, id));
     return rp;
   }
+  log().debug("{} started", name_of(id, opts));
   tx_entry e;
   e.started_ns = steady_now_ns();
   e.deadline_ns = e.started_ns + to_ns(opts.timeout);
@@ -61,7 +63,6 @@ caf::result<tx_outcome> supervisor_state::accept(tx_options opts, Work work) {
   e.rp = rp;
   txs_.emplace(id, std::move(e));
   arm_deadline(id);
-  log().debug("tx {} started", id);
   start_attempt(id);
   return rp;
 }

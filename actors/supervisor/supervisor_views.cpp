@@ -14,6 +14,7 @@
 #include "actors/lane/lane_registry.hpp"
 #include "actors/supervisor/supervisor_state.hpp"
 #include "runtime/policy/clock.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -48,7 +49,7 @@ void supervisor_state::warn_long_running() {
   for (auto& [id, e] : txs_) {
     if (e.long_warned || now - e.started_ns < threshold) continue;
     e.long_warned = true;
-    log().warn("tx {} [{}] is long-running: {} ms so far, attempt {}, backend {}", id, e.opts.label,
+    log().warn("{} is long-running: {} ms so far, attempt {}, backend {}", name_of(id, e.opts),
                (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
   }
   std::unordered_set<uint64_t> still;
@@ -56,8 +57,9 @@ void supervisor_state::warn_long_running() {
     if (now - c->started_ns < threshold) continue;
     still.insert(c->tx_id);
     if (lane_warned_.count(c->tx_id) > 0) continue;
-    log().warn("tx {} [{}] is long-running: {} ms so far, attempt 1, backend {}", c->tx_id,
-               c->label, (now - c->started_ns) / 1000000, c->conn.pid);
+    log().warn("{} is long-running: {} ms so far, attempt 1, backend {}",
+               tx_name{c->tx_id, c->label, c->saga_id}, (now - c->started_ns) / 1000000,
+               c->conn.pid);
   }
   lane_warned_ = std::move(still);  // forget the ones that ended
 }

@@ -9,6 +9,7 @@
 
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
+#include "runtime/policy/tx_name.hpp"
 
 namespace actortx {
 
@@ -67,12 +68,12 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
   // server does not obey); one blocked in its own code cannot be stopped: say so, then wait.
   if (!work.state->wait_idle_for(unwind)) {
     log().error(
-        "tx {} [{}] was answered {} but its body still runs {} ms later, outside the "
+        "{} was answered {} but its body still runs {} ms later, outside the "
         "database (a body blocked in its own code cannot be stopped); the caller waits "
         "for it",
-        out.id, out.label, to_string(out.state), unwind.count());
+        name_of(out.id, opts), to_string(out.state), unwind.count());
     work.state->wait_idle();
-    log().warn("tx {} [{}]: its body returned", out.id, out.label);
+    log().warn("{}: its body returned", name_of(out.id, opts));
   }
   return out;
 }

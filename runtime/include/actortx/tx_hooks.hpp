@@ -24,6 +24,7 @@ struct hook_event {
   std::string label;
   int32_t backend_pid = 0;
   std::string reason;  ///< rollback hooks: why the attempt rolls back; empty otherwise
+  std::string saga_id;  ///< tx_options::saga_id: the saga it works for, "" when none
 };
 
 class tx_hooks {
