@@ -101,6 +101,7 @@ using metrics_actor = caf::typed_actor<
     caf::replies_to<report_atom, uint64_t>::with<metrics_report>,        // records per kind
     caf::replies_to<find_atom, uint64_t>::with<std::vector<tx_record>>,  // by id: 0 or 1
     caf::replies_to<find_atom, std::string, uint64_t>::with<std::vector<tx_record>>,  // label
+    caf::replies_to<find_atom, saga_atom, std::string, uint64_t>::with<std::vector<tx_record>>,
     caf::replies_to<alerts_atom>::with<std::vector<alert>>,
     caf::reacts_to<tick_atom>>;  // timer: poll, evaluate alerts, log the summary
 

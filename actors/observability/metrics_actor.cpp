@@ -220,6 +220,11 @@ std::vector<tx_record> find_by_label(metrics_ptr self, const std::string& label,
   return self->state.store.by_label(label, limit);
 }
 
+std::vector<tx_record> find_of_saga(metrics_ptr self, const std::string& saga_id, uint64_t limit) {
+  take_outbox(self);
+  return self->state.store.of_saga(saga_id, limit);
+}
+
 std::vector<alert> alert_history(metrics_ptr self) {
   take_outbox(self);
   const auto& h = self->state.alerts.history();
@@ -247,6 +252,9 @@ metrics_actor::behavior_type metrics_fn(metrics_ptr self, pool_actor pool, metri
       [=](find_atom, uint64_t id) { return find_by_id(self, id); },
       [=](find_atom, const std::string& label, uint64_t limit) {
         return find_by_label(self, label, limit);
+      },
+      [=](find_atom, saga_atom, const std::string& saga_id, uint64_t limit) {
+        return find_of_saga(self, saga_id, limit);
       },
       [=](alerts_atom) { return alert_history(self); },
       [=](tick_atom) { on_tick(self); },

@@ -52,6 +52,11 @@ std::vector<tx_record> runtime::transaction_records(const std::string& label, si
                      static_cast<uint64_t>(limit));
 }
 
+std::vector<tx_record> runtime::transactions_of_saga(const std::string& saga_id, size_t limit) {
+  return ask_metrics(*impl_->sys, impl_->metrics, std::vector<tx_record>{}, find_atom::value,
+                     saga_atom::value, saga_id, static_cast<uint64_t>(limit));
+}
+
 std::vector<alert> runtime::alerts() {
   return ask_metrics(*impl_->sys, impl_->metrics, std::vector<alert>{}, alerts_atom::value);
 }

@@ -195,6 +195,11 @@ std::vector<tx_record> metrics_store::by_label(const std::string& label, size_t 
   return newest_first(txs_, limit, [&](const tx_record& r) { return r.label == label; });
 }
 
+std::vector<tx_record> metrics_store::of_saga(const std::string& saga_id, size_t limit) const {
+  if (saga_id.empty()) return {};  // "" is every transaction that works for no saga
+  return newest_first(txs_, limit, [&](const tx_record& r) { return r.saga_id == saga_id; });
+}
+
 std::vector<tx_record> metrics_store::recent(size_t limit) const {
   return newest_first(txs_, limit, [](const tx_record&) { return true; });
 }

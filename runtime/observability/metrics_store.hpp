@@ -48,6 +48,8 @@ class metrics_store {
   std::optional<tx_record> find(uint64_t id) const;
   /// Records with `label`, newest first, at most `limit`.
   std::vector<tx_record> by_label(const std::string& label, size_t limit = 100) const;
+  /// Records whose saga_id is `saga_id` (non-empty), newest first, at most `limit`.
+  std::vector<tx_record> of_saga(const std::string& saga_id, size_t limit = 100) const;
   /// Newest first, at most `limit`.
   std::vector<tx_record> recent(size_t limit = 100) const;
   std::vector<saga_record> recent_sagas(size_t limit = 100) const;

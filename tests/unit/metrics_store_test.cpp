@@ -269,6 +269,28 @@ TEST_CASE("the ring keeps the newest records, queryable by id and by label newes
   CHECK(m.snapshot(ms(t0)).overall.committed == 5);
 }
 
+TEST_CASE("of_saga finds a saga's records newest first, never the records of no saga", "[unit]") {
+  metrics_store_settings cfg;
+  cfg.ring_capacity = 4;
+  metrics_store m{cfg};
+  const char* sagas[] = {"s-1", "", "s-2", "s-1", "", "s-1"};
+  for (uint64_t id = 1; id <= 6; ++id) {
+    auto r = tx(id, "transfer/debit", tx_state::committed, 1000);
+    r.saga_id = sagas[id - 1];
+    m.add(r);
+  }
+  // Ids 1 and 2 left the ring; id 1 was one of s-1's.
+  CHECK(ids(m.of_saga("s-1")) == std::vector<uint64_t>{6, 4});
+  CHECK(ids(m.of_saga("s-1", 1)) == std::vector<uint64_t>{6});
+  CHECK(ids(m.of_saga("s-2")) == std::vector<uint64_t>{3});
+  CHECK(m.of_saga("s-3").empty());
+  CHECK(m.of_saga("").empty());
+  // The saga id is no label: the by-label aggregates are untouched by it.
+  const auto snap = m.snapshot(ms(t0));
+  REQUIRE(snap.by_label.size() == 1);
+  CHECK(snap.by_label[0].label == "transfer/debit");
+}
+
 TEST_CASE("sagas are counted by final state with their compensations and recoveries", "[unit]") {
   metrics_store_settings cfg;
   cfg.ring_capacity = 2;

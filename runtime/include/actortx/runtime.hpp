@@ -117,6 +117,10 @@ class runtime {
   std::optional<tx_record> transaction_record(uint64_t id);
   /// Records with `label`, newest first.
   std::vector<tx_record> transaction_records(const std::string& label, size_t limit = 100);
+  /// Records of saga `saga_id`'s transactions (its steps, compensations and log writes, and
+  /// any the application tied to it with tx_options::saga_id), newest first, while they are
+  /// in the ring. Those that ran on this node only; an empty id finds none.
+  std::vector<tx_record> transactions_of_saga(const std::string& saga_id, size_t limit = 100);
   /// Alert history, newest first.
   std::vector<alert> alerts();
   /// Raises an alert of the application's own (dedup applies; sinks: log and on_alert).
