@@ -1,37 +1,16 @@
-#include <spdlog/sinks/ringbuffer_sink.h>
-
-#include <algorithm>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
-#include <actortx/log.hpp>
 #include <actortx/runtime.hpp>
 
+#include "support/captured_log.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
 
-namespace {
-
-/// Captures what the actortx logger writes while it lives.
-struct captured_log {
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink =
-      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
-  captured_log() { log().sinks().push_back(sink); }
-  ~captured_log() {
-    auto& sinks = log().sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
-  }
-  long count(const std::string& needle) const {
-    auto lines = sink->last_formatted();
-    return std::count_if(lines.begin(), lines.end(),
-                         [&](const std::string& l) { return l.find(needle) != std::string::npos; });
-  }
-};
-
-}  // namespace
+using test::captured_log;
 
 TEST_CASE("a long-running transaction is listed with its backend and statement and logged once",
           "[pg]") {

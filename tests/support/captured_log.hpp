@@ -1,0 +1,38 @@
+// Captures what the "actortx" logger writes while it lives, for tests of log lines.
+#pragma once
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <actortx/log.hpp>
+
+namespace actortx::test {
+
+struct captured_log {
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
+  captured_log() { log().sinks().push_back(sink); }
+  ~captured_log() {
+    auto& sinks = log().sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  }
+  captured_log(const captured_log&) = delete;
+  captured_log& operator=(const captured_log&) = delete;
+
+  /// The lines that contain `needle`, oldest first.
+  std::vector<std::string> lines_with(const std::string& needle) const {
+    std::vector<std::string> out;
+    for (auto& l : sink->last_formatted())
+      if (l.find(needle) != std::string::npos) out.push_back(std::move(l));
+    return out;
+  }
+  long count(const std::string& needle) const {
+    return static_cast<long>(lines_with(needle).size());
+  }
+};
+
+}  // namespace actortx::test
