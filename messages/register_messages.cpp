@@ -1,6 +1,7 @@
 #include <caf/all.hpp>
 
 #include <actortx/register_messages.hpp>
+#include <actortx/retention.hpp>
 
 #include "messages/interfaces.hpp"
 
@@ -47,6 +48,7 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<saga_command_kind>("actortx::saga_command_kind");
   cfg.add_message_type<saga_command>("actortx::saga_command");
   cfg.add_message_type<saga_command_result>("actortx::saga_command_result");
+  cfg.add_message_type<prune_report>("actortx::prune_report");
   cfg.add_message_type<tx_record>("actortx::tx_record");
   cfg.add_message_type<std::vector<tx_record>>("std::vector<actortx::tx_record>");
   cfg.add_message_type<saga_record>("actortx::saga_record");

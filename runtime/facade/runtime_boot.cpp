@@ -75,6 +75,15 @@ std::shared_ptr<const saga_settings> make_saga_settings(const runtime_config& cf
   return s;
 }
 
+pruner_settings pruner_settings_of(const runtime_config& cfg, const std::string& node_id) {
+  pruner_settings p;
+  p.node_id = node_id;
+  p.retention = cfg.retention.retention;
+  p.interval = cfg.retention.prune_interval;
+  p.batch = static_cast<uint32_t>(cfg.retention.prune_batch);
+  return p;
+}
+
 }  // namespace
 
 runtime::impl::impl(runtime_config c, saga_registry registry)
@@ -164,6 +173,8 @@ void runtime::impl::boot(caf::actor_system& s) {
   ss.add_to_summary = [census](active_summary& a) { census->add_to(a); };
   sup = spawn_supervisor(s, pool, ss);
   spawn_sagas(s, std::move(census));
+  // Always: idempotency keys pile up without sagas too.
+  pruner = spawn_pruner(s, sup, pruner_settings_of(cfg, saga_cfg->node_id));
   lane = lane_context{pool,    ps.desk, deadlines,
                       cancel,  ss.lane, ss.ids,
                       metrics, outbox,  cfg.transactions.commit_grace};

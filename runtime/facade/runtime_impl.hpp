@@ -10,6 +10,7 @@
 #include <actortx/runtime.hpp>
 
 #include "actors/lane/blocking_lane.hpp"
+#include "actors/maintenance/pruner_actor.hpp"
 #include "actors/observability/metrics_actor.hpp"
 #include "actors/pg/canceller.hpp"
 #include "actors/pool/pool_actor.hpp"
@@ -44,10 +45,12 @@ struct runtime::impl {
   node_directory_actor nodes;  // null unless networked
   supervisor_actor gateway;    // what the node publishes; null unless it listens
   uint16_t node_port = 0;
+  pruner_actor pruner;  // retention: prunes finished sagas and old idempotency keys
 
   /// Validates the config, resolves the DSN and checks the server (runtime_boot.cpp).
   impl(runtime_config c, saga_registry registry);
-  /// Spawns pool, metrics, supervisor, node directory, saga manager and recovery on `s`.
+  /// Spawns pool, metrics, supervisor, node directory, saga manager, recovery and the pruner
+  /// on `s`.
   void boot(caf::actor_system& s);
   /// Publishes the gateway (the supervisor's public interface) on cfg.node.listen.
   void publish(caf::actor_system& s);

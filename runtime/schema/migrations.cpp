@@ -9,6 +9,7 @@ const std::vector<schema_migration>& schema_migrations() {
   static const std::vector<schema_migration> all{
       {1, "initial", asset::schema_001_initial()},
       {2, "saga_operations", asset::schema_002_saga_operations()},
+      {3, "retention", asset::schema_003_retention()},
   };
   return all;
 }

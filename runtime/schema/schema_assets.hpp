@@ -10,5 +10,7 @@ namespace actortx::asset {
 std::string_view schema_001_initial();
 /// migrations/002_saga_operations.sql
 std::string_view schema_002_saga_operations();
+/// migrations/003_retention.sql
+std::string_view schema_003_retention();
 
 }  // namespace actortx::asset

@@ -17,6 +17,7 @@
 #include <actortx/procedure_call.hpp>
 #include <actortx/procedure_registry.hpp>
 #include <actortx/register_messages.hpp>
+#include <actortx/retention.hpp>
 #include <actortx/retryable_error.hpp>
 #include <actortx/runtime.hpp>
 #include <actortx/runtime_config.hpp>

@@ -12,6 +12,7 @@
 #include <actortx/metrics.hpp>
 #include <actortx/metrics_report.hpp>
 #include <actortx/outcome_text.hpp>
+#include <actortx/retention.hpp>
 #include <actortx/retryable_error.hpp>
 #include <actortx/runtime_config.hpp>
 #include <actortx/saga_registry.hpp>
@@ -104,6 +105,15 @@ class runtime {
   /// Runs a recovery round now; returns how many sagas it claimed (0: none to claim, or the
   /// runtime has no sagas). Throws query_error when the round could not run.
   uint32_t recover_sagas_now();
+  // --- retention (blocking; see runtime_config::retention) ------------------------------------
+  /// Runs a pruning round now (after a round already running on this node): finished sagas
+  /// (COMMITTED, COMPENSATED) with their steps and history, and idempotency keys, older than the
+  /// retention, batch after batch. Returns what it deleted; nothing, with held_by naming the
+  /// node, when another node holds the pruning lease. Throws query_error when a batch fails.
+  prune_report prune_now();
+  /// Same, counting the retention back from `as_of` instead of the server's clock (an operator's
+  /// or a test's clock; the lease still runs on the server's clock).
+  prune_report prune_now(std::chrono::system_clock::time_point as_of);
   /// This node's owner name in the saga log.
   const std::string& node_id() const noexcept;
 
