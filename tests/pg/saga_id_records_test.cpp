@@ -122,3 +122,17 @@ TEST_CASE("a saga id that could not be one is refused, naming tx_options.saga_id
   CHECK(out.code == errc::invalid_argument);
   CHECK(out.message.rfind("tx_options.saga_id: ", 0) == 0);
 }
+
+TEST_CASE("a transaction's hooks see its saga id", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  auto opts = rt.default_options();
+  opts.saga_id = order_saga;
+  std::string seen = "(not called)";
+  tx_hooks hooks;
+  hooks.post_commit([&seen](const hook_event& ev) { seen = ev.saga_id; });
+  auto out = rt.transact(
+      opts, [](tx& t) { t.exec("SELECT 1"); }, hooks);
+  REQUIRE(out.committed());
+  CHECK(seen == order_saga);
+}
