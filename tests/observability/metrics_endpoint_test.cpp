@@ -70,8 +70,11 @@ std::pair<int, std::string> promtool_check(const std::string& text) {
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, output};
 }
 
+/// The saga the failing transactions say they work for (tx_options::saga_id).
+const std::string dup_saga = "obs-saga-1";
+
 /// A runtime with the dashboard on a free port, and a workload of `committed_n` inserts
-/// (label obs-insert) and `duplicates_n` unique violations (label obs-dup).
+/// (label obs-insert) and `duplicates_n` unique violations (label obs-dup, saga dup_saga).
 struct dashboard_fixture {
   test::test_schema db;
   runtime rt;
@@ -93,6 +96,7 @@ struct dashboard_fixture {
     }
     auto dup = rt.default_options();
     dup.label = "obs-dup";
+    dup.saga_id = dup_saga;
     for (int i = 0; i < duplicates_n; ++i) {
       auto out = rt.transact(dup, [](tx& t) { t.exec("INSERT INTO obs_items VALUES (0)"); });
       REQUIRE(out.state == tx_state::failed);
@@ -134,6 +138,7 @@ TEST_CASE("/metrics after a workload passes promtool and counts what the databas
   CHECK(has_line(text, "# TYPE actortx_transaction_duration_seconds histogram"));
   CHECK(text.find("\nactortx_health_score ") != std::string::npos);
   CHECK(text.find("\nactortx_uptime_seconds ") != std::string::npos);
+  CHECK(text.find(dup_saga) == std::string::npos);  // a saga id is never a label
 }
 
 TEST_CASE("the dashboard's JSON and CSV routes parse back to the workload", "[pg]") {
@@ -152,6 +157,8 @@ TEST_CASE("the dashboard's JSON and CSV routes parse back to the workload", "[pg
     if (l.label == "obs-insert") found = l.agg.committed == committed_n;
   CHECK(found);
   CHECK(report.transactions.size() == committed_n + duplicates_n);
+  for (const auto& r : report.transactions)
+    CHECK(r.saga_id == (r.label == "obs-dup" ? dup_saga : ""));
   CHECK(report.snapshot.trend.size() > 0);
 
   auto csv = http_get(port, "/api/transactions.csv");
@@ -164,6 +171,7 @@ TEST_CASE("the dashboard's JSON and CSV routes parse back to the workload", "[pg
     if (r.label == "obs-dup" && r.state == tx_state::failed) {
       ++duplicates;
       CHECK(r.failed_sqlstates == std::vector<std::string>{"23505"});
+      CHECK(r.saga_id == dup_saga);
     }
   }
   CHECK(inserted == committed_n);
