@@ -60,9 +60,9 @@ void add_states(const std::string& value, saga_filter& f) {
 
 void set_limit(const std::string& value, saga_filter& f) {
   auto n = whole_number<int64_t>(value, "limit");
-  if (n < 1 || n > max_saga_list_limit)
-    throw bad_parameter(
-        "limit", "must be 1.." + std::to_string(max_saga_list_limit) + ", not " + shown_value(value));
+  if (n < 1 || n > dashboard_saga_list_max)
+    throw bad_parameter("limit", "must be 1.." + std::to_string(dashboard_saga_list_max) +
+                                     ", not " + shown_value(value));
   f.limit = static_cast<uint32_t>(n);
 }
 

@@ -26,7 +26,7 @@ class bad_parameter : public std::invalid_argument {
 
 /// The listing's default and bounds (saga_filter::limit is 1..10000).
 inline constexpr uint32_t default_saga_list_limit = 50;
-inline constexpr uint32_t max_saga_list_limit = 10000;
+inline constexpr uint32_t dashboard_saga_list_max = 10000;
 /// Longer ids or type names are no saga's (the runtime makes 36-character UUIDs).
 inline constexpr size_t max_saga_id_length = 200;
 

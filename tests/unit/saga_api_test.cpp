@@ -97,8 +97,8 @@ TEST_CASE("a bad saga list query is refused naming the parameter", "[unit]") {
   CHECK(refused_parameter("state=DONE") == "state");
   CHECK(refused_parameter("state=FAILED,NOPE") == "state");
   CHECK(refused_parameter("limit=0") == "limit");
-  CHECK(refused_parameter("limit=" + std::to_string(max_saga_list_limit + 1)) == "limit");
-  CHECK(refused_parameter("limit=" + std::to_string(max_saga_list_limit)).empty());
+  CHECK(refused_parameter("limit=" + std::to_string(dashboard_saga_list_max + 1)) == "limit");
+  CHECK(refused_parameter("limit=" + std::to_string(dashboard_saga_list_max)).empty());
   CHECK(refused_parameter("limit=ten") == "limit");
   CHECK(refused_parameter("limit=") == "limit");
   CHECK(refused_parameter("since=-5") == "since");
