@@ -17,6 +17,7 @@
 #include "actors/lane/record_outbox.hpp"
 #include "actors/nodes/node_directory.hpp"
 #include "actors/nodes/node_gateway.hpp"
+#include "actors/sagas/saga_operator.hpp"
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/facade/startup_checks.hpp"
@@ -147,10 +148,14 @@ void runtime::impl::spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_censu
   // Always: a saga request to a node without saga types is answered by the manager too.
   auto host = spawn_saga_manager(
       s, sup, saga_manager_settings{sagas, saga_cfg, metrics, std::move(census)});
+  if (!sagas->empty()) {
+    saga_recovery_settings rs;
+    rs.interval = cfg.sagas.recovery_interval;
+    recovery = spawn_saga_recovery(s, sup, host, sagas, saga_cfg, rs);
+  }
+  // Always: a runtime without saga types (the actortx-saga tool's) operates on the log too.
+  spawn_saga_operator(s, sup, saga_operator_settings{saga_cfg, host, recovery});
   if (sagas->empty()) return;
-  saga_recovery_settings rs;
-  rs.interval = cfg.sagas.recovery_interval;
-  recovery = spawn_saga_recovery(s, sup, host, sagas, saga_cfg, rs);
   log().info("sagas: node {} runs {} saga type(s); recovery every {} ms, lease {} ms",
              saga_cfg->node_id, sagas->names().size(), cfg.sagas.recovery_interval.count(),
              cfg.sagas.lease.count());

@@ -22,6 +22,7 @@
 #include <actortx/runtime.hpp>
 #include <actortx/runtime_config.hpp>
 #include <actortx/saga_context.hpp>
+#include <actortx/saga_operations.hpp>
 #include <actortx/saga_outcome.hpp>
 #include <actortx/saga_registry.hpp>
 #include <actortx/statement.hpp>

@@ -117,6 +117,31 @@ class runtime {
   /// This node's owner name in the saga log.
   const std::string& node_id() const noexcept;
 
+  // --- operating sagas (blocking; from actors send (saga_atom, saga_filter | saga_lookup |
+  // saga_command) to supervisor(), this node's or another's). They read and write the saga log
+  // of this runtime's database, whichever node drives the saga; a runtime without saga types
+  // can operate too. Each throws query_error when the log cannot be read (naming why), and
+  // std::invalid_argument for a malformed id or filter (naming what is wrong).
+  /// Everything the log holds about saga `id`: its row, every logged step (state, attempts,
+  /// last error, node, times) and its history (who retried or cancelled it, and why).
+  /// found = false when there is no such saga.
+  saga_detail saga(const std::string& id);
+  /// Sagas matching `filter` (every criterion given), newest first by creation.
+  std::vector<saga_info> list_sagas(const saga_filter& filter = {});
+  /// A FAILED saga goes on from where it stopped, per its log: the compensations that gave up
+  /// run again, or it resumes / compensates in the state it failed in. Any node with its type
+  /// and version takes it up (this one at once if it has it); the old owner is fenced off.
+  /// Refused (accepted = false, nothing changed) for a saga that is not FAILED. `by` and
+  /// `reason` are recorded in the saga's history.
+  saga_command_result retry_saga(const std::string& id, const std::string& by,
+                                 const std::string& reason);
+  /// Stops a saga going forward and compensates what ran. STARTED / EXECUTING: the node driving
+  /// it is told (and its next step cannot commit); FAILED: compensated from its log like a
+  /// retry. Refused when already compensating, finished (COMMITTED / COMPENSATED), or a cancel
+  /// is pending already (the message says whose).
+  saga_command_result cancel_saga(const std::string& id, const std::string& by,
+                                  const std::string& reason);
+
   // --- observability (blocking, 5 s timeout; empty/default when metrics are off; query_error
   // when the metrics actor does not answer) ------------------------------------------------------
   /// Aggregates, trend, pool gauges, recent alerts and the health score, now.
