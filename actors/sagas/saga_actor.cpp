@@ -23,7 +23,10 @@ void start_fresh(saga_ptr self) {
     c.set(saga_id_key, st.args.id);
     st.ctx = std::make_shared<const saga_context>(std::move(c));
   }
-  st.def = st.args.registry->find(st.args.type);
+  st.def = st.args.registry->find(st.args.type, st.args.version);
+  st.version = st.def->version();
+  st.deadline_ns = st.args.deadline_ns;
+  arm_deadline(self);
   const auto& defs = def(self).steps();
   st.steps.resize(defs.size());
   for (size_t k = 0; k < defs.size(); ++k) st.steps[k].name = defs[k].name;

@@ -47,6 +47,11 @@ struct saga_args {
   std::shared_ptr<const saga_registry> registry;
   saga_start mode = saga_start::fresh;
   std::shared_ptr<const saga_settings> settings;
+  /// A fresh saga's version of its type (0: the newest); a resumed one's comes from the log.
+  uint32_t version = 0;
+  /// A fresh saga's deadline on the steady clock (ns, runtime/policy/clock.hpp); 0: none. A
+  /// resumed saga's comes from the log.
+  int64_t deadline_ns = 0;
 };
 
 /// Spawns the saga actor, monitored by the saga manager `host` (`host_handle` is its handle:

@@ -27,6 +27,8 @@ using context_ptr = std::shared_ptr<const saga_context>;
 struct saga_ident {
   std::string id;
   std::string type;
+  uint32_t version = 1;
+  int64_t deadline_ns = 0;  // steady clock; 0: none
   std::shared_ptr<const saga_settings> settings;
   std::shared_ptr<const saga_definition> def;
 };
@@ -89,6 +91,10 @@ struct saga_actor_state {
   /// after a cancel anyway (saga_step_done raises saga_cancelled_sqlstate).
   std::string stop_reason;
   errc stop_code = errc::none;
+  bool stop_logged = false;
+  bool step_capped = false;  // the running step's timeout is what the saga's deadline left  // the deadline's history row is written (or being written)
+  uint32_t version = 1;      // of the saga's type (from the definition, or from the log)
+  int64_t deadline_ns = 0;   // the saga's deadline on the steady clock; 0: none
   /// splitmix64 state for the compensation backoff's jitter. Not a std::mt19937_64: that is
   /// 2.5 KB per saga, and with 100 000 sagas in flight it was the largest part of a saga's
   /// memory; the jitter only needs to spread retries apart, not statistical quality.
@@ -169,6 +175,16 @@ void reload_context(saga_ptr self, const std::function<void()>& then);
 /// Asks the saga to stop going forward and compensate (cancel, deadline). Ignored once it
 /// compensates or ended; the step in flight finishes first (its own deadline bounds it).
 void request_stop(saga_ptr self, errc code, std::string why);
+/// Arms the deadline timer (if the saga has a deadline).
+void arm_deadline(saga_ptr self);
+/// The saga must not go forward (stop requested, or the deadline passed): true after having
+/// made it compensate from step `top_plus_one` down.
+bool stop_if_requested(saga_ptr self, size_t top_plus_one);
+/// Writes the saga's history row of its deadline (an operator's cancel writes its own), then
+/// `then`, whether or not the row could be written.
+void log_deadline_event(saga_ptr self, const std::function<void()>& then);
+/// The deadline in ms from now for a log row's insert: -1 none, else at least 0.
+int64_t deadline_ms_from_now(int64_t deadline_ns);
 
 // --- forward, compensation, resuming ---------------------------------------------------------
 

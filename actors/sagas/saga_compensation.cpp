@@ -110,6 +110,10 @@ void run_compensation(saga_ptr self) {
 
 void start_compensation(saga_ptr self, size_t top_plus_one) {
   auto& st = self->state;
+  if (st.stop_code == errc::timeout && !st.stop_logged) {
+    st.stop_logged = true;
+    return log_deadline_event(self, [=] { start_compensation(self, top_plus_one); });
+  }
   st.current = top_plus_one;
   st.op_failures = 0;
   st.final_logged = false;

@@ -5,6 +5,7 @@
 #include <actortx/log.hpp>
 
 #include "actors/sagas/saga_requests.hpp"
+#include "runtime/policy/clock.hpp"
 
 namespace actortx::saga_impl {
 
@@ -66,6 +67,18 @@ void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
   rep.message = out.message;
   st.error = "step '" + rep.name + "' failed: " + out.message;
   st.code = out.code;
+  // A step whose transaction ran out of the time the saga's deadline left it: the saga's
+  // deadline, whichever clock (server's statement_timeout, ours) noticed first.
+  const bool out_of_time = out.state == tx_state::timeout || out.code == errc::timeout;
+  if (st.stop_reason.empty() && st.deadline_ns != 0 &&
+      (steady_now_ns() >= st.deadline_ns || (out_of_time && st.step_capped)))
+    request_stop(self, errc::timeout, "the saga's deadline passed");
+  if (out.sqlstate == saga_cancelled_sqlstate && st.stop_reason.empty())
+    request_stop(self, errc::rolled_back, out.message);
+  if (!st.stop_reason.empty()) {
+    st.error = st.stop_reason + " (during step '" + rep.name + "': " + out.message + ")";
+    st.code = st.stop_code;
+  }
   log().warn("saga {} [{}]: {}", st.args.id, st.args.type, st.error);
   progress(self, saga_state::compensating);
   // A lost COMMIT reply of a step on the log's database: it has no key for the supervisor to
@@ -165,6 +178,7 @@ void finish_committed(saga_ptr self) {
 }
 
 void run_step(saga_ptr self, size_t i) {
+  if (stop_if_requested(self, i)) return;
   self->state.current = i;
   const bool local = is_local(self, i);
   // The log must know the saga (and every step so far) before another database sees it.

@@ -1,5 +1,6 @@
 #include "actors/sagas/saga_manager.hpp"
 
+#include <deque>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include <actortx/log.hpp>
 
 #include "runtime/observability/metrics_records.hpp"
+#include "runtime/policy/clock.hpp"
 #include "runtime/policy/saga_id.hpp"
 #include "runtime/policy/text.hpp"
 
@@ -26,17 +28,21 @@ namespace {
 /// recovery rather than crash-looping here.
 constexpr uint32_t max_restarts = 3;
 
-/// A saga this node drives now.
+/// A saga this node drives now, or has accepted and will drive once a slot is free (queued:
+/// no actor yet, a few hundred bytes).
 struct saga_entry {
   std::string type;
   std::shared_ptr<const saga_context> initial;  // for a restart before anything was logged
-  saga_actor actor;
+  saga_actor actor;                             // null while queued
   /// The requester, if any (a recovered saga has none). Valid until delivered.
   caf::typed_response_promise<saga_outcome> rp;
-  bool has_requester = false;
-  saga_state state = saga_state::started;
+  int64_t deadline_ns = 0;  // a fresh saga's deadline (steady clock), 0: none
+  uint32_t version = 0;     // a fresh saga's version (0: newest); the actor reports the real one
   uint32_t step = 0;
   uint32_t restarts = 0;  // of its actor after it died
+  saga_state state = saga_state::started;
+  saga_start mode = saga_start::fresh;
+  bool has_requester = false;
 };
 
 saga_outcome refused(const std::string& id, const std::string& type, errc code, std::string why) {
@@ -76,6 +82,10 @@ class saga_manager_state {
   saga_entry& add(const std::string& id, saga_entry e);
   void erase(std::unordered_map<std::string, saga_entry>::iterator i);
   void spawn_for(const std::string& id, saga_entry& e, saga_start mode);
+  /// Starts `e` now if fewer than max_running sagas run, else queues it.
+  void start_or_queue(const std::string& id, saga_entry& e);
+  /// A running saga ended (or left): starts the next queued ones.
+  void start_queued();
   void on_saga_down(const std::string& id, const caf::error& reason);
   /// Answers every requester, stops the saga actors (the log keeps the sagas).
   void stop_all(const caf::error& reason);
@@ -85,6 +95,8 @@ class saga_manager_state {
   saga_manager_settings cfg_;
   std::unordered_map<std::string, saga_entry> sagas_;          // by saga id
   std::unordered_map<caf::actor_addr, std::string> children_;  // saga actor -> saga id
+  std::deque<std::string> queue_;  // ids of accepted sagas waiting for a slot, in order
+  size_t running_ = 0;             // entries with an actor
   std::mt19937_64 rng_{std::random_device{}()};
   bool draining_ = false;
 };
@@ -101,6 +113,17 @@ std::string saga_manager_state::check(const saga_request& req) const {
   if (!cfg_.sagas->find(req.type))
     return "unknown saga type '" + req.type +
            "' (this node knows: " + join_names(cfg_.sagas->names()) + ")";
+  if (!cfg_.sagas->find(req.type, req.version)) {
+    std::vector<std::string> have;
+    for (auto v : cfg_.sagas->versions(req.type)) have.push_back(std::to_string(v));
+    return "saga type '" + req.type + "' has no version " + std::to_string(req.version) +
+           " on this node (it has: " + join_names(have) + ")";
+  }
+  if (req.options.timeout.count() < 0 || req.options.timeout > max_saga_timeout)
+    return "saga_options.timeout must be between 0 (none) and " +
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::hours>(max_saga_timeout).count()) +
+           "h, not " + std::to_string(req.options.timeout.count()) + "ms";
   if (sagas_.count(req.id) > 0) return "saga " + req.id + " is running already";
   return {};
 }
@@ -124,8 +147,12 @@ caf::result<saga_outcome> saga_manager_state::accept(saga_request& req) {
   e.initial = std::make_shared<const saga_context>(std::move(req.context));
   e.rp = rp;
   e.has_requester = true;
-  spawn_for(req.id, add(req.id, std::move(e)), saga_start::fresh);
-  log().debug("saga {} [{}] started", req.id, req.type);
+  e.version = req.version;
+  if (req.options.timeout.count() > 0)
+    e.deadline_ns =
+        steady_now_ns() +
+        std::chrono::duration_cast<std::chrono::nanoseconds>(req.options.timeout).count();
+  start_or_queue(req.id, add(req.id, std::move(e)));
   return rp;
 }
 
@@ -134,7 +161,26 @@ void saga_manager_state::adopt(const std::string& id) {
   if (draining_ || sagas_.count(id) > 0) return;
   saga_entry e;
   e.type = "?";  // until the actor has read it from the log
-  spawn_for(id, add(id, std::move(e)), saga_start::recover);
+  e.mode = saga_start::recover;
+  start_or_queue(id, add(id, std::move(e)));
+}
+
+void saga_manager_state::start_or_queue(const std::string& id, saga_entry& e) {
+  if (running_ < cfg_.max_running) {
+    spawn_for(id, e, e.mode);
+    log().debug("saga {} [{}] started", id, e.type);
+  } else {
+    queue_.push_back(id);
+  }
+}
+
+void saga_manager_state::start_queued() {
+  while (running_ < cfg_.max_running && !queue_.empty()) {
+    auto id = std::move(queue_.front());
+    queue_.pop_front();
+    auto i = sagas_.find(id);
+    if (i != sagas_.end() && !i->second.actor) spawn_for(id, i->second, i->second.mode);
+  }
 }
 
 void saga_manager_state::on_progress(const saga_info& info) {
@@ -143,12 +189,16 @@ void saga_manager_state::on_progress(const saga_info& info) {
   if (cfg_.census) cfg_.census->move(i->second.state, info.state);
   i->second.type = info.type;
   i->second.state = info.state;
+  if (info.version != 0) i->second.version = info.version;
   i->second.step = info.step;
 }
 
 void saga_manager_state::cancel(const std::string& id, std::string& why) {
   auto i = sagas_.find(id);
-  if (i == sagas_.end() || !i->second.actor) return;
+  if (i == sagas_.end()) return;
+  // A queued saga that never ran: nothing to compensate and nothing logged yet; it starts
+  // with the cancel pending and ends COMPENSATED at once (its actor hears it first).
+  if (!i->second.actor) spawn_for(id, i->second, i->second.mode);
   self_->send(i->second.actor, cancel_atom::value, std::move(why));
 }
 
@@ -209,6 +259,8 @@ std::vector<saga_info> saga_manager_state::list() const {
     i.step = e.step;
     if (cfg_.saga) i.owner = cfg_.saga->node_id;
     i.actor = e.actor.address();
+    i.version = e.version;
+    i.queued = !e.actor;
     out.push_back(std::move(i));
   }
   return out;
@@ -226,7 +278,12 @@ saga_entry& saga_manager_state::add(const std::string& id, saga_entry e) {
 
 void saga_manager_state::erase(std::unordered_map<std::string, saga_entry>::iterator i) {
   if (cfg_.census) cfg_.census->leave(i->second.state);
+  const bool ran = static_cast<bool>(i->second.actor);
   sagas_.erase(i);
+  if (ran) {
+    --running_;
+    start_queued();
+  }
 }
 
 void saga_manager_state::spawn_for(const std::string& id, saga_entry& e, saga_start mode) {
@@ -237,6 +294,9 @@ void saga_manager_state::spawn_for(const std::string& id, saga_entry& e, saga_st
   args.registry = cfg_.sagas;
   args.mode = mode;
   args.settings = cfg_.saga;
+  args.version = e.version;
+  args.deadline_ns = e.deadline_ns;
+  if (!e.actor) ++running_;
   e.actor = spawn_saga(self_, caf::actor_cast<saga_manager_actor>(self_),
                        caf::actor_cast<supervisor_actor>(home_), std::move(args));
   children_[e.actor.address()] = id;
@@ -248,11 +308,13 @@ void saga_manager_state::stop_all(const caf::error& reason) {
       e.rp.deliver(refused(id, e.type, errc::shutting_down,
                            "the runtime is shutting down; the saga is in the log and will be "
                            "resumed by recovery"));
-    self_->send_exit(e.actor, reason);
+    if (e.actor) self_->send_exit(e.actor, reason);
     if (cfg_.census) cfg_.census->leave(e.state);
   }
   sagas_.clear();
   children_.clear();
+  queue_.clear();
+  running_ = 0;
 }
 
 saga_manager_actor::behavior_type saga_manager_fn(mgr_ptr self, supervisor_impl_actor home,

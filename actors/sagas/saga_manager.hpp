@@ -47,6 +47,8 @@ struct saga_manager_settings {
   metrics_actor metrics;
   /// Where the manager counts its sagas; may be null.
   std::shared_ptr<saga_census> census;
+  /// Sagas driven at once; more wait in order as compact entries (no actor yet).
+  size_t max_running = 1000;
 };
 
 /// Spawns the saga manager of the supervisor `home` and, before returning, hands it to `home`

@@ -25,15 +25,6 @@ void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
   fail(out);
 }
 
-void request_stop(saga_ptr self, errc code, std::string why) {
-  auto& st = self->state;
-  if (!st.stop_reason.empty() || st.state == saga_state::compensating || is_final(st.state)) return;
-  log().info("saga {} [{}]: {}; compensating after the step in flight", st.args.id, st.args.type,
-             why);
-  st.stop_reason = std::move(why);
-  st.stop_code = code;
-}
-
 void stop_not_owner(saga_ptr self, const tx_outcome& out) {
   self->state.error = "stopped driving the saga: " + out.message;
   log().warn("saga {} [{}]: {}", self->state.args.id, self->state.args.type, self->state.error);

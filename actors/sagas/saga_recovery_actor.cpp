@@ -27,8 +27,14 @@ using rec_ptr = saga_recovery_actor::stateful_pointer<recovery_state>;
 void claim(rec_ptr self, const std::function<void(uint32_t)>& done) {
   auto& st = self->state;
   const auto& s = *st.settings;
-  auto script =
-      claim_script(s.node_id, s.lease, st.registry->names(), st.first_round, st.cfg.batch);
+  claim_request r;
+  r.owner = s.node_id;
+  r.lease = s.lease;
+  r.known = st.registry->types();
+  r.include_own = st.first_round;
+  r.limit = st.cfg.batch;
+  r.unknown_version_grace = st.cfg.unknown_version_grace;
+  auto script = claim_script(r);
   auto opts = s.log_options;
   opts.label = "actortx.saga_claim";
   self->request(st.home, reply_timeout(opts), run_atom::value, opts, std::move(script))
@@ -75,7 +81,11 @@ void renew(rec_ptr self) {
                 .then(
                     [=](tx_outcome& out) {
                       if (!out.committed())
-                        log().warn("saga recovery: renewing leases failed: {}", out.message);
+                        return log().warn("saga recovery: renewing leases failed: {}", out.message);
+                      // An operator's cancel of a saga this node drives, written on another
+                      // node (or by the command-line tool): the saga hears it now.
+                      for (auto& [id, why] : parse_renew(out))
+                        self->send(self->state.host, cancel_atom::value, id, why);
                     },
                     [=](caf::error& err) {
                       log().warn("saga recovery: renewing leases failed: {}",

@@ -17,6 +17,8 @@ struct saga_recovery_settings {
   std::chrono::milliseconds interval{10000};
   /// Sagas claimed per round (another round follows at once when the batch was full).
   size_t batch = 100;
+  /// A saga of a type and version no node claims is FAILED this long after its lease expired.
+  std::chrono::milliseconds unknown_version_grace{3600000};
 };
 
 /// Its claims and lease renewals are transactions of the supervisor `home` (it ends with it);

@@ -35,7 +35,12 @@ void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work 
     return true;
   };
   // The handlers live as long as the transaction waits: they keep the label, not all opts.
-  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, opts, std::move(work))
+  // Every transaction of the saga (steps, compensations, log writes, fences) names it in its
+  // record and log lines; the metric label (type/step) stays bounded.
+  auto tagged = opts;
+  tagged.saga_id = st.args.id;
+  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, std::move(tagged),
+                std::move(work))
       .then(
           [on_done, current](tx_outcome& out) mutable {
             if (current()) on_done(out);

@@ -5,6 +5,7 @@
 #include <actortx/log.hpp>
 
 #include "actors/sagas/saga_requests.hpp"
+#include "runtime/policy/clock.hpp"
 #include "runtime/policy/text.hpp"
 
 namespace actortx::saga_impl {
@@ -63,7 +64,8 @@ void continue_from_log(saga_ptr self, const saga_snapshot& snap) {
   }
   size_t k = 0;
   while (k < st.steps.size() && st.steps[k].state == step_state::done) ++k;
-  if (st.args.mode == saga_start::recover && def(self).forward_recovery()) {
+  if (st.args.mode == saga_start::recover && def(self).forward_recovery() &&
+      st.stop_reason.empty()) {
     if (k == st.steps.size()) {
       st.final_logged = false;
       return finish_committed(self);
@@ -71,22 +73,73 @@ void continue_from_log(saga_ptr self, const saga_snapshot& snap) {
     // A step that had committed meanwhile is found by its key or its step row (XA002).
     return run_step(self, k);
   }
+  if (!st.stop_reason.empty()) {
+    st.error = st.stop_reason;
+    st.code = st.stop_code;
+  }
   if (st.error.empty()) st.error = "recovered: compensating what ran";
   progress(self, saga_state::compensating);
   resolve_then_compensate(self, k);
 }
 
+/// This node lacks the saga's type or version: another node that has it takes it (its lease is
+/// given up now), or after the grace it is FAILED (saga recovery); this actor stops.
+void release(saga_ptr self, const saga_snapshot& snap) {
+  auto& st = self->state;
+  auto versions =
+      st.args.registry ? st.args.registry->versions(st.args.type) : std::vector<uint32_t>{};
+  std::string have;
+  for (auto v : versions) have += (have.empty() ? "" : ", ") + std::to_string(v);
+  st.steps = snap.steps;
+  st.ctx = std::make_shared<const saga_context>(snap.context);
+  st.error = "saga type '" + st.args.type + "' version " + std::to_string(snap.version) +
+             " is not registered on node " + settings(self).node_id +
+             (have.empty() ? std::string{" (it has no version of it)"}
+                           : " (it has version(s) " + have + ")") +
+             ": left for a node that has it";
+  log().warn("saga {}: {}", st.args.id, st.error);
+  tx_script s;
+  s.add(
+      "UPDATE actortx.saga SET lease_until = now() - interval '1 millisecond' "
+      "WHERE id = $1 AND owner = $2",
+      st.args.id, settings(self).node_id);
+  s.add(
+      "INSERT INTO actortx.saga_event (saga_id, by, action, reason) VALUES ($1, $2, "
+      "'release', $3)",
+      st.args.id, "node:" + settings(self).node_id, st.error);
+  run_tx(self, st.home, settings(self).log_options, std::move(s), [=](const tx_outcome& out) {
+    if (!out.committed())
+      log().warn("saga {}: giving up its lease failed ({}); it expires", self->state.args.id,
+                 out.message);
+    finish(self, snap.state, errc::invalid_argument);
+  });
+}
+
+/// What the log says about the saga's deadline and a pending cancel.
+void take_limits(saga_ptr self, const saga_snapshot& snap) {
+  auto& st = self->state;
+  if (snap.deadline_ms) {
+    st.deadline_ns = steady_now_ns() + std::max<int64_t>(0, *snap.deadline_ms) * 1000000;
+    if (st.deadline_ns == 0) st.deadline_ns = 1;
+    if (*snap.deadline_ms <= 0)
+      request_stop(self, errc::timeout, "the saga's deadline passed");
+    else
+      arm_deadline(self);
+  }
+  if (!snap.cancel_requested.empty())
+    request_stop(self, errc::rolled_back, "cancelled by " + snap.cancel_requested);
+}
+
 void resume(saga_ptr self, const saga_snapshot& snap) {
   auto& st = self->state;
-  if (snap.found) st.args.type = snap.type;
-  st.def = st.args.registry ? st.args.registry->find(st.args.type) : nullptr;
-  if (!st.def) {
-    st.steps = snap.steps;
-    st.ctx = std::make_shared<const saga_context>(snap.context);
-    auto known = st.args.registry ? st.args.registry->names() : std::vector<std::string>{};
-    return fail_saga(self, "saga type '" + st.args.type + "' is not registered on node " +
-                               settings(self).node_id + " (it knows: " + join_names(known) + ")");
+  if (snap.found) {
+    st.args.type = snap.type;
+    st.version = snap.version;
   }
+  st.def = st.args.registry ? st.args.registry->find(st.args.type, snap.found ? snap.version : 0)
+                            : nullptr;
+  if (!st.def) return release(self, snap);
+  st.version = st.def->version();
   const auto& defs = def(self).steps();
   st.steps.resize(defs.size());
   for (size_t k = 0; k < defs.size(); ++k) st.steps[k].name = defs[k].name;
@@ -95,6 +148,7 @@ void resume(saga_ptr self, const saga_snapshot& snap) {
     if (!take_logged_steps(self, snap)) return;
     st.error = snap.error;
     if (is_final(snap.state)) return finish(self, snap.state);
+    take_limits(self, snap);
   }
   continue_from_log(self, snap);
 }

@@ -35,6 +35,8 @@ void step_run::operator()(tx& t) {
     w.step_name = sd.name;
     w.step_status = step_state::done;
     w.attempts = -1;  // the function takes it from the transaction's application_name
+    w.version = ident->version;
+    w.deadline_ms = deadline_ms_from_now(ident->deadline_ns);
     if (extra) {
       w.error = extra->error;
       w.compensation_attempts = extra->compensation_attempts;
@@ -80,6 +82,11 @@ tx_options step_options(saga_ptr self, size_t step, bool compensation) {
   tx_options o = sd.options.tx ? *sd.options.tx : settings(self).step_defaults;
   o.read_only = false;
   o.label = self->state.args.type + "/" + sd.name + (compensation ? "/undo" : "");
+  // A step's transaction never outlives the saga's deadline (a compensation is not bounded by
+  // it: what ran must be undone). At least 1 ms: the step then times out, never commits.
+  const auto left = deadline_ms_from_now(self->state.deadline_ns);
+  self->state.step_capped = !compensation && left >= 0 && left < o.timeout.count();
+  if (self->state.step_capped) o.timeout = std::chrono::milliseconds{std::max<int64_t>(1, left)};
   // A step on the log's database needs no key: its step row, which its transaction inserts
   // and a fence inserts if it is missing, is its key (one row written instead of two).
   if (compensation || !is_local(self, step))
@@ -110,6 +117,8 @@ saga_write make_write(saga_ptr self, saga_state state, const saga_context* ctx,
   w.owner = settings(self).node_id;
   w.lease = settings(self).lease;
   w.error = st.error;
+  w.version = st.version;
+  w.deadline_ms = deadline_ms_from_now(st.deadline_ns);
   if (step) set_step_row(self, w, *step, status, status == step_state::done);
   return w;
 }
@@ -129,7 +138,7 @@ const std::shared_ptr<const saga_ident>& ident_of(saga_ptr self) {
   auto& st = self->state;
   if (!st.ident)
     st.ident = std::make_shared<const saga_ident>(
-        saga_ident{st.args.id, st.args.type, st.args.settings, st.def});
+        saga_ident{st.args.id, st.args.type, st.version, st.deadline_ns, st.args.settings, st.def});
   return st.ident;
 }
 
@@ -141,6 +150,7 @@ void progress(saga_ptr self, saga_state s) {
   info.type = st.args.type;
   info.state = s;
   info.step = static_cast<uint32_t>(st.current);
+  info.version = st.def ? st.version : 0;
   self->send(st.host, saga_step_atom::value, std::move(info));
 }
 
@@ -155,6 +165,7 @@ void finish(saga_ptr self, saga_state s, errc code) {
   out.code = s == saga_state::committed ? errc::none : code;
   out.message = st.error;
   out.recovered = st.args.mode != saga_start::fresh;
+  out.version = st.def ? st.version : 0;
   out.duration = std::chrono::microseconds{(steady_now_ns() - st.started_ns) / 1000};
   if (s == saga_state::failed)
     log().error("saga {} [{}] FAILED and needs an operator: {}", out.id, out.type, out.message);

@@ -147,10 +147,12 @@ void runtime::impl::spawn_node_directory_if_networked(caf::actor_system& s) {
 void runtime::impl::spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_census> census) {
   // Always: a saga request to a node without saga types is answered by the manager too.
   auto host = spawn_saga_manager(
-      s, sup, saga_manager_settings{sagas, saga_cfg, metrics, std::move(census)});
+      s, sup,
+      saga_manager_settings{sagas, saga_cfg, metrics, std::move(census), cfg.sagas.max_running});
   if (!sagas->empty()) {
     saga_recovery_settings rs;
     rs.interval = cfg.sagas.recovery_interval;
+    rs.unknown_version_grace = cfg.sagas.unknown_version_grace;
     recovery = spawn_saga_recovery(s, sup, host, sagas, saga_cfg, rs);
   }
   // Always: a runtime without saga types (the actortx-saga tool's) operates on the log too.

@@ -27,16 +27,18 @@ saga_outcome runtime::run_saga(saga_request req, std::chrono::milliseconds timeo
   saga_outcome out;
   caf::scoped_actor self{*impl_->sys};
   self->request(impl_->sup, timeout, saga_atom::value, req)
-      .receive([&](saga_outcome& o) { out = std::move(o); },
-               [&](caf::error& err) {
-                 out.id = req.id;
-                 out.type = req.type;
-                 out.state = saga_state::failed;
-                 out.code =
-                     err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
-                 out.message = "no saga outcome: " + impl_->sys->render(err) +
-                               " (the saga is durable: look it up by id " + req.id + ")";
-               });
+      .receive(
+          [&](saga_outcome& o) { out = std::move(o); },
+          [&](caf::error& err) {
+            // Not the saga's state: the caller's. The saga goes on (it is durable).
+            out.id = req.id;
+            out.type = req.type;
+            out.state = saga_state::started;
+            out.caller_gave_up = true;
+            out.code = err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
+            out.message = "stopped waiting for the saga's outcome (" + impl_->sys->render(err) +
+                          "); the saga goes on: look it up with runtime::saga(\"" + req.id + "\")";
+          });
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "runtime/sagas/saga_log.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -125,7 +127,11 @@ std::optional<bool> step_fence_result(const tx_outcome& out) {
 
 tx_script load_script(const std::string& id) {
   tx_script s;
-  s.add("SELECT type, state, context::text, owner, error FROM actortx.saga WHERE id = $1", id);
+  s.add(
+      "SELECT type, state, context::text, owner, error, version, "
+      "(extract(epoch FROM deadline - now()) * 1000)::bigint, cancel_requested "
+      "FROM actortx.saga WHERE id = $1",
+      id);
   s.add(
       "SELECT step_no, name, state, attempts, compensation_attempts, error "
       "FROM actortx.saga_step WHERE saga_id = $1 ORDER BY step_no",
@@ -145,6 +151,9 @@ saga_snapshot parse_load(const tx_outcome& out) {
   snap.context = context_from_json(cell(saga, 0, 2));
   snap.owner = cell(saga, 0, 3);
   snap.error = cell(saga, 0, 4);
+  snap.version = static_cast<uint32_t>(std::stoul(cell(saga, 0, 5)));
+  if (!saga.rows[0].at(6).is_null) snap.deadline_ms = std::stoll(cell(saga, 0, 6));
+  snap.cancel_requested = cell(saga, 0, 7);
   for (size_t r = 0; r < steps.rows.size(); ++r) {
     auto no = std::stoul(cell(steps, r, 0));
     if (no > 10000) throw std::runtime_error("saga log: step number " + cell(steps, r, 0));
@@ -160,26 +169,85 @@ saga_snapshot parse_load(const tx_outcome& out) {
   return snap;
 }
 
-tx_script claim_script(const std::string& owner, std::chrono::milliseconds lease,
-                       const std::vector<std::string>& known_types, bool include_own,
-                       size_t limit) {
+namespace {
+
+std::string known_json(const std::vector<saga_type_version>& known) {
+  std::vector<std::string> keys;
+  keys.reserve(known.size());
+  for (const auto& k : known) keys.push_back(k.type + "@" + std::to_string(k.version));
+  return json_array(keys);
+}
+
+/// "type@1, type@2" for people.
+std::string join_known(const std::vector<saga_type_version>& known) {
+  std::string out;
+  for (const auto& k : known)
+    out += (out.empty() ? "" : ", ") + k.type + "@" + std::to_string(k.version);
+  return out.empty() ? "no saga types" : out;
+}
+
+/// A duration in its largest whole unit (1h, 90s, 250ms).
+std::string ms_text(std::chrono::milliseconds d) {
+  const auto ms = d.count();
+  if (ms != 0 && ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
+  if (ms != 0 && ms % 60000 == 0) return std::to_string(ms / 60000) + "min";
+  if (ms != 0 && ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+/// The saga's type and version in the form known_json() lists them.
+constexpr const char* type_at_version = "(type || '@' || version::text)";
+
+}  // namespace
+
+tx_script claim_script(const claim_request& r) {
   tx_script s;
+  const auto known = known_json(r.known);
+  const auto lease = static_cast<int64_t>(r.lease.count());
+  const auto mine_unknown = std::string{"owner = $1 AND state IN "} + running_states + " AND " +
+                            type_at_version +
+                            " NOT IN (SELECT jsonb_array_elements_text($2::jsonb))";
+  if (r.include_own)
+    s.add(
+        "WITH r AS (UPDATE actortx.saga SET lease_until = now() - interval '1 millisecond' "
+        "WHERE " +
+            mine_unknown +
+            " RETURNING id, type, version) "
+            "INSERT INTO actortx.saga_event (saga_id, by, action, reason) "
+            "SELECT id, 'node:' || $1, 'release', 'node ' || $1 || ' does not have saga type ' || "
+            "type || ' version ' || version || ': left for a node that has it' FROM r",
+        r.owner, known);
+  s.add(std::string{"WITH f AS (UPDATE actortx.saga s SET state = 'FAILED', failed_in = s.state, "
+                    "updated_at = now(), error = 'saga type ' || s.type || ' version ' || "
+                    "s.version || ' is not registered on any node that looked for orphaned "
+                    "sagas during ' || $3 || ' after its lease expired (node ' || $1 || "
+                    "' has: ' || $4 || '); retry it once a node has that version' "
+                    "FROM (SELECT id FROM actortx.saga WHERE state IN "} +
+            running_states +
+            " AND lease_until < now() - make_interval(secs => $5::bigint / "
+            "1000.0) AND " +
+            type_at_version +
+            " NOT IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR UPDATE SKIP LOCKED) c "
+            "WHERE s.id = c.id RETURNING s.id, s.error) "
+            "INSERT INTO actortx.saga_event (saga_id, by, action, reason) "
+            "SELECT id, 'node:' || $1, 'fail', error FROM f",
+        r.owner, known, ms_text(r.unknown_version_grace), join_known(r.known),
+        static_cast<int64_t>(r.unknown_version_grace.count()));
   s.add(std::string{"UPDATE actortx.saga s SET owner = $1, "
                     "lease_until = now() + make_interval(secs => $2::bigint / 1000.0), "
                     "updated_at = now() "
                     "FROM (SELECT id FROM actortx.saga WHERE state IN "} +
-            running_states +
-            " AND ((owner = $1 AND ($4::boolean OR lease_until < now())) OR (owner <> $1 AND "
-            "lease_until < now() AND type IN (SELECT jsonb_array_elements_text($3::jsonb)))) "
+            running_states + " AND " + type_at_version +
+            " IN (SELECT jsonb_array_elements_text($3::jsonb)) AND ((owner = $1 AND "
+            "($4::boolean OR lease_until < now())) OR (owner <> $1 AND lease_until < now())) "
             "ORDER BY updated_at LIMIT $5 FOR UPDATE SKIP LOCKED) c "
             "WHERE s.id = c.id RETURNING s.id",
-        owner, static_cast<int64_t>(lease.count()), json_array(known_types), include_own,
-        static_cast<uint64_t>(limit));
+        r.owner, lease, known, r.include_own, static_cast<uint64_t>(r.limit));
   return s;
 }
 
 std::vector<std::string> parse_claim(const tx_outcome& out) {
-  const auto& rs = results_of(out, 1, "claiming sagas");
+  const auto& rs = results_of(out, std::max<size_t>(1, out.results.size()), "claiming sagas");
   std::vector<std::string> ids;
   for (size_t r = 0; r < rs.rows.size(); ++r) ids.push_back(cell(rs, r, 0));
   return ids;
@@ -191,9 +259,19 @@ tx_script renew_script(const std::string& owner, std::chrono::milliseconds lease
   s.add(std::string{"UPDATE actortx.saga SET lease_until = now() + "
                     "make_interval(secs => $2::bigint / 1000.0) "
                     "WHERE owner = $1 AND state IN "} +
-            running_states + " AND id IN (SELECT jsonb_array_elements_text($3::jsonb))",
+            running_states +
+            " AND id IN (SELECT jsonb_array_elements_text($3::jsonb)) RETURNING id, "
+            "cancel_requested",
         owner, static_cast<int64_t>(lease.count()), json_array(ids));
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_renew(const tx_outcome& out) {
+  const auto& rs = results_of(out, 1, "renewing leases");
+  std::vector<std::pair<std::string, std::string>> cancels;
+  for (size_t r = 0; r < rs.rows.size(); ++r)
+    if (!cell(rs, r, 1).empty()) cancels.emplace_back(cell(rs, r, 0), cell(rs, r, 1));
+  return cancels;
 }
 
 tx_script list_script(saga_state state, size_t limit) {

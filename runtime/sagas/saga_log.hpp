@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <actortx/saga_outcome.hpp>
+#include <actortx/saga_registry.hpp>
 #include <actortx/statement.hpp>
 #include <actortx/tx_outcome.hpp>
 
@@ -89,23 +90,46 @@ struct saga_snapshot {
   std::string owner;
   std::string error;
   std::vector<step_report> steps;  ///< the logged ones, by step number (gaps are PENDING)
+  uint32_t version = 1;
+  /// The saga's deadline in ms from now (by the database's clock; negative: passed); none if
+  /// it has none.
+  std::optional<int64_t> deadline_ms;
+  std::string cancel_requested;  ///< "who: why" of an operator's pending cancel; empty: none
 };
 tx_script load_script(const std::string& id);
 /// Throws std::runtime_error on a malformed result (e.g. an unknown state name).
 saga_snapshot parse_load(const tx_outcome& out);
 
-/// Claims up to `limit` unfinished sagas: other nodes' whose lease expired and whose type
-/// `known_types` lists; this node's own whose lease expired (the supervisor ignores the ones it
-/// still drives); and at start-up (`include_own`) all of this node's own, left by an earlier
-/// incarnation, whatever their type. FOR UPDATE SKIP LOCKED: two nodes never claim the same.
-tx_script claim_script(const std::string& owner, std::chrono::milliseconds lease,
-                       const std::vector<std::string>& known_types, bool include_own, size_t limit);
+/// What a recovery round knows and may do.
+struct claim_request {
+  std::string owner;
+  std::chrono::milliseconds lease{30000};
+  /// The types and versions this node has: it claims only sagas of these.
+  std::vector<saga_type_version> known;
+  /// At start-up: this node's own sagas, left by an earlier incarnation, are claimed at once
+  /// (their lease may not have expired), and those of a version it lacks are released (lease
+  /// expired, history row) so that a node that has it takes them without waiting.
+  bool include_own = false;
+  size_t limit = 100;
+  /// A saga of a type and version no node claimed for this long after its lease expired is
+  /// FAILED (error and history row naming type and version).
+  std::chrono::milliseconds unknown_version_grace{3600000};
+};
+
+/// Claims up to `limit` unfinished sagas of known types and versions: other nodes' whose lease
+/// expired; this node's own whose lease expired (the supervisor ignores the ones it still
+/// drives); and at start-up all of this node's own. FOR UPDATE SKIP LOCKED: two nodes never
+/// claim the same. Also releases and fails sagas of unknown versions (see claim_request). The
+/// claimed ids are the last result.
+tx_script claim_script(const claim_request& r);
 /// Ids of the claimed sagas.
 std::vector<std::string> parse_claim(const tx_outcome& out);
 
-/// Extends the lease of the sagas this node drives.
+/// Extends the lease of the sagas this node drives; answers those with a pending cancel.
 tx_script renew_script(const std::string& owner, std::chrono::milliseconds lease,
                        const std::vector<std::string>& ids);
+/// Saga id -> "who: why" of each renewed saga an operator asked to cancel.
+std::vector<std::pair<std::string, std::string>> parse_renew(const tx_outcome& out);
 
 /// Sagas in `state` from the log, oldest update first.
 tx_script list_script(saga_state state, size_t limit);

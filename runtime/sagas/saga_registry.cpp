@@ -57,23 +57,50 @@ retry_policy saga_definition::default_compensation_retry() {
   return p;
 }
 
-saga_definition& saga_registry::define(const std::string& name) {
+saga_definition& saga_registry::define(const std::string& name, uint32_t version) {
   if (name.empty()) throw std::invalid_argument("a saga type needs a name");
-  if (defs_.count(name) > 0)
-    throw std::invalid_argument("saga type '" + name + "' is defined twice");
-  auto def = std::make_shared<saga_definition>(name);
-  defs_.emplace(name, def);
+  if (version == 0)
+    throw std::invalid_argument("saga type '" + name + "': versions start at 1, not 0");
+  auto& versions = defs_[name];
+  if (versions.count(version) > 0)
+    throw std::invalid_argument("saga type '" + name + "' version " + std::to_string(version) +
+                                " is defined twice");
+  auto def = std::make_shared<saga_definition>(name, version);
+  versions.emplace(version, def);
   return *def;
 }
 
 std::shared_ptr<const saga_definition> saga_registry::find(const std::string& name) const {
+  return find(name, 0);
+}
+
+std::shared_ptr<const saga_definition> saga_registry::find(const std::string& name,
+                                                           uint32_t version) const {
   auto i = defs_.find(name);
-  return i == defs_.end() ? nullptr : i->second;
+  if (i == defs_.end() || i->second.empty()) return nullptr;
+  if (version == 0) return i->second.rbegin()->second;
+  auto v = i->second.find(version);
+  return v == i->second.end() ? nullptr : v->second;
 }
 
 std::vector<std::string> saga_registry::names() const {
   std::vector<std::string> out;
   for (const auto& kv : defs_) out.push_back(kv.first);
+  return out;
+}
+
+std::vector<saga_type_version> saga_registry::types() const {
+  std::vector<saga_type_version> out;
+  for (const auto& [name, versions] : defs_)
+    for (const auto& kv : versions) out.push_back({name, kv.first});
+  return out;
+}
+
+std::vector<uint32_t> saga_registry::versions(const std::string& name) const {
+  std::vector<uint32_t> out;
+  auto i = defs_.find(name);
+  if (i != defs_.end())
+    for (const auto& kv : i->second) out.push_back(kv.first);
   return out;
 }
 

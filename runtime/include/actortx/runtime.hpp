@@ -91,8 +91,10 @@ class runtime {
   tx_outcome transact(const tx_options& opts, const tx_script& script);
 
   // --- sagas (blocking; from actors send (saga_atom, saga_request) to supervisor()) ----------
-  /// Runs a saga of a registered type and returns its outcome. If no outcome arrives within
-  /// `timeout` the result is FAILED with errc::timeout, and the saga goes on (it is durable).
+  /// Runs a saga of a registered type and returns its outcome. `timeout` is how long the caller
+  /// waits, not the saga's deadline (saga_request::options.timeout): if no outcome arrives in
+  /// time the result has caller_gave_up set (state STARTED, errc::timeout) and the saga goes on
+  /// (it is durable; look it up by id). An outcome the saga reported never has it set.
   saga_outcome run_saga(const std::string& type, saga_context context = {},
                         std::chrono::milliseconds timeout = std::chrono::minutes(5));
   saga_outcome run_saga(saga_request req,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -92,7 +93,8 @@ struct saga_step_def {
 
 class saga_definition {
  public:
-  explicit saga_definition(std::string name) : name_(std::move(name)) {}
+  explicit saga_definition(std::string name, uint32_t version = 1)
+      : name_(std::move(name)), version_(version) {}
 
   /// Appends a step. std::invalid_argument for an empty or repeated name, an empty action, or
   /// read-only / idempotency-key options (the step writes its log row under its own key).
@@ -110,12 +112,15 @@ class saga_definition {
   saga_definition& compensation_retry(retry_policy p);
 
   const std::string& name() const noexcept { return name_; }
+  /// The version of the type this definition is (1 unless defined otherwise).
+  uint32_t version() const noexcept { return version_; }
   const std::vector<saga_step_def>& steps() const noexcept { return steps_; }
   bool forward_recovery() const noexcept { return forward_; }
   const retry_policy& compensation_policy() const noexcept { return comp_retry_; }
 
  private:
   std::string name_;
+  uint32_t version_ = 1;
   std::vector<saga_step_def> steps_;
   bool forward_ = false;
   retry_policy comp_retry_ = default_compensation_retry();
@@ -124,19 +129,39 @@ class saga_definition {
   static retry_policy default_compensation_retry();
 };
 
+/// A saga type and version, as the log and the recovery claims name it.
+struct saga_type_version {
+  std::string type;
+  uint32_t version = 1;
+};
+
 /// The saga types a node knows. Fill it before handing it to the runtime; the runtime keeps an
 /// immutable copy (shared by its actors).
+///
+/// Versions: a saga runs to its end on the version of its type it started with, also when
+/// another node recovers it. To change a type's steps while sagas of it are in flight, define
+/// the new steps as a new version and keep the old one until no saga of it is left (the
+/// operator's listing shows them: runtime::list_sagas with the type). New sagas start on the
+/// newest version unless their request names one.
 class saga_registry {
  public:
-  /// A new type. std::invalid_argument if the name is empty or taken.
-  saga_definition& define(const std::string& name);
-  /// The type, or null.
+  /// A new type, or a new version of one (versions start at 1). std::invalid_argument if the
+  /// name is empty, the version 0, or the pair taken.
+  saga_definition& define(const std::string& name, uint32_t version = 1);
+  /// The newest version of the type, or null.
   std::shared_ptr<const saga_definition> find(const std::string& name) const;
+  /// That version of the type (0: the newest), or null.
+  std::shared_ptr<const saga_definition> find(const std::string& name, uint32_t version) const;
+  /// The type names, each once.
   std::vector<std::string> names() const;
+  /// Every type and version this node can run and recover.
+  std::vector<saga_type_version> types() const;
+  /// The versions of `name` this node has, ascending (empty: none).
+  std::vector<uint32_t> versions(const std::string& name) const;
   bool empty() const noexcept { return defs_.empty(); }
 
  private:
-  std::map<std::string, std::shared_ptr<saga_definition>> defs_;
+  std::map<std::string, std::map<uint32_t, std::shared_ptr<saga_definition>>> defs_;
 };
 
 }  // namespace actortx
