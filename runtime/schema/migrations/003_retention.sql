@@ -1,9 +1,10 @@
 -- Version 3: retention. Finished sagas (with their steps and events) and idempotency keys older
 -- than the configured retention are pruned in small batches, one node at a time.
 --  * idempotency_keys_committed: btree on committed_at, so a batch finds the oldest keys
---    without a scan. Measured against BRIN (docs/benchmarks.md, "Idempotency keys"): the
---    keyed transaction costs the same with either, and BRIN's ranges only ever widen once
---    pruned pages are refilled with new keys, so its prune scan would degrade with time.
+--    without a scan. Measured against BRIN and no index (docs/benchmarks.md, "Idempotency
+--    keys"): the keyed transaction's cost differs by less than the noise between rounds, and
+--    BRIN's ranges only ever widen once pruned pages are refilled with new keys, so its prune
+--    scan would degrade with time.
 --  * saga_finished: the finished sagas by age (FAILED ones are kept for an operator).
 --  * maintenance_lease: which node prunes; the lease outlives a round (the holder takes the
 --    next one too unless it stopped), and a node that dies leaves it to expire.
