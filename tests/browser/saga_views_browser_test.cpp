@@ -1,7 +1,7 @@
-// The dashboard's saga views in a real browser: a saga fails at its last step and compensates;
-// headless Chromium shows it in the saga list (its row links to #saga=<id>, which a click
-// opens) and, at that URL, the detail view with the steps, the compensations and the error,
-// written as text (the error's markup stays text).
+// The dashboard's saga views in a real browser: a saga fails at its last step and compensates,
+// after more sagas than a page shows; headless Chromium shows it first in the saga list (its row
+// links to #saga=<id>, which a click opens) and, at that URL, the detail view with the steps, the
+// compensations and the error, written as text (the error's markup stays text).
 #include <chrono>
 #include <string>
 
@@ -10,6 +10,7 @@
 #include <actortx/runtime.hpp>
 
 #include "browser/headless_chromium.hpp"
+#include "runtime/observability/saga_query.hpp"
 #include "support/order_saga.hpp"
 #include "support/pg_test_env.hpp"
 
@@ -54,7 +55,8 @@ TEST_CASE("the saga list and a saga's detail view show its steps, compensations 
   test::test_database db;
   test::create_order_tables(db);
   runtime rt{saga_dashboard_config(db), order_and_noop()};
-  constexpr int committed_n = 3;
+  // More than a page: the list shows the newest ones and offers more.
+  constexpr int committed_n = static_cast<int>(default_saga_list_limit) + 10;
   for (int i = 0; i < committed_n; ++i)
     REQUIRE(rt.run_saga("browser_noop").state == saga_state::committed);
   auto order = rt.run_saga(test::order_saga_type, {{"item", "desk lamp"}});
@@ -67,7 +69,8 @@ TEST_CASE("the saga list and a saga's detail view show its steps, compensations 
   auto list = rows_of(dom, "saga-list");
   INFO("saga list: " << list.substr(0, 4000));
   CHECK(text_of(dom, "saga-list-note") ==
-        std::to_string(committed_n + 1) + " shown · newest first");
+        std::to_string(default_saga_list_limit) + "+ shown · newest first");
+  CHECK(tag_of(dom, "saga-more").find("hidden") == std::string::npos);  // "load more"
   auto first_row = list.substr(0, list.find("</tr>"));
   CHECK(first_row.find(order.id) != std::string::npos);
   CHECK(first_row.find(">COMPENSATED<") != std::string::npos);

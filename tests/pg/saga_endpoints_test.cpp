@@ -1,13 +1,17 @@
 // The dashboard's saga endpoints on a running runtime with a saga log: a saga that failed and
 // compensated is listed (and filtered), its detail has the steps, compensations and errors,
 // and bad parameters are refused with 400 naming them.
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <actortx/runtime.hpp>
 
+#include "runtime/observability/saga_query.hpp"
 #include "support/http_get.hpp"
 #include "support/order_saga.hpp"
 #include "support/pg_test_env.hpp"
@@ -38,7 +42,13 @@ struct saga_dashboard {
     return reg;
   }
 
-  saga_dashboard() : rt{(test::create_order_tables(db), config(db)), registry()} {}
+  /// The order saga's tables made, the config to run it.
+  static runtime_config prepared(test::test_database& db) {
+    test::create_order_tables(db);
+    return config(db);
+  }
+
+  saga_dashboard() : rt{prepared(db), registry()} {}
 
   json get_json(const std::string& path, int status) {
     auto r = http_get(rt.dashboard_port(), path);
@@ -136,4 +146,30 @@ TEST_CASE("the saga endpoints refuse bad parameters with 400 naming them, unknow
   auto missing = f.get_json("/api/sagas/no-such-saga", 404);
   CHECK_THAT(missing["error"].get<std::string>(), Catch::Contains("no-such-saga"));
   CHECK(f.get_json("/api/sagas", 200)["sagas"].empty());  // still serving
+}
+
+TEST_CASE("a listing of hundreds of sagas is cut at its limit and says there are more",
+          "[pg][saga]") {
+  saga_dashboard f;
+  constexpr int per_thread = 60, threads = 4;  // 240 sagas, newest first
+  std::atomic<int> committed{0};               // Catch's assertions are not for other threads
+  std::vector<std::thread> runners;
+  for (int t = 0; t < threads; ++t)
+    runners.emplace_back([&f, &committed] {
+      for (int i = 0; i < per_thread; ++i)
+        if (f.rt.run_saga("dash_noop").state == saga_state::committed) ++committed;
+    });
+  for (auto& r : runners) r.join();
+  REQUIRE(committed == per_thread * threads);
+  const size_t total = per_thread * threads;
+
+  auto page = f.get_json("/api/sagas", 200);
+  CHECK(page["sagas"].size() == default_saga_list_limit);
+  CHECK(page["more"] == true);
+  auto all = f.get_json("/api/sagas?limit=" + std::to_string(total + 10), 200);
+  REQUIRE(all["sagas"].size() == total);
+  CHECK(all["more"] == false);
+  for (size_t i = 1; i < total; ++i)  // newest first
+    CHECK(all["sagas"][i - 1]["created_at"] >= all["sagas"][i]["created_at"]);
+  CHECK(f.db.value<size_t>("SELECT count(*) FROM actortx.saga") == total);
 }
