@@ -83,21 +83,58 @@ TEST_CASE("a fence result tells whether the step ran", "[unit]") {
 
 TEST_CASE("a loaded saga snapshot has its steps by number, gaps pending", "[unit]") {
   auto out = committed_with(
-      {rows({{"transfer", "EXECUTING", R"({"amount":"5"})", "node-a", ""}}),
+      {rows({{"transfer", "EXECUTING", R"({"amount":"5"})", "node-a", "", "2", "-1500",
+               "ops: wrong account"}}),
        rows({{"0", "debit", "DONE", "2", "0", ""}, {"2", "notify", "COMPENSATED", "1", "1", ""}})});
   auto snap = parse_load(out);
   REQUIRE(snap.found);
   CHECK(snap.type == "transfer");
   CHECK(snap.state == saga_state::executing);
   CHECK(snap.context.get("amount") == "5");
+  CHECK(snap.version == 2);
+  CHECK(snap.deadline_ms == std::optional<int64_t>{-1500});  // passed 1.5 s ago
+  CHECK(snap.cancel_requested == "ops: wrong account");
   REQUIRE(snap.steps.size() == 3);
   CHECK(snap.steps[0].state == step_state::done);
   CHECK(snap.steps[0].attempts == 2);
   CHECK(snap.steps[1].state == step_state::pending);
   CHECK(snap.steps[2].state == step_state::compensated);
   CHECK_FALSE(parse_load(committed_with({rows({}), rows({})})).found);
-  auto bad = committed_with({rows({{"t", "WEIRD", "{}", "n", ""}}), rows({})});
+  auto bad = committed_with({rows({{"t", "WEIRD", "{}", "n", "", "1", "0", ""}}), rows({})});
   CHECK_THROWS_WITH(parse_load(bad), Catch::Contains("WEIRD"));
+}
+
+TEST_CASE("a registry keeps versions of a type; find gives the newest or the one asked for",
+          "[unit]") {
+  saga_registry reg;
+  reg.define("order").step("a", noop());
+  reg.define("order", 3).step("a", noop()).step("b", noop());
+  reg.define("refund", 2).step("a", noop());
+  CHECK(reg.find("order")->version() == 3);
+  CHECK(reg.find("order", 1)->steps().size() == 1);
+  CHECK(reg.find("order", 2) == nullptr);
+  CHECK(reg.find("order", 0)->version() == 3);
+  CHECK(reg.versions("order") == std::vector<uint32_t>{1, 3});
+  CHECK(reg.names() == std::vector<std::string>{"order", "refund"});
+  CHECK(reg.types().size() == 3);
+  CHECK_THROWS_WITH(reg.define("order", 3), Catch::Contains("'order' version 3 is defined twice"));
+  CHECK_THROWS_WITH(reg.define("order", 0), Catch::Contains("versions start at 1"));
+}
+
+TEST_CASE("a claim matches type and version, releases own unknown ones only at start-up",
+          "[unit]") {
+  claim_request r;
+  r.owner = "node-a";
+  r.known = {{"order", 1}, {"order", 2}};
+  auto later = claim_script(r);
+  REQUIRE(later.statements.size() == 2);  // fail after the grace, claim
+  CHECK(later.statements[0].params[1].text == R"(["order@1","order@2"])");
+  CHECK_THAT(later.statements[1].sql, Catch::Contains("RETURNING s.id"));
+  r.include_own = true;
+  auto first = claim_script(r);
+  REQUIRE(first.statements.size() == 3);  // release, fail, claim
+  CHECK_THAT(first.statements[0].sql, Catch::Contains("'release'"));
+  CHECK_THAT(first.statements[1].params[3].text, Catch::Contains("order@1, order@2"));
 }
 
 TEST_CASE("saga definitions reject what cannot work, naming saga and step", "[unit]") {

@@ -90,7 +90,7 @@ struct saga_detail {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_detail& x) {
-    return f(caf::meta::type_name("actortx::saga_impl"), x.found, x.id, x.type, x.version, x.state,
+    return f(caf::meta::type_name("actortx::saga_detail"), x.found, x.id, x.type, x.version, x.state,
              x.owner, x.lease_until, x.deadline, x.cancel_requested, x.error, x.created_at,
              x.updated_at, x.context, x.steps, x.events);
   }
