@@ -11,77 +11,14 @@
 
 #include <actortx/runtime.hpp>
 
+#include "saga/operator_domain.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
 using namespace std::chrono_literals;
+using namespace actortx::test::ops;
 
 namespace {
-
-/// items: what steps did; undo_log: each compensation that committed; switches: a broken
-/// compensation until the test fixes it.
-void create_domain(test::test_database& db) {
-  db.exec(
-      "CREATE TABLE items (saga_id text NOT NULL, step text NOT NULL);"
-      "CREATE TABLE undo_log (seq bigserial PRIMARY KEY, saga_id text NOT NULL, step text);"
-      "CREATE TABLE switches (name text PRIMARY KEY, broken boolean NOT NULL);"
-      "INSERT INTO switches VALUES ('undo', true)");
-}
-
-saga_body insert_item(const std::string& step) {
-  return [step](tx& t, saga_context& ctx) {
-    t.exec("INSERT INTO items VALUES ($1, $2)", ctx.get(saga_id_key), step);
-  };
-}
-
-/// Undoes `step`; fails (division by zero) while switch 'undo' is broken, if `breakable`.
-saga_body remove_item(const std::string& step, bool breakable) {
-  return [step, breakable](tx& t, saga_context& ctx) {
-    if (breakable)
-      t.exec("SELECT 1 / (CASE WHEN broken THEN 0 ELSE 1 END) FROM switches WHERE name = 'undo'");
-    t.exec("DELETE FROM items WHERE saga_id = $1 AND step = $2", ctx.get(saga_id_key), step);
-    t.exec("INSERT INTO undo_log (saga_id, step) VALUES ($1, $2)", ctx.get(saga_id_key), step);
-  };
-}
-
-saga_body failing_step() {
-  return [](tx& t, saga_context&) { t.exec("SELECT 1 / 0"); };
-}
-
-/// Waits on advisory lock 4242, which the test holds while it wants the step in flight.
-saga_body waiting_step() {
-  return [](tx& t, saga_context& ctx) {
-    t.exec("SELECT pg_advisory_xact_lock(4242)");
-    t.exec("INSERT INTO items VALUES ($1, 'wait')", ctx.get(saga_id_key));
-  };
-}
-
-retry_policy fast_compensation() {
-  retry_policy p;
-  p.initial_delay = 5ms;
-  p.max_delay = 20ms;
-  p.max_retries = 2;
-  return p;
-}
-
-saga_registry domain_sagas() {
-  saga_registry reg;
-  reg.define("order")
-      .step("reserve", insert_item("reserve"), remove_item("reserve", false))
-      .step("charge", insert_item("charge"), remove_item("charge", false));
-  reg.define("refund").step("reserve", insert_item("reserve"), remove_item("reserve", false));
-  reg.define("stuck")
-      .step("reserve", insert_item("reserve"), remove_item("reserve", true))
-      .step("charge", failing_step())
-      .compensation_retry(fast_compensation());
-  tx_options patient;
-  patient.timeout = 60s;
-  reg.define("slow")
-      .step("reserve", insert_item("reserve"), remove_item("reserve", false))
-      .step("wait", waiting_step(), saga_action{}, step_options{patient, {}, {}})
-      .step("finish", insert_item("finish"), remove_item("finish", false));
-  return reg;
-}
 
 runtime_config op_config(const test::test_database& db, const std::string& node) {
   auto cfg = test::test_config(db);
@@ -250,14 +187,16 @@ TEST_CASE("retry and cancel are refused for a finished saga, an unknown id and m
 
 namespace {
 
-/// Holds advisory lock 4242 on a connection of its own until release() (or destruction).
+/// Holds advisory lock `lock` on a connection of its own until release() (or destruction).
 class step_gate {
  public:
-  explicit step_gate(const std::string& dsn) : conn_(dsn) {
-    pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_lock(4242)");
+  explicit step_gate(const std::string& dsn, int lock = step_lock) : conn_(dsn), lock_(lock) {
+    pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_lock(" + std::to_string(lock_) + ")");
   }
   void release() {
-    if (held_) pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_unlock(4242)");
+    if (held_)
+      pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_unlock(" + std::to_string(lock_) +
+                                       ")");
     held_ = false;
   }
   ~step_gate() {
@@ -269,6 +208,7 @@ class step_gate {
 
  private:
   pqxx::connection conn_;
+  int lock_;
   bool held_ = true;
 };
 
