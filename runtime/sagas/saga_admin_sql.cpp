@@ -234,8 +234,7 @@ struct locked_row {
 };
 
 std::string who_resumes(const locked_row& row) {
-  return "any node with saga type " + row.type + " version " + row.version +
-         " takes it up (this one at once if it has it)";
+  return "any node with saga type " + row.type + " version " + row.version + " takes it up";
 }
 
 saga_command_result refused(saga_state before, std::string why) {

@@ -92,7 +92,7 @@ void print_list(std::ostream& out, const std::vector<saga_info>& sagas, bool jso
     out << std::setw(static_cast<int>(id_w)) << i.id << "  " << std::setw(static_cast<int>(type_w))
         << (i.type + " v" + std::to_string(i.version)) << "  " << std::setw(12)
         << to_string(i.state) << "  " << std::setw(4) << i.step << "  " << std::setw(24)
-        << i.created_at << "  " << cut(i.message, 60) << '\n';
+        << i.created_at << (i.message.empty() ? "" : "  " + cut(i.message, 60)) << '\n';
   out << sagas.size() << " saga(s)\n";
 }
 

@@ -102,6 +102,7 @@ void define_commands(CLI::App& app, options& o) {
   app.add_option("--dsn-file", o.dsn_file, "a file holding the connection string");
   app.add_flag("--json", o.json, "print JSON instead of text");
   app.require_subcommand(1, 1);
+  app.fallthrough();  // --json and --dsn also after the command
   auto* list = app.add_subcommand("list", "sagas in the log, newest first");
   list->add_option("--state", o.states, "only sagas in this state (repeatable)");
   list->add_option("--type", o.type, "only sagas of this type");
