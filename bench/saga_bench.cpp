@@ -56,6 +56,8 @@ struct bench_options {
   /// job list on every steal (double_ended_queue::take_tail), so with two workers a burst of
   /// 100000 spawns takes minutes (quadratic) instead of seconds; the memory is the same.
   size_t scheduler_threads = 1;
+  /// actortx.saga-max-running of the memory part: sagas beyond it wait as compact entries.
+  size_t max_running = 1000;
 };
 
 struct row {
@@ -277,6 +279,8 @@ sb::memory_result run_memory(const bench_options& o, const std::string& dsn, sb:
                                 std::to_string(o.seed),
                                 "--scheduler-threads",
                                 std::to_string(o.scheduler_threads),
+                                "--max-running",
+                                std::to_string(o.max_running),
                                 "--log-level",
                                 o.log_level};
   // The DSN goes through the environment, never the command line (it may hold a password).
@@ -317,6 +321,7 @@ int run(const bench_options& o, const std::string& command) {
       ms.pool = o.memory_pool;
       ms.hold_seconds = o.hold;
       ms.scheduler_threads = o.scheduler_threads;
+      ms.max_running = o.max_running;
       sb::print_memory(std::cout, mem, ms);
     }
     std::cout << "\ncommand: " << command << "\n";
@@ -358,6 +363,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 36000));
   app.add_option("--seed", o.seed, "random seed of the clients");
   app.add_option("--log-level", o.log_level, "actortx log level");
+  app.add_option("--max-running", o.max_running,
+                 "saga-max-running of the memory part (sagas beyond it wait as compact entries)")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_option("--memory-child", o.memory_child, "internal: run one memory measurement")
       ->check(CLI::IsMember({"saga", "tx"}))
       ->group("");
@@ -382,6 +390,7 @@ int main(int argc, char** argv) {
       s.seed = o.seed;
       s.log_level = o.log_level;
       s.scheduler_threads = o.scheduler_threads;
+      s.max_running = o.max_running;
       return sb::run_memory_child(s);
     }
     return run(o, command);

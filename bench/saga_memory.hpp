@@ -30,6 +30,7 @@ struct memory_settings {
   uint64_t seed = 42;
   std::string log_level = "warn";
   size_t scheduler_threads = 0;  ///< CAF workers; 0: the runtime's default (one per core)
+  size_t max_running = 1000;     ///< actortx.saga-max-running of the saga side
 };
 
 /// The child's side: runs against $ACTORTX_DSN (tables made by create_schema()) and prints one

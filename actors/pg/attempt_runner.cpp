@@ -235,7 +235,10 @@ bool run_transaction(pqxx::transaction_base& work, const exec_request& req, int3
   check_pre_commit(hooks, t);
   if (req.gate && !req.gate->enter_commit()) throw deadline_expired{};
   at.phase = tx_phase::commit;
-  auto r = work.exec("COMMIT");
+  // Statements queued for COMMIT go in its round trip (one simple-query string: if one fails,
+  // the rest, COMMIT included, is skipped and the transaction is aborted).
+  auto r =
+      work.exec(t.at_commit_sql().empty() ? std::string{"COMMIT"} : t.at_commit_sql() + "COMMIT");
   if (std::strcmp(command_status(r), "COMMIT") == 0) {
     res.committed = true;
   } else {

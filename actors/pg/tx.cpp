@@ -1,3 +1,4 @@
+#include <cctype>
 #include <vector>
 
 #include <pqxx/except>
@@ -94,6 +95,45 @@ pqxx::result tx::exec(const statement& st) {
   for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
   return counted(
       detail::exec_cached(work_, statements_, st.sql, pqxx::prepare::make_dynamic_params(params)));
+}
+
+namespace {
+
+/// `st.sql` with each $n outside quoted literals and identifiers replaced by the quoted value.
+std::string with_literals(pqxx::transaction_base& work, const statement& st) {
+  std::string out;
+  out.reserve(st.sql.size() + 64);
+  char quote = 0;  // inside '...' or "..."
+  for (size_t i = 0; i < st.sql.size(); ++i) {
+    const char c = st.sql[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && i + 1 < st.sql.size() &&
+               std::isdigit(static_cast<unsigned char>(st.sql[i + 1])) != 0) {
+      size_t j = i + 1;
+      size_t n = 0;
+      while (j < st.sql.size() && std::isdigit(static_cast<unsigned char>(st.sql[j])) != 0)
+        n = n * 10 + static_cast<size_t>(st.sql[j++] - '0');
+      if (n == 0 || n > st.params.size())
+        throw std::invalid_argument("statement refers to $" + std::to_string(n) + " but has " +
+                                    std::to_string(st.params.size()) + " parameter(s)");
+      const auto& p = st.params[n - 1];
+      out += p.is_null ? std::string{"NULL"} : work.quote(p.text);
+      i = j - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void tx::exec_at_commit(const statement& st) {
+  at_commit_ += with_literals(work_, st);
+  at_commit_ += ";\n";
 }
 
 std::chrono::milliseconds tx::remaining() const noexcept {

@@ -70,7 +70,7 @@ void run_undo(saga_ptr self, size_t k, bool last, F done) {
     run_on(self, k, opts, body_of([fn, ctx, rows](tx& t) {
              auto c = *ctx;  // a compensation reads the context; its changes are not kept
              fn(t, c);
-             for (const auto& s : rows) t.exec(s);
+             for (const auto& s : rows) t.exec_at_commit(s);  // in COMMIT's round trip
            }),
            done);
   } else if (const auto* call = action.call()) {

@@ -101,6 +101,15 @@ class tx {
   /// Runs a statement given as data (parameters bound, never spliced into SQL).
   pqxx::result exec(const statement& st);
 
+  /// Runs `st` when the body has returned, in the same round trip as COMMIT (one round trip
+  /// saved): for a last write whose result the body does not need, such as an outbox or log
+  /// row. If it fails, nothing commits and the attempt fails with its error, as if it had run
+  /// inside the body. Its parameters go to the server as quoted literals, not bound (the
+  /// statement is not prepared). Several are run in the order given.
+  void exec_at_commit(const statement& st);
+  /// What exec_at_commit() queued, as SQL text (empty: nothing).
+  const std::string& at_commit_sql() const noexcept { return at_commit_; }
+
   /// Runs a query that returns exactly one row with one column and converts it to T.
   template <class T, class... Args>
   T query_value(const std::string& sql, Args&&... args) {
@@ -148,6 +157,7 @@ class tx {
   uint32_t nested_counter_ = 0;
   uint32_t savepoints_used_ = 0;
   uint64_t rows_ = 0;
+  std::string at_commit_;  // statements for COMMIT's round trip, ';'-terminated
 
   pqxx::result counted(const pqxx::result& r) {
     rows_ += r.columns() > 0 ? r.size() : r.affected_rows();
