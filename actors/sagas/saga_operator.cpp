@@ -77,8 +77,8 @@ void act_on(op_ptr self, const saga_operator_settings& s, const saga_command& c,
             });
 }
 
-saga_operator_actor::behavior_type operator_fn(op_ptr self, supervisor_impl_actor home,
-                                               saga_operator_settings s) {
+saga_operator_actor::behavior_type operator_fn(op_ptr self, const supervisor_impl_actor& home,
+                                               const saga_operator_settings& s) {
   self->link_to(home);  // ends with the supervisor, as the other saga actors do
   return {
       [=](saga_atom, saga_filter& f) -> caf::result<std::vector<saga_info>> {

@@ -125,7 +125,7 @@ void define_commands(CLI::App& app, options& o) {
 /// The first argument that is not an option or an option's value ("" if none).
 std::string first_word(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+    std::string a = argv[i];
     if (a == "--dsn" || a == "--dsn-file") {
       ++i;
       continue;
