@@ -58,6 +58,7 @@ struct bench_options {
   size_t scheduler_threads = 1;
   /// actortx.saga-max-running of the memory part: sagas beyond it wait as compact entries.
   size_t max_running = 1000;
+  bool durable = false;
 };
 
 struct row {
@@ -297,6 +298,11 @@ int run(const bench_options& o, const std::string& command) {
   if (o.dsn.empty() && actortx::dsn_from_environment().empty())
     std::cerr << "starting an embedded PostgreSQL\n";
   auto db = actortx::dsn_or_embedded(o.dsn);  // destroyed last: the server goes at the end
+  if (o.durable) {
+    if (!db.embedded) throw std::runtime_error("--durable applies to the embedded cluster only");
+    std::cerr << "restarting the embedded cluster with fsync=on, full_page_writes=on\n";
+    bench::make_durable(*db.embedded, db.dsn);
+  }
   const auto dsn = make_database(db.dsn, o.database);
   std::cerr << "saga benchmark on " << actortx::dsn_target(dsn)
             << (db.embedded ? " (embedded)" : "") << "\n";
@@ -363,6 +369,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 36000));
   app.add_option("--seed", o.seed, "random seed of the clients");
   app.add_option("--log-level", o.log_level, "actortx log level");
+  app.add_flag("--durable", o.durable,
+               "restart the embedded cluster with fsync=on and full_page_writes=on first");
   app.add_option("--max-running", o.max_running,
                  "saga-max-running of the memory part (sagas beyond it wait as compact entries)")
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
