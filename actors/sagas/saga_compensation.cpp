@@ -33,6 +33,7 @@ void on_compensated(saga_ptr self, size_t k, const tx_outcome& out) {
   auto& rep = st.steps[k];
   if (out.committed()) {
     rep.state = step_state::compensated;
+    rep.message.clear();  // an earlier run's error is history now (the log keeps the attempts)
     st.op_failures = 0;
     if (!is_local(self, k)) st.pending.push_back({k, step_state::compensated});
     st.current = k;

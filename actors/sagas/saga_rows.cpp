@@ -104,7 +104,8 @@ void set_step_row(saga_ptr self, saga_write& w, size_t step, step_state status,
   // -1: the function takes the attempt number from the transaction's application_name.
   w.attempts = written_by_step ? -1 : static_cast<int32_t>(rep.attempts);
   w.compensation_attempts = rep.compensation_attempts;
-  w.step_error = rep.message;
+  // A compensated step's row keeps no error of the compensation's failed runs before.
+  w.step_error = status == step_state::compensated ? std::string{} : rep.message;
 }
 
 saga_write make_write(saga_ptr self, saga_state state, const saga_context* ctx,
