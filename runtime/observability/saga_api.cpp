@@ -26,35 +26,6 @@ report_json states_json(const std::vector<saga_state>& states) {
   return out;
 }
 
-report_json info_json(const saga_info& x) {
-  return {{"id", x.id},
-          {"type", x.type},
-          {"version", x.version},
-          {"state", to_string(x.state)},
-          {"step", x.step},
-          {"owner", x.owner},
-          {"queued", x.queued},
-          {"message", x.message},
-          {"created_at", x.created_at},
-          {"updated_at", x.updated_at}};
-}
-
-report_json step_json(const saga_step_detail& x) {
-  return {{"number", x.number},
-          {"name", x.name},
-          {"state", to_string(x.state)},
-          {"attempts", x.attempts},
-          {"compensation_attempts", x.compensation_attempts},
-          {"error", x.error},
-          {"node", x.node},
-          {"created_at", x.created_at},
-          {"updated_at", x.updated_at}};
-}
-
-report_json event_json(const saga_event& x) {
-  return {{"at", x.at}, {"by", x.by}, {"action", x.action}, {"reason", x.reason}};
-}
-
 /// The answer of `source` as a reply, or 503 with why there is none.
 template <class Ask>
 http_reply answered(Ask ask) {
@@ -71,7 +42,7 @@ http_reply answered(Ask ask) {
 
 std::string saga_list_json(const saga_filter& filter, const std::vector<saga_info>& sagas) {
   report_json list = report_json::array();
-  for (const auto& s : sagas) list.push_back(info_json(s));
+  for (const auto& s : sagas) list.push_back(report_json::parse(to_json(s)));
   report_json j = {{"filter",
                     {{"states", states_json(filter.states)},
                      {"type", filter.type},
@@ -84,27 +55,7 @@ std::string saga_list_json(const saga_filter& filter, const std::vector<saga_inf
 }
 
 std::string saga_detail_json(const saga_detail& x) {
-  report_json steps = report_json::array();
-  for (const auto& s : x.steps) steps.push_back(step_json(s));
-  report_json events = report_json::array();
-  for (const auto& e : x.events) events.push_back(event_json(e));
-  report_json context = report_json::object();
-  for (const auto& [k, v] : x.context.values()) context[k] = v;
-  report_json j = {{"id", x.id},
-                   {"type", x.type},
-                   {"version", x.version},
-                   {"state", to_string(x.state)},
-                   {"owner", x.owner},
-                   {"lease_until", x.lease_until},
-                   {"deadline", x.deadline},
-                   {"cancel_requested", x.cancel_requested},
-                   {"error", x.error},
-                   {"created_at", x.created_at},
-                   {"updated_at", x.updated_at},
-                   {"steps", std::move(steps)},
-                   {"events", std::move(events)},
-                   {"context", std::move(context)}};
-  return dumped(j);
+  return to_json(x);  // the shape actortx-saga --json prints too
 }
 
 http_reply saga_list_reply(std::string_view query, const saga_source& source) {

@@ -90,8 +90,8 @@ struct saga_detail {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_detail& x) {
-    return f(caf::meta::type_name("actortx::saga_detail"), x.found, x.id, x.type, x.version, x.state,
-             x.owner, x.lease_until, x.deadline, x.cancel_requested, x.error, x.created_at,
+    return f(caf::meta::type_name("actortx::saga_detail"), x.found, x.id, x.type, x.version,
+             x.state, x.owner, x.lease_until, x.deadline, x.cancel_requested, x.error, x.created_at,
              x.updated_at, x.context, x.steps, x.events);
   }
 };
@@ -131,6 +131,13 @@ struct saga_command_result {
     return f(caf::meta::type_name("actortx::saga_command_result"), x.accepted, x.before, x.message);
   }
 };
+
+/// The operator's views as JSON objects, the one shape `actortx-saga --json` prints and the
+/// dashboard's /api/sagas serves: a listed saga (id, type, version, state, step, owner, queued,
+/// message, created_at, updated_at) and one saga with its steps, events and context. Text that
+/// is not valid UTF-8 is replaced, never thrown on.
+std::string to_json(const saga_info& x);
+std::string to_json(const saga_detail& x);
 
 inline const char* to_string(saga_command_kind k) noexcept {
   return k == saga_command_kind::cancel ? "cancel" : "retry";

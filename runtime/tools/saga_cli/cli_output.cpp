@@ -9,54 +9,7 @@ namespace actortx::saga_cli {
 
 namespace {
 
-using nlohmann::json;
-
-json to_json(const saga_info& i) {
-  return {{"id", i.id},
-          {"type", i.type},
-          {"version", i.version},
-          {"state", to_string(i.state)},
-          {"step", i.step},
-          {"owner", i.owner},
-          {"created_at", i.created_at},
-          {"updated_at", i.updated_at},
-          {"message", i.message}};
-}
-
-json to_json(const saga_step_detail& s) {
-  return {{"number", s.number},
-          {"name", s.name},
-          {"state", to_string(s.state)},
-          {"attempts", s.attempts},
-          {"compensation_attempts", s.compensation_attempts},
-          {"error", s.error},
-          {"node", s.node},
-          {"created_at", s.created_at},
-          {"updated_at", s.updated_at}};
-}
-
-json to_json(const saga_detail& d) {
-  json steps = json::array();
-  for (const auto& s : d.steps) steps.push_back(to_json(s));
-  json events = json::array();
-  for (const auto& e : d.events)
-    events.push_back({{"at", e.at}, {"by", e.by}, {"action", e.action}, {"reason", e.reason}});
-  return {{"found", d.found},
-          {"id", d.id},
-          {"type", d.type},
-          {"version", d.version},
-          {"state", to_string(d.state)},
-          {"owner", d.owner},
-          {"lease_until", d.lease_until},
-          {"deadline", d.deadline},
-          {"cancel_requested", d.cancel_requested},
-          {"error", d.error},
-          {"created_at", d.created_at},
-          {"updated_at", d.updated_at},
-          {"context", d.context.values()},
-          {"steps", std::move(steps)},
-          {"events", std::move(events)}};
-}
+using json = nlohmann::ordered_json;  // keys in the order written
 
 /// One line of a long text, cut to `width` characters with "..." when longer.
 std::string cut(const std::string& text, size_t width) {
@@ -74,7 +27,7 @@ std::string or_dash(const std::string& s) {
 void print_list(std::ostream& out, const std::vector<saga_info>& sagas, bool json_out) {
   if (json_out) {
     json list = json::array();
-    for (const auto& i : sagas) list.push_back(to_json(i));
+    for (const auto& i : sagas) list.push_back(json::parse(to_json(i)));
     out << list.dump(2) << '\n';
     return;
   }
@@ -98,7 +51,7 @@ void print_list(std::ostream& out, const std::vector<saga_info>& sagas, bool jso
 
 void print_detail(std::ostream& out, const saga_detail& d, bool json_out) {
   if (json_out) {
-    out << to_json(d).dump(2) << '\n';
+    out << json::parse(to_json(d)).dump(2) << '\n';
     return;
   }
   out << "saga " << d.id << "\n  type      " << d.type << " v" << d.version << "\n  state     "
