@@ -21,32 +21,31 @@ CREATE TABLE IF NOT EXISTS actortx.maintenance_lease (
   owner text NOT NULL,
   lease_until timestamptz NOT NULL);
 
--- Takes or renews lease p_name for p_owner until now() + p_lease_ms, without waiting: returns
--- '' when p_owner holds it now, else the node that does (its batch may be running right now).
+-- Takes or renews lease p_name for p_owner until now() + p_lease_ms: returns '' when p_owner
+-- holds it now, else the node that does. It waits at most for the holder's batch in progress
+-- (one short transaction).
 -- The lease runs on the server's clock, never on a caller's p_now.
 CREATE OR REPLACE FUNCTION actortx.maintenance_lease_take(
     p_name text, p_owner text, p_lease_ms bigint) RETURNS text
 LANGUAGE plpgsql AS $fn$
 DECLARE
   holder text;
-  until timestamptz;
 BEGIN
   INSERT INTO actortx.maintenance_lease (name, owner, lease_until)
   VALUES (p_name, p_owner, now() - interval '1 second')
   ON CONFLICT (name) DO NOTHING;
-  SELECT owner, lease_until INTO holder, until
-    FROM actortx.maintenance_lease WHERE name = p_name FOR UPDATE SKIP LOCKED;
-  IF NOT FOUND THEN  -- locked: another node's batch holds the row
-    SELECT owner INTO holder FROM actortx.maintenance_lease WHERE name = p_name;
-    RETURN coalesce(nullif(holder, p_owner), 'a concurrent batch');
-  END IF;
-  IF holder <> p_owner AND until > now() THEN
-    RETURN holder;
-  END IF;
+  -- Taken or renewed only by an UPDATE whose condition is checked again on the newest row
+  -- version after a wait: of two nodes racing for an expired lease, the second sees the
+  -- first's and gets nothing. Only a holder's batch locks the row (for its short transaction);
+  -- a node that merely finds the lease held locks nothing, so it never stalls the holder.
   UPDATE actortx.maintenance_lease
      SET owner = p_owner, lease_until = now() + make_interval(secs => p_lease_ms / 1000.0)
-   WHERE name = p_name;
-  RETURN '';
+   WHERE name = p_name AND (owner = p_owner OR lease_until <= now());
+  IF FOUND THEN
+    RETURN '';
+  END IF;
+  SELECT owner INTO holder FROM actortx.maintenance_lease WHERE name = p_name;
+  RETURN holder;
 END
 $fn$;
 
