@@ -123,7 +123,8 @@ TEST_CASE(
     runtime v2_only{config_of(db, "b"), std::move(reg)};
     orphan(db, "s-v1", 1);
     orphan(db, "s-v2", 2);
-    CHECK(v2_only.recover_sagas_now() == 1);
+    // Its start-up round may have run after the inserts and claimed s-v2 already.
+    CHECK(v2_only.recover_sagas_now() <= 1);
     // Not forward-recovered: a claimed saga that ran nothing is compensated (nothing to undo).
     REQUIRE(eventually_state(db, "s-v2", "COMPENSATED"));
     CHECK(state_of(db, "s-v1") == "EXECUTING");
