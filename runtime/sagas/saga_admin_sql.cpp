@@ -5,9 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/policy/saga_id.hpp"
+#include "runtime/sagas/result_cells.hpp"
 #include "runtime/sagas/saga_log.hpp"
 
 namespace actortx {
+
+using saga_sql::cell;
+using saga_sql::results_of;
 
 namespace {
 
@@ -16,22 +20,9 @@ std::string iso(const std::string& column) {
   return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
 }
 
-const std::string& cell(const result_set& rs, size_t row, size_t col) {
-  static const std::string empty;
-  const auto& v = rs.rows.at(row).at(col);
-  return v.is_null ? empty : v.text;
-}
-
 uint32_t number(const result_set& rs, size_t row, size_t col) {
   const auto& text = cell(rs, row, col);
   return text.empty() ? 0 : static_cast<uint32_t>(std::stoul(text));
-}
-
-const result_set& results_of(const tx_outcome& out, size_t n, const char* what) {
-  if (!out.committed() || out.results.size() < n)
-    throw std::runtime_error(std::string{what} + ": no result (transaction " +
-                             to_string(out.state) + ": " + out.message + ")");
-  return out.results[n - 1];
 }
 
 saga_state saga_state_of(const std::string& text) {

@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/policy/idempotency.hpp"
+#include "runtime/sagas/result_cells.hpp"
 
 namespace actortx {
+
+using saga_sql::cell;
+using saga_sql::results_of;
 
 namespace {
 
@@ -16,19 +20,6 @@ const char* running_states = "('STARTED', 'EXECUTING', 'COMPENSATING')";
 
 std::string json_array(const std::vector<std::string>& items) {
   return nlohmann::json(items).dump();
-}
-
-const std::string& cell(const result_set& rs, size_t row, size_t col) {
-  static const std::string empty;
-  const auto& v = rs.rows.at(row).at(col);
-  return v.is_null ? empty : v.text;
-}
-
-const result_set& results_of(const tx_outcome& out, size_t n, const char* what) {
-  if (!out.committed() || out.results.size() < n)
-    throw std::runtime_error(std::string{what} + ": no result (transaction " +
-                             to_string(out.state) + ": " + out.message + ")");
-  return out.results[n - 1];
 }
 
 }  // namespace
