@@ -195,8 +195,7 @@ class step_gate {
   }
   void release() {
     if (held_)
-      pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_unlock(" + std::to_string(lock_) +
-                                       ")");
+      pqxx::nontransaction{conn_}.exec("SELECT pg_advisory_unlock(" + std::to_string(lock_) + ")");
     held_ = false;
   }
   ~step_gate() {

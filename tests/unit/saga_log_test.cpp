@@ -84,7 +84,7 @@ TEST_CASE("a fence result tells whether the step ran", "[unit]") {
 TEST_CASE("a loaded saga snapshot has its steps by number, gaps pending", "[unit]") {
   auto out = committed_with(
       {rows({{"transfer", "EXECUTING", R"({"amount":"5"})", "node-a", "", "2", "-1500",
-               "ops: wrong account"}}),
+              "ops: wrong account"}}),
        rows({{"0", "debit", "DONE", "2", "0", ""}, {"2", "notify", "COMPENSATED", "1", "1", ""}})});
   auto snap = parse_load(out);
   REQUIRE(snap.found);

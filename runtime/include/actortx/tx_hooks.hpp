@@ -23,7 +23,7 @@ struct hook_event {
   uint32_t attempt = 0;
   std::string label;
   int32_t backend_pid = 0;
-  std::string reason;  ///< rollback hooks: why the attempt rolls back; empty otherwise
+  std::string reason;   ///< rollback hooks: why the attempt rolls back; empty otherwise
   std::string saga_id;  ///< tx_options::saga_id: the saga it works for, "" when none
 };
 
