@@ -13,6 +13,7 @@
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/saga_id.hpp"
 #include "runtime/policy/text.hpp"
+#include "runtime/sagas/versions_text.hpp"
 
 namespace actortx {
 
@@ -114,10 +115,8 @@ std::string saga_manager_state::check(const saga_request& req) const {
     return "unknown saga type '" + req.type +
            "' (this node knows: " + join_names(cfg_.sagas->names()) + ")";
   if (!cfg_.sagas->find(req.type, req.version)) {
-    std::vector<std::string> have;
-    for (auto v : cfg_.sagas->versions(req.type)) have.push_back(std::to_string(v));
     return "saga type '" + req.type + "' has no version " + std::to_string(req.version) +
-           " on this node (it has: " + join_names(have) + ")";
+           " on this node (it has: " + versions_text(cfg_.sagas.get(), req.type) + ")";
   }
   if (req.options.timeout.count() < 0 || req.options.timeout > max_saga_timeout)
     return "saga_options.timeout must be between 0 (none) and " +

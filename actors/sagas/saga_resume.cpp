@@ -7,6 +7,7 @@
 #include "actors/sagas/saga_requests.hpp"
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/text.hpp"
+#include "runtime/sagas/versions_text.hpp"
 
 namespace actortx::saga_impl {
 
@@ -86,10 +87,7 @@ void continue_from_log(saga_ptr self, const saga_snapshot& snap) {
 /// given up now), or after the grace it is FAILED (saga recovery); this actor stops.
 void release(saga_ptr self, const saga_snapshot& snap) {
   auto& st = self->state;
-  auto versions =
-      st.args.registry ? st.args.registry->versions(st.args.type) : std::vector<uint32_t>{};
-  std::string have;
-  for (auto v : versions) have += (have.empty() ? "" : ", ") + std::to_string(v);
+  const auto have = versions_text(st.args.registry.get(), st.args.type, "");
   st.steps = snap.steps;
   st.ctx = std::make_shared<const saga_context>(snap.context);
   st.error = "saga type '" + st.args.type + "' version " + std::to_string(snap.version) +
@@ -122,7 +120,7 @@ void take_limits(saga_ptr self, const saga_snapshot& snap) {
     st.deadline_ns = steady_now_ns() + std::max<int64_t>(0, *snap.deadline_ms) * 1000000;
     if (st.deadline_ns == 0) st.deadline_ns = 1;
     if (*snap.deadline_ms <= 0)
-      request_stop(self, errc::timeout, "the saga's deadline passed");
+      stop_at_deadline(self);
     else
       arm_deadline(self);
   }

@@ -6,7 +6,7 @@
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/saga_id.hpp"
-#include "runtime/sagas/saga_log.hpp"
+#include "runtime/sagas/saga_admin_sql.hpp"
 
 namespace actortx {
 
@@ -51,9 +51,9 @@ std::vector<saga_info> runtime::sagas_in_state(saga_state state, size_t limit) {
   auto opts = impl_->saga_cfg->log_options;
   opts.read_only = true;
   opts.label = "actortx.saga_list";
-  auto out = transact(opts, list_script(state, limit));
+  auto out = transact(opts, sagas_in_state_script(state, limit));
   if (!out.committed()) throw query_error("cannot read the saga log: " + out.message);
-  return parse_list(out);
+  return parse_saga_list(out);
 }
 
 uint32_t runtime::recover_sagas_now() {

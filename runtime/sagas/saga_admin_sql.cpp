@@ -57,19 +57,34 @@ std::string check_saga_filter(const saga_filter& f) {
   return "";
 }
 
+namespace {
+
+/// The columns parse_saga_list() reads, of actortx.saga s.
+std::string list_columns() {
+  return "SELECT s.id, s.type, s.state, s.owner, s.error, " + iso("s.updated_at") +
+         ", (SELECT coalesce(max(step_no), 0) FROM actortx.saga_step st "
+         "WHERE st.saga_id = s.id), s.version, " +
+         iso("s.created_at") + " FROM actortx.saga s ";
+}
+
+}  // namespace
+
 tx_script saga_list_script(const saga_filter& f) {
   tx_script s;
-  s.add("SELECT s.id, s.type, s.state, s.owner, s.error, " + iso("s.updated_at") +
-            ", (SELECT coalesce(max(step_no), 0) FROM actortx.saga_step st "
-            "WHERE st.saga_id = s.id), s.version, " +
-            iso("s.created_at") +
-            " FROM actortx.saga s "
+  s.add(list_columns() +
             "WHERE (jsonb_array_length($1::jsonb) = 0 "
             "OR s.state IN (SELECT jsonb_array_elements_text($1::jsonb))) "
             "AND ($2::text = '' OR s.type = $2::text) "
             "AND ($3::bigint = 0 OR s.created_at >= to_timestamp($3::bigint / 1000.0)) "
             "ORDER BY s.created_at DESC, s.id LIMIT $4",
         states_json(f.states), f.type, f.since_unix_ms, static_cast<uint64_t>(f.limit));
+  return s;
+}
+
+tx_script sagas_in_state_script(saga_state state, size_t limit) {
+  tx_script s;
+  s.add(list_columns() + "WHERE s.state = $1 ORDER BY s.updated_at LIMIT $2", to_string(state),
+        static_cast<uint64_t>(limit));
   return s;
 }
 

@@ -22,6 +22,8 @@ std::string check_saga_filter(const saga_filter& f);
 tx_script saga_list_script(const saga_filter& f);
 /// Throws std::runtime_error on an outcome that is not a committed list script's.
 std::vector<saga_info> parse_saga_list(const tx_outcome& out);
+/// Sagas in `state`, oldest update first (runtime::sagas_in_state); parsed by parse_saga_list.
+tx_script sagas_in_state_script(saga_state state, size_t limit);
 
 /// The saga row, its step rows and its events.
 tx_script saga_lookup_script(const std::string& id);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/policy/idempotency.hpp"
+#include "runtime/policy/text.hpp"
 #include "runtime/sagas/result_cells.hpp"
 
 namespace actortx {
@@ -162,19 +163,12 @@ saga_snapshot parse_load(const tx_outcome& out) {
 
 namespace {
 
-std::string known_json(const std::vector<saga_type_version>& known) {
+/// "type@version" of each, as claims match them.
+std::vector<std::string> known_keys(const std::vector<saga_type_version>& known) {
   std::vector<std::string> keys;
   keys.reserve(known.size());
   for (const auto& k : known) keys.push_back(k.type + "@" + std::to_string(k.version));
-  return json_array(keys);
-}
-
-/// "type@1, type@2" for people.
-std::string join_known(const std::vector<saga_type_version>& known) {
-  std::string out;
-  for (const auto& k : known)
-    out += (out.empty() ? "" : ", ") + k.type + "@" + std::to_string(k.version);
-  return out.empty() ? "no saga types" : out;
+  return keys;
 }
 
 /// A duration in its largest whole unit (1h, 90s, 250ms).
@@ -186,14 +180,15 @@ std::string ms_text(std::chrono::milliseconds d) {
   return std::to_string(ms) + "ms";
 }
 
-/// The saga's type and version in the form known_json() lists them.
+/// The saga's type and version in the form known_keys() makes them.
 constexpr const char* type_at_version = "(type || '@' || version::text)";
 
 }  // namespace
 
 tx_script claim_script(const claim_request& r) {
   tx_script s;
-  const auto known = known_json(r.known);
+  const auto keys = known_keys(r.known);
+  const auto known = json_array(keys);
   const auto lease = static_cast<int64_t>(r.lease.count());
   const auto mine_unknown = std::string{"owner = $1 AND state IN "} + running_states + " AND " +
                             type_at_version +
@@ -222,7 +217,7 @@ tx_script claim_script(const claim_request& r) {
             "WHERE s.id = c.id RETURNING s.id, s.error) "
             "INSERT INTO actortx.saga_event (saga_id, by, action, reason) "
             "SELECT id, 'node:' || $1, 'fail', error FROM f",
-        r.owner, known, ms_text(r.unknown_version_grace), join_known(r.known),
+        r.owner, known, ms_text(r.unknown_version_grace), join_names(keys, "no saga types"),
         static_cast<int64_t>(r.unknown_version_grace.count()));
   s.add(std::string{"UPDATE actortx.saga s SET owner = $1, "
                     "lease_until = now() + make_interval(secs => $2::bigint / 1000.0), "
@@ -263,35 +258,6 @@ std::vector<std::pair<std::string, std::string>> parse_renew(const tx_outcome& o
   for (size_t r = 0; r < rs.rows.size(); ++r)
     if (!cell(rs, r, 1).empty()) cancels.emplace_back(cell(rs, r, 0), cell(rs, r, 1));
   return cancels;
-}
-
-tx_script list_script(saga_state state, size_t limit) {
-  tx_script s;
-  s.add(
-      "SELECT s.id, s.type, s.state, s.owner, s.error, "
-      "to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-      "(SELECT coalesce(max(step_no), 0) FROM actortx.saga_step st WHERE st.saga_id = s.id) "
-      "FROM actortx.saga s WHERE s.state = $1 ORDER BY s.updated_at LIMIT $2",
-      to_string(state), static_cast<uint64_t>(limit));
-  return s;
-}
-
-std::vector<saga_info> parse_list(const tx_outcome& out) {
-  const auto& rs = results_of(out, 1, "listing sagas");
-  std::vector<saga_info> list;
-  for (size_t r = 0; r < rs.rows.size(); ++r) {
-    saga_info i;
-    i.id = cell(rs, r, 0);
-    i.type = cell(rs, r, 1);
-    if (!parse_saga_state(cell(rs, r, 2), i.state))
-      throw std::runtime_error("saga log: unknown saga state '" + cell(rs, r, 2) + "'");
-    i.owner = cell(rs, r, 3);
-    i.message = cell(rs, r, 4);
-    i.updated_at = cell(rs, r, 5);
-    i.step = static_cast<uint32_t>(std::stoul(cell(rs, r, 6)));
-    list.push_back(std::move(i));
-  }
-  return list;
 }
 
 std::string context_to_json(const saga_context& ctx) {

@@ -131,10 +131,6 @@ tx_script renew_script(const std::string& owner, std::chrono::milliseconds lease
 /// Saga id -> "who: why" of each renewed saga an operator asked to cancel.
 std::vector<std::pair<std::string, std::string>> parse_renew(const tx_outcome& out);
 
-/// Sagas in `state` from the log, oldest update first.
-tx_script list_script(saga_state state, size_t limit);
-std::vector<saga_info> parse_list(const tx_outcome& out);
-
 /// The context as a JSON object of strings, and back (std::runtime_error if not an object).
 std::string context_to_json(const saga_context& ctx);
 saga_context context_from_json(const std::string& json);
