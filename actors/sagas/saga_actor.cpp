@@ -55,7 +55,7 @@ saga_actor::behavior_type saga_fn(saga_ptr self, saga_manager_actor host, superv
         self->state.retry = nullptr;
         if (again) again();
       },
-      [=](deadline_atom) { request_stop(self, errc::timeout, "the saga's deadline passed"); },
+      [=](deadline_atom) { stop_at_deadline(self); },
       [=](cancel_atom, std::string& why) {
         request_stop(self, errc::rolled_back, "cancelled by " + why);
       },

@@ -92,7 +92,8 @@ struct saga_actor_state {
   std::string stop_reason;
   errc stop_code = errc::none;
   bool stop_logged = false;
-  bool step_capped = false;  // the running step's timeout is what the saga's deadline left  // the deadline's history row is written (or being written)
+  bool step_capped = false;  // the running step's timeout is what the saga's deadline left  // the
+                             // deadline's history row is written (or being written)
   uint32_t version = 1;      // of the saga's type (from the definition, or from the log)
   int64_t deadline_ns = 0;   // the saga's deadline on the steady clock; 0: none
   /// splitmix64 state for the compensation backoff's jitter. Not a std::mt19937_64: that is
@@ -175,6 +176,10 @@ void reload_context(saga_ptr self, const std::function<void()>& then);
 /// Asks the saga to stop going forward and compensate (cancel, deadline). Ignored once it
 /// compensates or ended; the step in flight finishes first (its own deadline bounds it).
 void request_stop(saga_ptr self, errc code, std::string why);
+/// The saga has a deadline and it passed.
+bool deadline_passed(const saga_actor_state& st);
+/// request_stop() for the saga's deadline (errc::timeout).
+void stop_at_deadline(saga_ptr self);
 /// Arms the deadline timer (if the saga has a deadline).
 void arm_deadline(saga_ptr self);
 /// The saga must not go forward (stop requested, or the deadline passed): true after having

@@ -68,18 +68,18 @@ void run_undo(saga_ptr self, size_t k, bool last, F done) {
   if (const auto* body = action.body()) {
     auto fn = *body;
     auto ctx = st.ctx;
-    run_on(self, k, opts, body_of([fn, ctx, rows](tx& t) {
+    run_on(self, k, std::move(opts), body_of([fn, ctx, rows](tx& t) {
              auto c = *ctx;  // a compensation reads the context; its changes are not kept
              fn(t, c);
              for (const auto& s : rows) t.exec_at_commit(s);  // in COMMIT's round trip
            }),
            done);
   } else if (const auto* call = action.call()) {
-    run_on(self, k, opts, (*call)(*st.ctx), done);
+    run_on(self, k, std::move(opts), (*call)(*st.ctx), done);
   } else {
     auto script = (*action.script())(*st.ctx);
     for (auto& s : rows) script.statements.push_back(std::move(s));
-    run_on(self, k, opts, std::move(script), done);
+    run_on(self, k, std::move(opts), std::move(script), done);
   }
 }
 

@@ -5,7 +5,6 @@
 #include <actortx/log.hpp>
 
 #include "actors/sagas/saga_requests.hpp"
-#include "runtime/policy/clock.hpp"
 
 namespace actortx::saga_impl {
 
@@ -70,9 +69,7 @@ void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
   // A step whose transaction ran out of the time the saga's deadline left it: the saga's
   // deadline, whichever clock (server's statement_timeout, ours) noticed first.
   const bool out_of_time = out.state == tx_state::timeout || out.code == errc::timeout;
-  if (st.stop_reason.empty() && st.deadline_ns != 0 &&
-      (steady_now_ns() >= st.deadline_ns || (out_of_time && st.step_capped)))
-    request_stop(self, errc::timeout, "the saga's deadline passed");
+  if (deadline_passed(st) || (out_of_time && st.step_capped)) stop_at_deadline(self);
   if (out.sqlstate == saga_cancelled_sqlstate && st.stop_reason.empty())
     request_stop(self, errc::rolled_back, out.message);
   if (!st.stop_reason.empty()) {
@@ -150,10 +147,10 @@ void start_step(saga_ptr self, size_t i, bool local) {
   auto opts = step_options(self, i, false);
   if (sd.action.body()) {
     auto run = make_step_run(self, i, local, saga_after);
-    run_on(self, i, opts, body_of([run](tx& t) { (*run)(t); }),
+    run_on(self, i, std::move(opts), body_of([run](tx& t) { (*run)(t); }),
            [self, i, run](const tx_outcome& out) { on_step_done(self, i, out, run.get()); });
   } else if (const auto* call = sd.action.call()) {
-    run_on(self, i, opts, (*call)(*st.ctx),
+    run_on(self, i, std::move(opts), (*call)(*st.ctx),
            [self, i](const tx_outcome& out) { on_step_done(self, i, out, nullptr); });
   } else {
     auto script = (*sd.action.script())(*st.ctx);
@@ -164,7 +161,7 @@ void start_step(saga_ptr self, size_t i, bool local) {
       rows.back() = step_done_statement(main, saga_after == saga_state::committed);
       for (auto& s : rows) script.statements.push_back(std::move(s));
     }
-    run_on(self, i, opts, std::move(script),
+    run_on(self, i, std::move(opts), std::move(script),
            [self, i](const tx_outcome& out) { on_step_done(self, i, out, nullptr); });
   }
 }

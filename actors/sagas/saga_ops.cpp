@@ -83,7 +83,7 @@ void resolve_step(saga_ptr self, size_t step, const std::function<void(bool)>& t
   const bool local = is_local(self, step);
   auto script = local ? step_fence_script(st.args.id, step, def(self).steps()[step].name)
                       : fence_script(step_key(st.args.id, step, false));
-  run_on(self, step, opts, std::move(script), [=](const tx_outcome& out) {
+  run_on(self, step, std::move(opts), std::move(script), [=](const tx_outcome& out) {
     auto ran = local ? step_fence_result(out) : fence_result(out);
     if (ran) {
       self->state.op_failures = 0;

@@ -17,7 +17,7 @@ namespace actortx::saga_impl {
 
 /// Runs a transaction through `where`; every failure to get an answer becomes an outcome.
 template <class Work, class F>
-void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work work, F on_done) {
+void run_tx(saga_ptr self, supervisor_actor where, tx_options opts, Work work, F on_done) {
   auto& st = self->state;
   const bool peer = where.address() != st.home.address();
   uint64_t seq = 0;
@@ -34,18 +34,18 @@ void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work 
     self->state.peer = {};
     return true;
   };
-  // The handlers live as long as the transaction waits: they keep the label, not all opts.
   // Every transaction of the saga (steps, compensations, log writes, fences) names it in its
   // record and log lines; the metric label (type/step) stays bounded.
-  auto tagged = opts;
-  tagged.saga_id = st.args.id;
-  self->request(where, reply_timeout(opts, reply_grace), run_atom::value, std::move(tagged),
-                std::move(work))
+  opts.saga_id = st.args.id;
+  const auto timeout = reply_timeout(opts, reply_grace);
+  // The handlers live as long as the transaction waits: they keep the label, not all opts.
+  auto label = opts.label;
+  self->request(where, timeout, run_atom::value, std::move(opts), std::move(work))
       .then(
           [on_done, current](tx_outcome& out) mutable {
             if (current()) on_done(out);
           },
-          [self, on_done, current, label = opts.label](caf::error& err) mutable {
+          [self, on_done, current, label = std::move(label)](caf::error& err) mutable {
             // No answer is no proof that it did not commit: the step is then in doubt, and
             // the saga resolves it by the step's key like a lost COMMIT reply.
             if (current()) on_done(no_answer_outcome(err, self->system().render(err), label));
@@ -55,9 +55,10 @@ void run_tx(saga_ptr self, supervisor_actor where, const tx_options& opts, Work 
 /// Runs a transaction where step `step` runs: this node, options.on, or a peer node (connected
 /// through the node directory and watched, so that its loss fails the request at once).
 template <class Work, class F>
-void run_on(saga_ptr self, size_t step, const tx_options& opts, Work work, F on_done) {
+void run_on(saga_ptr self, size_t step, tx_options opts, Work work, F on_done) {
   const auto& node = peer_node(self, step);
-  if (node.empty()) return run_tx(self, target(self, step), opts, std::move(work), on_done);
+  if (node.empty())
+    return run_tx(self, target(self, step), std::move(opts), std::move(work), on_done);
   const auto& nodes = settings(self).nodes;
   if (!nodes)
     return on_done(failed_outcome(

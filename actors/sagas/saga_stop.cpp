@@ -10,13 +10,13 @@
 
 namespace actortx::saga_impl {
 
-namespace {
-
 bool deadline_passed(const saga_actor_state& st) {
   return st.deadline_ns != 0 && steady_now_ns() >= st.deadline_ns;
 }
 
-}  // namespace
+void stop_at_deadline(saga_ptr self) {
+  request_stop(self, errc::timeout, "the saga's deadline passed");
+}
 
 void log_deadline_event(saga_ptr self, const std::function<void()>& then) {
   auto& st = self->state;
@@ -25,9 +25,8 @@ void log_deadline_event(saga_ptr self, const std::function<void()>& then) {
       "INSERT INTO actortx.saga_event (saga_id, by, action, reason) SELECT $1, $2, 'deadline', $3 "
       "WHERE EXISTS (SELECT 1 FROM actortx.saga WHERE id = $1)",
       st.args.id, "node:" + settings(self).node_id, st.stop_reason);
-  auto opts = settings(self).log_options;
   // The event is for people; the compensation goes on whether or not it was written.
-  run_tx(self, st.home, opts, std::move(s), [=](const tx_outcome& out) {
+  run_tx(self, st.home, settings(self).log_options, std::move(s), [=](const tx_outcome& out) {
     if (!out.committed())
       log().warn("saga {}: the deadline's history row was not written: {}", self->state.args.id,
                  out.message);
@@ -53,8 +52,7 @@ void arm_deadline(saga_ptr self) {
 
 bool stop_if_requested(saga_ptr self, size_t top_plus_one) {
   auto& st = self->state;
-  if (st.stop_reason.empty() && deadline_passed(st))
-    request_stop(self, errc::timeout, "the saga's deadline passed");
+  if (st.stop_reason.empty() && deadline_passed(st)) stop_at_deadline(self);
   if (st.stop_reason.empty()) return false;
   st.error = st.stop_reason;
   st.code = st.stop_code;
