@@ -70,6 +70,7 @@ metrics_snapshot take_snapshot(metrics_ptr self) {
   auto& st = self->state;
   const auto now = now_ms();
   auto s = st.store.snapshot(now);
+  s.identity = st.cfg.identity;
   s.uptime_seconds = static_cast<double>(steady_now_ns() - st.started_ns) / 1e9;
   s.pool = st.gauges;
   s.long_running = st.active.long_running;
@@ -82,7 +83,8 @@ metrics_snapshot take_snapshot(metrics_ptr self) {
   const auto& history = st.alerts.history();
   const auto n = std::min(history.size(), st.cfg.snapshot_alerts);
   s.recent_alerts.assign(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(n));
-  s.health = assess_health(s, st.alerts.open_count(now), st.cfg.health);
+  s.open_alerts = static_cast<uint32_t>(st.alerts.open_count(now));
+  s.health = assess_health(s, s.open_alerts, st.cfg.health);
   return s;
 }
 
@@ -96,6 +98,11 @@ pool_gauges gauges_of(const pool_stats& p) {
   g.leases_waited_over_100ms = p.leases_waited_over_100ms;
   g.exhausted = p.exhausted;
   g.lease_wait_sum_seconds = static_cast<double>(p.lease_wait_us) / 1e6;
+  // A pool of an older build sends no histogram: then the buckets stay zeros.
+  if (p.lease_wait_buckets.size() == lease_wait_bucket_count)
+    g.lease_wait_buckets = p.lease_wait_buckets;
+  g.replaced = p.replaced;
+  g.connect_failures = p.connect_failures;
   return g;
 }
 
@@ -109,7 +116,7 @@ void log_summary(metrics_ptr self, const metrics_snapshot& s) {
   st.last_log_ns = now;
   st.finished_at_last_log = finished;
   log().info(
-      "metrics: {} finished ({:.1f}/s), {:.1f} % committed, p50 {} p99 {}, active {}, "
+      "metrics: {} finished ({:.1f}/s), {:.1f} % succeeded, p50 {} p99 {}, active {}, "
       "retries {}, timeouts {}, in doubt {}; pool {}/{} in use, {} waiting; sagas {} running, {} "
       "failed; health {}",
       finished, rate, s.overall.success_rate * 100, ms_text(s.overall.p50_seconds),
@@ -134,11 +141,21 @@ void with_fresh_pool(metrics_ptr self, F then) {
           [then](caf::error&) mutable { then(); });
 }
 
+/// Whether a record may raise an alert: the library's own transactions never do (a user
+/// cannot act on advice about the saga log); sagas always may.
+bool alerts_on(const tx_record& r) {
+  return !r.internal && !is_internal_label(r.label);
+}
+bool alerts_on(const saga_record&) {
+  return true;
+}
+
 /// A finished transaction or saga: into the store, and past the event alert rules.
 template <class Record>
 void add_record(metrics_ptr self, const Record& r) {
   auto& st = self->state;
   st.store.add(r);
+  if (!alerts_on(r)) return;
   if (auto a = st.alerts.on_record(r, now_ms())) emit(self, *a);
 }
 

@@ -22,6 +22,9 @@ struct metrics_settings {
   std::shared_ptr<record_outbox> outbox;
   /// How long records may wait in the outbox once one arrived (a batch per this interval).
   std::chrono::milliseconds outbox_delay{20};
+  /// Which runtime and database this is: copied into every snapshot (the runtime fills it).
+  runtime_identity identity;
+  /// Ring size, trend, and store.max_labels (observability_config::max_labels).
   metrics_store_settings store;
   alert_rules alerts;
   health_settings health;

@@ -65,6 +65,18 @@ report_json json_number(double v) {
   return v;
 }
 
+report_json json_number_or_null(double v, bool known) {
+  return known ? json_number(v) : report_json(nullptr);
+}
+
+void read_number_or_null(const report_json& j, double& out) {
+  if (j.is_null()) {
+    out = 0;
+    return;
+  }
+  read_value(j, out);
+}
+
 json_field_error::json_field_error(std::string path, std::string problem)
     : std::invalid_argument(message(path, problem)),
       path_(std::move(path)),

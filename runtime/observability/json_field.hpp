@@ -101,4 +101,20 @@ void read(const report_json& j, const char* key, T& out) {
   read(j, key, out, [](const report_json& value, T& x) { read_value(value, x); });
 }
 
+/// Member `key` of the object `j` read with read_value when there is one; otherwise `out`
+/// keeps its default and the answer is false. For members added after reports were first
+/// written: an older report still reads.
+template <class T>
+bool read_if_present(const report_json& j, const char* key, T& out) {
+  if (!j.is_object() || !j.contains(key)) return false;
+  read(j, key, out);
+  return true;
+}
+
+/// `v` as json_number, or null when there is no such figure (a percentile of nothing): a
+/// chart then draws a gap instead of a zero latency.
+report_json json_number_or_null(double v, bool known);
+/// A number, one of json_number's strings, or null (read as 0).
+void read_number_or_null(const report_json& j, double& out);
+
 }  // namespace actortx

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <actortx/failure_cause.hpp>
+
 namespace actortx {
 
 int64_t unix_now_us() noexcept {
@@ -22,13 +24,17 @@ tx_record make_tx_record(const tx_outcome& out, const tx_options& opts, uint32_t
   r.attempts = out.attempts;
   r.state = out.state;
   for (const auto& a : out.attempt_log)
-    if (a.cls != error_class::none) r.failed_sqlstates.push_back(a.sqlstate);
+    if (attempt_failed(a)) r.failure_causes.push_back(failure_cause(a));
+  r.error_type = outcome_error_type(out.state, out.code, out.sqlstate);
   if (out.committed()) {
     r.savepoints = savepoints;
     r.rows = rows;
   }
   r.deduplicated = out.deduplicated;
   r.saga_id = opts.saga_id;
+  r.internal = is_internal_label(r.label);
+  r.timeout = opts.timeout;
+  r.correlation_id = opts.correlation_id;
   return r;
 }
 

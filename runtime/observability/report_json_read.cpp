@@ -1,4 +1,9 @@
+// Reading aggregates and records back (the snapshot's own members: report_json_snapshot_read.cpp).
+// Members added since reports were first written are optional, so an older report still reads.
+#include <actortx/failure_cause.hpp>
+
 #include "runtime/observability/report_json.hpp"
+#include "runtime/observability/report_json_buckets.hpp"
 #include "runtime/observability/report_names.hpp"
 #include "runtime/policy/text.hpp"
 
@@ -15,30 +20,18 @@ void read_name(const report_json& j, Enum& out, Parse parse, const char* what) {
     throw json_field_error{"", std::string{"unknown "} + what + " " + double_quoted(text)};
 }
 
-/// The bucket bounds are part of the format: a document written with other bounds is
-/// rejected instead of having its counts filed under the wrong latencies.
-void read_bucket(const report_json& j, size_t i, uint64_t& count) {
-  const auto& le = member(j, "le");
-  const bool ok = i < latency_bucket_bounds.size()
-                      ? le.is_number() && le.get<double>() == latency_bucket_bounds[i]
-                      : le == "+Inf";
-  if (!ok) throw json_field_error{"le", "unexpected bucket bound " + le.dump()};
-  read(j, "count", count);
+/// A failure cause of an older report, which had SQLSTATEs only and "" for every error that
+/// did not come from the server: such an entry reads as "other".
+std::string legacy_cause(const std::string& sqlstate) {
+  return sqlstate.empty() ? std::string{"other"} : sqlstate;
 }
 
-void read_buckets(const report_json& j, std::vector<uint64_t>& out) {
-  if (!j.is_array()) throw json_field_error{"", "expected an array"};
-  if (j.size() != latency_bucket_count)
-    throw json_field_error{"", "expected " + std::to_string(latency_bucket_count) +
-                                   " buckets, found " + std::to_string(j.size())};
-  out.assign(latency_bucket_count, 0);
-  for (size_t i = 0; i < j.size(); ++i) {
-    try {
-      read_bucket(j[i], i, out[i]);
-    } catch (const json_field_error& e) {
-      throw e.at(i);
-    }
-  }
+void read_latency_buckets(const report_json& j, std::vector<uint64_t>& out) {
+  read_buckets(j, out, latency_bucket_bounds);
+}
+
+void read_lease_wait_buckets(const report_json& j, std::vector<uint64_t>& out) {
+  read_buckets(j, out, lease_wait_bucket_bounds);
 }
 
 /// {"STARTED": n, ...}: counts by saga state name, into by_state's slots.
@@ -54,6 +47,19 @@ void read_by_state(const report_json& j, std::vector<uint64_t>& by_state) {
       throw e.under(name);
     }
   }
+}
+
+/// failure_causes, each a SQLSTATE or a cause name; an older report's failed_sqlstates.
+void read_failure_causes(const report_json& j, std::vector<std::string>& out) {
+  if (read_if_present(j, "failure_causes", out)) {
+    for (size_t i = 0; i < out.size(); ++i)
+      if (!is_failure_cause(out[i]))
+        throw json_field_error{"", "not a failure cause: " + double_quoted(out[i])}.at(i).under(
+            "failure_causes");
+    return;
+  }
+  read(j, "failed_sqlstates", out);
+  for (auto& c : out) c = legacy_cause(c);
 }
 
 }  // namespace
@@ -92,7 +98,10 @@ void from_json(const report_json& j, tx_aggregate& x) {
   read(j, "p95_seconds", x.p95_seconds);
   read(j, "p99_seconds", x.p99_seconds);
   read(j, "latency_sum_seconds", x.latency_sum_seconds);
-  read(j, "latency_buckets", x.latency_buckets, read_buckets);
+  read(j, "latency_buckets", x.latency_buckets, read_latency_buckets);
+  int64_t deadline_ms = 0;
+  if (read_if_present(j, "timeout_deadline_ms", deadline_ms))
+    x.timeout_deadline = std::chrono::milliseconds{deadline_ms};
 }
 
 void from_json(const report_json& j, label_aggregate& x) {
@@ -116,14 +125,10 @@ void from_json(const report_json& j, pool_gauges& x) {
   read(j, "leases_waited_over_100ms", x.leases_waited_over_100ms);
   read(j, "exhausted", x.exhausted);
   read(j, "lease_wait_sum_seconds", x.lease_wait_sum_seconds);
-}
-
-void from_json(const report_json& j, trend_point& x) {
-  read(j, "unix_s", x.unix_s);
-  read(j, "committed", x.committed);
-  read(j, "failed", x.failed);
-  read(j, "p50_seconds", x.p50_seconds);
-  read(j, "p99_seconds", x.p99_seconds);
+  if (j.contains("lease_wait_buckets"))
+    read(j, "lease_wait_buckets", x.lease_wait_buckets, read_lease_wait_buckets);
+  read_if_present(j, "replaced", x.replaced);
+  read_if_present(j, "connect_failures", x.connect_failures);
 }
 
 void from_json(const report_json& j, alert& x) {
@@ -148,23 +153,12 @@ void from_json(const report_json& j, health_report& x) {
   read(j, "recommendations", x.recommendations);
 }
 
-void from_json(const report_json& j, sqlstate_count& x) {
-  read(j, "sqlstate", x.sqlstate);
+void from_json(const report_json& j, cause_count& x) {
+  if (!read_if_present(j, "cause", x.cause)) {
+    read(j, "sqlstate", x.cause);  // an older report
+    x.cause = legacy_cause(x.cause);
+  }
   read(j, "count", x.count);
-}
-
-void from_json(const report_json& j, metrics_snapshot& x) {
-  read(j, "unix_ms", x.unix_ms);
-  read(j, "uptime_seconds", x.uptime_seconds);
-  read(j, "overall", x.overall);
-  read(j, "by_label", x.by_label);
-  read(j, "sagas", x.sagas);
-  read(j, "pool", x.pool);
-  read(j, "long_running", x.long_running);
-  read(j, "trend", x.trend);
-  read(j, "alerts", x.recent_alerts);
-  read(j, "health", x.health);
-  read(j, "failures_by_sqlstate", x.failures_by_sqlstate);
 }
 
 void from_json(const report_json& j, tx_record& x) {
@@ -176,12 +170,18 @@ void from_json(const report_json& j, tx_record& x) {
   read(j, "start_unix_us", x.start_unix_us);
   read(j, "duration_us", x.duration);  // exact; duration_seconds is for readers
   read(j, "attempts", x.attempts);
-  read(j, "failed_sqlstates", x.failed_sqlstates);
+  read_failure_causes(j, x.failure_causes);
+  read_if_present(j, "error_type", x.error_type);
   read(j, "savepoints", x.savepoints);
   read(j, "rows", x.rows);
   read(j, "deduplicated", x.deduplicated);
-  // Reports written before records named their saga have no such member.
-  if (j.contains("saga_id")) read(j, "saga_id", x.saga_id);
+  read_if_present(j, "saga_id", x.saga_id);
+  // Older reports have no flag: the reserved label prefix tells the same.
+  if (!read_if_present(j, "internal", x.internal)) x.internal = is_internal_label(x.label);
+  int64_t timeout_ms = 0;
+  if (read_if_present(j, "timeout_ms", timeout_ms))
+    x.timeout = std::chrono::milliseconds{timeout_ms};
+  read_if_present(j, "correlation_id", x.correlation_id);
 }
 
 void from_json(const report_json& j, saga_record& x) {

@@ -1,4 +1,7 @@
+// The JSON form of aggregates and records (the snapshot's own members are in
+// report_json_snapshot_write.cpp).
 #include "runtime/observability/report_json.hpp"
+#include "runtime/observability/report_json_buckets.hpp"
 #include "runtime/observability/report_names.hpp"
 
 namespace actortx {
@@ -7,17 +10,6 @@ namespace {
 
 report_json seconds(std::chrono::microseconds d) {
   return json_number(static_cast<double>(d.count()) / 1e6);
-}
-
-/// The bounds are written with the counts, so that a reader sees which latencies they are.
-report_json buckets_json(const std::vector<uint64_t>& buckets) {
-  report_json out = report_json::array();
-  for (size_t i = 0; i < buckets.size(); ++i) {
-    report_json le = "+Inf";
-    if (i < latency_bucket_bounds.size()) le = latency_bucket_bounds[i];
-    out.push_back({{"le", std::move(le)}, {"count", buckets[i]}});
-  }
-  return out;
 }
 
 }  // namespace
@@ -30,6 +22,8 @@ void to_json(report_json& j, const tx_aggregate& x) {
        {"failed", x.failed},
        {"timed_out", x.timed_out},
        {"in_doubt", x.in_doubt},
+       {"errors", x.errors()},  // derived: failed + timed_out + in_doubt; not read back
+       {"timeout_deadline_ms", x.timeout_deadline.count()},
        {"active", x.active},
        {"retries", x.retries},
        {"deadlocks", x.deadlocks},
@@ -41,7 +35,7 @@ void to_json(report_json& j, const tx_aggregate& x) {
        {"p95_seconds", json_number(x.p95_seconds)},
        {"p99_seconds", json_number(x.p99_seconds)},
        {"latency_sum_seconds", json_number(x.latency_sum_seconds)},
-       {"latency_buckets", buckets_json(x.latency_buckets)}};
+       {"latency_buckets", buckets_json(x.latency_buckets, latency_bucket_bounds)}};
 }
 
 void to_json(report_json& j, const label_aggregate& x) {
@@ -67,15 +61,10 @@ void to_json(report_json& j, const pool_gauges& x) {
        {"leases", x.leases},
        {"leases_waited_over_100ms", x.leases_waited_over_100ms},
        {"exhausted", x.exhausted},
-       {"lease_wait_sum_seconds", json_number(x.lease_wait_sum_seconds)}};
-}
-
-void to_json(report_json& j, const trend_point& x) {
-  j = {{"unix_s", x.unix_s},
-       {"committed", x.committed},
-       {"failed", x.failed},
-       {"p50_seconds", json_number(x.p50_seconds)},
-       {"p99_seconds", json_number(x.p99_seconds)}};
+       {"lease_wait_sum_seconds", json_number(x.lease_wait_sum_seconds)},
+       {"lease_wait_buckets", buckets_json(x.lease_wait_buckets, lease_wait_bucket_bounds)},
+       {"replaced", x.replaced},
+       {"connect_failures", x.connect_failures}};
 }
 
 void to_json(report_json& j, const alert& x) {
@@ -96,22 +85,8 @@ void to_json(report_json& j, const health_report& x) {
   j = {{"score", x.score}, {"components", x.components}, {"recommendations", x.recommendations}};
 }
 
-void to_json(report_json& j, const sqlstate_count& x) {
-  j = {{"sqlstate", x.sqlstate}, {"count", x.count}};
-}
-
-void to_json(report_json& j, const metrics_snapshot& x) {
-  j = {{"unix_ms", x.unix_ms},
-       {"uptime_seconds", json_number(x.uptime_seconds)},
-       {"overall", x.overall},
-       {"by_label", x.by_label},
-       {"sagas", x.sagas},
-       {"pool", x.pool},
-       {"long_running", x.long_running},
-       {"trend", x.trend},
-       {"alerts", x.recent_alerts},
-       {"health", x.health},
-       {"failures_by_sqlstate", x.failures_by_sqlstate}};
+void to_json(report_json& j, const cause_count& x) {
+  j = {{"cause", x.cause}, {"count", x.count}};
 }
 
 void to_json(report_json& j, const tx_record& x) {
@@ -124,11 +99,15 @@ void to_json(report_json& j, const tx_record& x) {
        {"duration_seconds", seconds(x.duration)},  // for readers; duration_us is exact
        {"duration_us", x.duration.count()},
        {"attempts", x.attempts},
-       {"failed_sqlstates", x.failed_sqlstates},
+       {"failure_causes", x.failure_causes},
+       {"error_type", x.error_type},
        {"savepoints", x.savepoints},
        {"rows", x.rows},
        {"deduplicated", x.deduplicated},
-       {"saga_id", x.saga_id}};
+       {"saga_id", x.saga_id},
+       {"internal", x.internal},
+       {"timeout_ms", x.timeout.count()},
+       {"correlation_id", x.correlation_id}};
 }
 
 void to_json(report_json& j, const saga_record& x) {

@@ -1,14 +1,17 @@
 // transactions_csv and its inverse: one row per tx_record, columns found by header name.
-#include <charconv>
+// Columns added since the format was first written sit at the end and are optional on
+// reading, so an older file still reads.
+#include <algorithm>
 #include <map>
 #include <stdexcept>
-#include <system_error>
 
+#include <actortx/failure_cause.hpp>
 #include <actortx/metrics_report.hpp>
 
+#include "runtime/observability/cause_list.hpp"
 #include "runtime/observability/csv.hpp"
+#include "runtime/observability/csv_record.hpp"
 #include "runtime/observability/report_names.hpp"
-#include "runtime/observability/sqlstate_list.hpp"
 #include "runtime/policy/text.hpp"
 
 namespace actortx {
@@ -24,76 +27,30 @@ const std::vector<std::string> tx_columns{"id",
                                           "duration_seconds",
                                           "attempts",
                                           "state",
-                                          "failed_sqlstates",
+                                          "failure_causes",
                                           "savepoints",
                                           "rows",
                                           "deduplicated",
-                                          "saga_id"};
+                                          "saga_id",
+                                          "error_type",
+                                          "internal",
+                                          "timeout_ms",
+                                          "correlation_id"};
 
-/// Whole-field integer parse: no sign for unsigned, no blanks, no trailing text.
-template <class Int>
-bool parse_int(const std::string& text, Int& out) {
-  if (text.empty()) return false;
-  auto res = std::from_chars(text.data(), text.data() + text.size(), out);
-  return res.ec == std::errc{} && res.ptr == text.data() + text.size();
-}
-
-/// A row's fields by column name, and errors that name the line and the column.
-class csv_record {
- public:
-  csv_record(const csv_row& row, const std::map<std::string, size_t>& columns)
-      : row_(row), columns_(columns) {}
-
-  [[noreturn]] void fail(const std::string& column, const std::string& what) const {
-    throw std::invalid_argument("line " + std::to_string(row_.line) + ", column " + column + ": " +
-                                what);
-  }
-
-  bool has(const std::string& column) const { return columns_.count(column) > 0; }
-
-  const std::string& text(const std::string& column) const {
-    return row_.fields[columns_.at(column)];
-  }
-
-  template <class Int>
-  Int integer(const std::string& column) const {
-    Int out{};
-    const auto& t = text(column);
-    if (!parse_int(t, out)) fail(column, "not an integer in range: " + double_quoted(t));
-    return out;
-  }
-
-  bool boolean(const std::string& column) const {
-    const auto& t = text(column);
-    if (t == "true") return true;
-    if (t == "false") return false;
-    fail(column, "expected true or false, found " + double_quoted(t));
-  }
-
-  /// A name read back with `parse` (parse_isolation, parse_tx_state).
-  template <class Enum, class Parse>
-  Enum name(const std::string& column, Parse parse, const char* what) const {
-    Enum out{};
-    const auto& t = text(column);
-    if (!parse(t, out)) fail(column, std::string{"unknown "} + what + " " + double_quoted(t));
-    return out;
-  }
-
-  std::vector<std::string> sqlstates(const std::string& column) const {
-    std::string bad;
-    auto out = split_sqlstates(text(column), bad);
-    if (!out)
-      fail(column, "bad SQLSTATE entry " + double_quoted(bad) + " (an empty one is written \"-\")");
-    return std::move(*out);
-  }
-
- private:
-  const csv_row& row_;
-  const std::map<std::string, size_t>& columns_;
-};
+/// Columns a file may lack: duration_seconds is derived from duration_us, the rest came
+/// later. failure_causes may be an older file's failed_sqlstates instead.
+const std::vector<std::string> optional_columns{"duration_seconds", "saga_id",    "error_type",
+                                                "internal",         "timeout_ms", "correlation_id",
+                                                "failure_causes"};
+constexpr const char* legacy_causes_column = "failed_sqlstates";
 
 std::invalid_argument line_error(size_t line, const std::string& what) {
   return std::invalid_argument("line " + std::to_string(line) + ": " + what);
+}
+
+bool is_optional(const std::string& column) {
+  return std::find(optional_columns.begin(), optional_columns.end(), column) !=
+         optional_columns.end();
 }
 
 /// Column name -> index from the header row; every column the records need must be there.
@@ -104,11 +61,11 @@ std::map<std::string, size_t> read_header(const csv_row& header) {
       throw line_error(header.line, "duplicate column " + double_quoted(header.fields[i]));
   }
   for (const auto& c : tx_columns) {
-    // duration_seconds is derived from duration_us, and files written before records named
-    // their saga have no saga_id: a file without them still parses.
-    if (c != "duration_seconds" && c != "saga_id" && columns.count(c) == 0)
+    if (!is_optional(c) && columns.count(c) == 0)
       throw line_error(header.line, "missing column " + double_quoted(c));
   }
+  if (columns.count("failure_causes") == 0 && columns.count(legacy_causes_column) == 0)
+    throw line_error(header.line, "missing column \"failure_causes\"");
   return columns;
 }
 
@@ -122,11 +79,17 @@ tx_record read_tx_row(const csv_record& in) {
   r.duration = std::chrono::microseconds{in.integer<int64_t>("duration_us")};
   r.attempts = in.integer<uint32_t>("attempts");
   r.state = in.name<tx_state>("state", parse_tx_state, "state");
-  r.failed_sqlstates = in.sqlstates("failed_sqlstates");
+  r.failure_causes = in.has("failure_causes") ? in.causes("failure_causes")
+                                              : in.causes(legacy_causes_column, true);
   r.savepoints = in.integer<uint32_t>("savepoints");
   r.rows = in.integer<uint64_t>("rows");
   r.deduplicated = in.boolean("deduplicated");
   if (in.has("saga_id")) r.saga_id = in.text("saga_id");
+  if (in.has("error_type")) r.error_type = in.cause_or_empty("error_type");
+  r.internal = in.has("internal") ? in.boolean("internal") : is_internal_label(r.label);
+  if (in.has("timeout_ms"))
+    r.timeout = std::chrono::milliseconds{in.integer<int64_t>("timeout_ms")};
+  if (in.has("correlation_id")) r.correlation_id = in.text("correlation_id");
   return r;
 }
 
@@ -161,18 +124,26 @@ std::string bool_text(bool b) {
   return b ? "true" : "false";
 }
 
+/// What is written always reads back: an error type that is no failure cause (from a peer
+/// that predates causes) is written "other".
+std::string error_type_text(const std::string& error_type) {
+  if (error_type.empty() || is_failure_cause(error_type)) return error_type;
+  return "other";
+}
+
 }  // namespace
 
 std::string transactions_csv(const std::vector<tx_record>& records) {
   std::string out = header_line();
   for (const auto& r : records) {
     using std::to_string;
-    append_csv_row(
-        out, {to_string(r.id), r.label, isolation_name(r.iso), bool_text(r.read_only),
-              to_string(r.start_unix_us), to_string(r.duration.count()),
-              csv_number(static_cast<double>(r.duration.count()) / 1e6), to_string(r.attempts),
-              to_string(r.state), join_sqlstates(r.failed_sqlstates), to_string(r.savepoints),
-              to_string(r.rows), bool_text(r.deduplicated), r.saga_id});
+    append_csv_row(out, {to_string(r.id), r.label, isolation_name(r.iso), bool_text(r.read_only),
+                         to_string(r.start_unix_us), to_string(r.duration.count()),
+                         csv_number(static_cast<double>(r.duration.count()) / 1e6),
+                         to_string(r.attempts), to_string(r.state), join_causes(r.failure_causes),
+                         to_string(r.savepoints), to_string(r.rows), bool_text(r.deduplicated),
+                         r.saga_id, error_type_text(r.error_type), bool_text(r.internal),
+                         to_string(r.timeout.count()), r.correlation_id});
   }
   return out;
 }

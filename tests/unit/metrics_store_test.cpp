@@ -1,3 +1,5 @@
+// The metrics store's counting, ring and trend (labels and internal records:
+// metrics_store_labels_test.cpp; operations and windows: metrics_store_windows_test.cpp).
 #include "runtime/observability/metrics_store.hpp"
 
 #include <chrono>
@@ -7,32 +9,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "metrics_store_fixture.hpp"
+
 using namespace actortx;
+using namespace actortx::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A multiple of every trend width used here, so bucket starts are easy to name.
-constexpr int64_t t0 = 1700000000;  // unix seconds
-
-/// A finished transaction of `duration_us` that ended at t0 + end_offset_us.
-tx_record tx(uint64_t id, std::string label, tx_state state, int64_t duration_us,
-             int64_t end_offset_us = 0) {
-  tx_record r;
-  r.id = id;
-  r.label = std::move(label);
-  r.state = state;
-  r.attempts = 1;
-  r.duration = std::chrono::microseconds{duration_us};
-  r.start_unix_us = t0 * 1000000 + end_offset_us - duration_us;
-  return r;
-}
-
-tx_record with_failures(tx_record r, uint32_t attempts, std::vector<std::string> sqlstates) {
-  r.attempts = attempts;
-  r.failed_sqlstates = std::move(sqlstates);
-  return r;
-}
 
 saga_record saga(std::string id, saga_state state, uint32_t compensations, bool recovered = false) {
   saga_record r;
@@ -43,22 +26,6 @@ saga_record saga(std::string id, saga_state state, uint32_t compensations, bool 
   r.compensations = compensations;
   r.recovered = recovered;
   return r;
-}
-
-const label_aggregate* find_label(const metrics_snapshot& s, const std::string& label) {
-  for (const auto& l : s.by_label)
-    if (l.label == label) return &l;
-  return nullptr;
-}
-
-std::vector<uint64_t> ids(const std::vector<tx_record>& records) {
-  std::vector<uint64_t> out;
-  for (const auto& r : records) out.push_back(r.id);
-  return out;
-}
-
-int64_t ms(int64_t unix_s) {
-  return unix_s * 1000;
 }
 
 /// 40 transactions of 8 ms, 50 of 20 ms, 10 of 30 ms.
@@ -163,7 +130,7 @@ TEST_CASE(
   CHECK(o.serialization_failures == 2);
   CHECK(o.savepoints == 2);
   CHECK(o.rows == 105);
-  CHECK(o.success_rate == Approx(2.0 / 6.0));
+  CHECK(o.success_rate == Approx(3.0 / 6.0));  // committed or rolled back by the body
 
   REQUIRE(s.by_label.size() == 2);
   CHECK(s.by_label[0].label == "report");  // sorted by label
@@ -176,7 +143,7 @@ TEST_CASE(
   CHECK(t.retries == 3);
   CHECK(t.deadlocks == 1);
   CHECK(t.serialization_failures == 2);
-  CHECK(t.success_rate == Approx(1.0 / 3.0));
+  CHECK(t.success_rate == Approx(2.0 / 3.0));
   const auto& r = s.by_label[0].agg;
   CHECK(r.failed == 1);
   CHECK(r.in_doubt == 1);
@@ -192,7 +159,7 @@ TEST_CASE("success rate is 1 and percentiles are 0 when nothing finished", "[uni
   CHECK(s.overall.p99_seconds == 0);
   CHECK(s.overall.started == 0);
   CHECK(s.by_label.empty());
-  CHECK(s.failures_by_sqlstate.empty());
+  CHECK(s.failures_by_cause.empty());
   CHECK(s.unix_ms == ms(t0));
 }
 
@@ -229,23 +196,23 @@ TEST_CASE("started is finished plus active, and set_active replaces the previous
   CHECK(s.by_label[1].agg.started == 2);
 }
 
-TEST_CASE("failures_by_sqlstate counts every failed attempt, by count then SQLSTATE", "[unit]") {
+TEST_CASE("failures_by_cause counts every failed attempt, by count then cause", "[unit]") {
   metrics_store m;
   m.add(with_failures(tx(1, "a", tx_state::committed, 1000), 4, {"40001", "40001", "40P01"}));
-  m.add(with_failures(tx(2, "b", tx_state::failed, 1000), 2, {"40P01", ""}));
+  m.add(with_failures(tx(2, "b", tx_state::failed, 1000), 2, {"40P01", "connection_lost"}));
   m.add(with_failures(tx(3, "a", tx_state::committed, 1000), 2, {"40001"}));
-  m.add(with_failures(tx(4, "a", tx_state::failed, 1000), 1, {""}));
+  m.add(with_failures(tx(4, "a", tx_state::failed, 1000), 1, {"connection_lost"}));
   m.add(with_failures(tx(5, "b", tx_state::in_doubt, 1000), 1, {"08006"}));
 
-  const auto f = m.snapshot(ms(t0)).failures_by_sqlstate;
+  const auto f = m.snapshot(ms(t0)).failures_by_cause;
   REQUIRE(f.size() == 4);
-  CHECK(f[0].sqlstate == "40001");
+  CHECK(f[0].cause == "40001");
   CHECK(f[0].count == 3);
-  CHECK(f[1].sqlstate == "");  // ties: "" sorts before "40P01"
+  CHECK(f[1].cause == "40P01");  // ties: by cause, "40P01" before "connection_lost"
   CHECK(f[1].count == 2);
-  CHECK(f[2].sqlstate == "40P01");
+  CHECK(f[2].cause == "connection_lost");
   CHECK(f[2].count == 2);
-  CHECK(f[3].sqlstate == "08006");
+  CHECK(f[3].cause == "08006");
   CHECK(f[3].count == 1);
 }
 
@@ -331,14 +298,16 @@ TEST_CASE("the trend buckets records by end time and fills the span with zeros",
   REQUIRE(trend.size() == 7);
   for (size_t i = 0; i < trend.size(); ++i)
     CHECK(trend[i].unix_s == t0 - 20 + 10 * static_cast<int64_t>(i));
-  CHECK(trend[0].committed + trend[0].failed + trend[1].committed + trend[1].failed == 0);
+  CHECK(trend[0].finished() + trend[1].finished() == 0);
   CHECK(trend[2].committed == 1);  // t0: ended at +3 s and +9.999999 s
   CHECK(trend[2].failed == 1);
-  CHECK(trend[3].committed == 0);  // t0 + 10 s: the late rollback
-  CHECK(trend[3].failed == 1);
-  CHECK(trend[4].committed + trend[4].failed == 0);
+  CHECK(trend[2].rolled_back == 0);
+  CHECK(trend[3].committed == 0);  // t0 + 10 s: the late rollback, which is no error
+  CHECK(trend[3].rolled_back == 1);
+  CHECK(trend[3].failed == 0);
+  CHECK(trend[4].finished() == 0);
   CHECK(trend[5].committed == 1);  // t0 + 30 s
-  CHECK(trend[6].committed + trend[6].failed == 0);
+  CHECK(trend[6].finished() == 0);
 
   // A now on a bucket boundary covers the same number of buckets.
   CHECK(m.snapshot(ms(t0 + 40)).trend.size() == 7);
