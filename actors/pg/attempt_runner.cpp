@@ -74,7 +74,8 @@ std::string begin_sql(const exec_request& req, int64_t remaining_ms) {
   sql += "; SET LOCAL statement_timeout = ";
   sql += std::to_string(remaining_ms > 0 ? remaining_ms : 1);
   sql += "; SET LOCAL application_name = '";
-  sql += attempt_application_name(req.tx_id, req.attempt);  // digits and '/' only
+  // Digits, '/' and lower-case hex only: nothing to escape.
+  sql += attempt_application_name(req.tx_id, req.attempt, req.opts.correlation_id);
   sql += '\'';
   return sql;
 }

@@ -22,7 +22,7 @@ class statement_cache;
 
 /// The SQL sent as one round trip before the body:
 /// BEGIN ISOLATION LEVEL ... [READ ONLY] [DEFERRABLE]; SET LOCAL statement_timeout = <ms>;
-/// SET LOCAL application_name = 'actortx/<id>/<attempt>'
+/// SET LOCAL application_name = 'actortx/<id>/<attempt>/<trace id>' (application_name.hpp)
 std::string begin_sql(const exec_request& req, int64_t remaining_ms);
 
 /// Hooks of one attempt: runtime-wide ones run first, then the transaction's. Either may be null.

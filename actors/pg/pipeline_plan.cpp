@@ -131,7 +131,8 @@ bool queue_attempt(pg_pipeline& pipe, const exec_request& req, const tx_script& 
   if (!queue_command(pipe, names, plan, {pipe_role::begin, false, false, 0, &plan.begin_sql}, {}))
     return false;
   const std::string timeout = std::to_string(statement_timeout_ms);
-  const std::string app_name = attempt_application_name(req.tx_id, req.attempt);
+  const std::string app_name =
+      attempt_application_name(req.tx_id, req.attempt, req.opts.correlation_id);
   if (!queue_command(pipe, names, plan, {pipe_role::settings, false, false, 0, &settings_sql},
                      {timeout.c_str(), app_name.c_str()}))
     return false;

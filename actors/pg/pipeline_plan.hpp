@@ -20,7 +20,8 @@ enum class pipe_role : uint8_t {
   deallocate,  ///< an evicted prepared statement, before the transaction
   sync,        ///< a sync point: one PGRES_PIPELINE_SYNC result
   begin,       ///< BEGIN with the attempt's isolation, READ ONLY/WRITE, DEFERRABLE
-  settings,    ///< statement_timeout from the deadline, application_name of the attempt
+  settings,    ///< statement_timeout from the deadline, application_name of the attempt (with its
+               ///< trace id)
   key,         ///< the idempotency key's INSERT
   refresh,     ///< statement_timeout = what is left of the deadline (the server's clock)
   statement,   ///< one of the script's statements

@@ -52,6 +52,10 @@ struct saga_args {
   /// A fresh saga's deadline on the steady clock (ns, runtime/policy/clock.hpp); 0: none. A
   /// resumed saga's comes from the log.
   int64_t deadline_ns = 0;
+  /// The saga's traceparent (saga_options::correlation_id, or made by the saga manager); its
+  /// transactions run under children of it. Empty when claimed by recovery: the saga row's
+  /// trace id is read back with the rest of the log.
+  std::string correlation_id;
 };
 
 /// Spawns the saga actor, monitored by the saga manager `host` (`host_handle` is its handle:

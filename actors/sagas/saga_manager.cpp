@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include <actortx/log.hpp>
+#include <actortx/trace_context.hpp>
 
 #include "runtime/observability/metrics_records.hpp"
 #include "runtime/policy/clock.hpp"
@@ -44,6 +45,8 @@ struct saga_entry {
   saga_state state = saga_state::started;
   saga_start mode = saga_start::fresh;
   bool has_requester = false;
+  /// A fresh saga's traceparent; a claimed one's comes from the log (its actor reads it).
+  std::string correlation_id;
 };
 
 saga_outcome refused(const std::string& id, const std::string& type, errc code, std::string why) {
@@ -123,6 +126,14 @@ std::string saga_manager_state::check(const saga_request& req) const {
            std::to_string(
                std::chrono::duration_cast<std::chrono::hours>(max_saga_timeout).count()) +
            "h, not " + std::to_string(req.options.timeout.count()) + "ms";
+  if (!req.options.correlation_id.empty()) {
+    // Not quoted back: the problem names what is wrong without echoing the caller's text.
+    auto bad = traceparent_problem(req.options.correlation_id);
+    if (!bad.empty())
+      return "saga_options::correlation_id must be empty or a W3C traceparent "
+             "\"00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>\": " +
+             bad;
+  }
   if (sagas_.count(req.id) > 0) return "saga " + req.id + " is running already";
   return {};
 }
@@ -147,6 +158,8 @@ caf::result<saga_outcome> saga_manager_state::accept(saga_request& req) {
   e.rp = rp;
   e.has_requester = true;
   e.version = req.version;
+  e.correlation_id = req.options.correlation_id.empty() ? new_traceparent()
+                                                        : std::move(req.options.correlation_id);
   if (req.options.timeout.count() > 0)
     e.deadline_ns =
         steady_now_ns() +
@@ -167,7 +180,8 @@ void saga_manager_state::adopt(const std::string& id) {
 void saga_manager_state::start_or_queue(const std::string& id, saga_entry& e) {
   if (running_ < cfg_.max_running) {
     spawn_for(id, e, e.mode);
-    log().debug("saga {} [{}] started", id, e.type);
+    log().debug("saga {} [{}] started{}{}", id, e.type, e.correlation_id.empty() ? "" : " trace ",
+                trace_id_of(e.correlation_id));
   } else {
     queue_.push_back(id);
   }
@@ -295,6 +309,7 @@ void saga_manager_state::spawn_for(const std::string& id, saga_entry& e, saga_st
   args.settings = cfg_.saga;
   args.version = e.version;
   args.deadline_ns = e.deadline_ns;
+  args.correlation_id = e.correlation_id;
   if (!e.actor) ++running_;
   e.actor = spawn_saga(self_, caf::actor_cast<saga_manager_actor>(self_),
                        caf::actor_cast<supervisor_actor>(home_), std::move(args));

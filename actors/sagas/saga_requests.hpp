@@ -6,6 +6,8 @@
 
 #include <caf/all.hpp>
 
+#include <actortx/trace_context.hpp>
+
 #include "actors/nodes/node_directory.hpp"
 #include "actors/sagas/saga_actor_state.hpp"
 #include "messages/error_text.hpp"
@@ -37,6 +39,8 @@ void run_tx(saga_ptr self, supervisor_actor where, tx_options opts, Work work, F
   // Every transaction of the saga (steps, compensations, log writes, fences) names it in its
   // record and log lines; the metric label (type/step) stays bounded.
   opts.saga_id = st.args.id;
+  // ... and runs in the saga's trace: one request followed through every step, on any node.
+  opts.correlation_id = child_traceparent(st.args.correlation_id);
   const auto timeout = reply_timeout(opts, reply_grace);
   // The handlers live as long as the transaction waits: they keep the label, not all opts.
   auto label = opts.label;

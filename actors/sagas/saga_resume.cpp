@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include <actortx/log.hpp>
+#include <actortx/trace_context.hpp>
 
 #include "actors/sagas/saga_requests.hpp"
 #include "runtime/policy/clock.hpp"
@@ -128,6 +129,24 @@ void take_limits(saga_ptr self, const saga_snapshot& snap) {
     request_stop(self, errc::rolled_back, "cancelled by " + snap.cancel_requested);
 }
 
+/// The load script with the saga row's trace id (migration 004) as its last result.
+tx_script load_with_trace(const std::string& id) {
+  auto s = load_script(id);
+  s.add("SELECT trace_id FROM actortx.saga WHERE id = $1", id);
+  return s;
+}
+
+/// A saga goes on in the trace it started in: the one its manager gave it (restarted after its
+/// actor died), else the one the log keeps (claimed by recovery), else (a saga logged before
+/// version 4, or before its row was written) a new one, the same for the rest of its run.
+void take_trace(saga_ptr self, const tx_outcome& loaded) {
+  auto& id = self->state.args.correlation_id;
+  if (!id.empty()) return;
+  const result_set* trace = loaded.results.size() > 2 ? &loaded.results[2] : nullptr;
+  const bool logged = trace && !trace->rows.empty() && !trace->rows[0].at(0).is_null;
+  id = logged ? traceparent_of_trace(trace->rows[0][0].text) : new_traceparent();
+}
+
 void resume(saga_ptr self, const saga_snapshot& snap) {
   auto& st = self->state;
   if (snap.found) {
@@ -155,7 +174,7 @@ void resume(saga_ptr self, const saga_snapshot& snap) {
 
 void load_and_resume(saga_ptr self) {
   auto& st = self->state;
-  run_tx(self, st.home, settings(self).log_options, load_script(st.args.id),
+  run_tx(self, st.home, settings(self).log_options, load_with_trace(st.args.id),
          [=](const tx_outcome& out) {
            saga_snapshot snap;
            try {
@@ -168,6 +187,7 @@ void load_and_resume(saga_ptr self) {
              return;
            }
            self->state.op_failures = 0;
+           take_trace(self, out);
            if (!snap.found && self->state.args.mode == saga_start::recover) {
              self->state.error = "claimed saga is not in the log";
              return finish(self, saga_state::failed, errc::invalid_argument);

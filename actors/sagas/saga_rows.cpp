@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include <actortx/log.hpp>
+#include <actortx/trace_context.hpp>
 
 #include "actors/sagas/saga_actor_state.hpp"
 #include "runtime/policy/clock.hpp"
@@ -168,13 +169,16 @@ void finish(saga_ptr self, saga_state s, errc code) {
   out.message = st.error;
   out.recovered = st.args.mode != saga_start::fresh;
   out.version = st.def ? st.version : 0;
+  out.correlation_id = st.args.correlation_id;
   out.duration = std::chrono::microseconds{(steady_now_ns() - st.started_ns) / 1000};
+  const auto trace = trace_id_of(out.correlation_id);
   if (s == saga_state::failed)
-    log().error("saga {} [{}] FAILED and needs an operator: {}", out.id, out.type, out.message);
+    log().error("saga {} [{}] trace {} FAILED and needs an operator: {}", out.id, out.type, trace,
+                out.message);
   else if (s == saga_state::compensated)
-    log().warn("saga {} [{}] COMPENSATED: {}", out.id, out.type, out.message);
+    log().warn("saga {} [{}] trace {} COMPENSATED: {}", out.id, out.type, trace, out.message);
   else
-    log().debug("saga {} [{}] {}", out.id, out.type, to_string(s));
+    log().debug("saga {} [{}] trace {} {}", out.id, out.type, trace, to_string(s));
   self->send(st.host, saga_done_atom::value, std::move(out));
   self->quit();
 }

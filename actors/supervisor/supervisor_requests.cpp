@@ -54,6 +54,7 @@ caf::result<tx_outcome> supervisor_state::accept(tx_options opts, Work work) {
     rp.deliver(failed_outcome(opts, errc::invalid_argument, invalid, id));
     return rp;
   }
+  ensure_correlation_id(opts);  // before the first attempt: every attempt carries the same
   log().debug("{} started", name_of(id, opts));
   tx_entry e;
   e.started_ns = steady_now_ns();
@@ -71,6 +72,9 @@ template <class Work>
 caf::result<tx_outcome> supervisor_state::take_over_work(tx_options& opts, Work work,
                                                          lane_handover& h) {
   auto rp = self_->template make_response_promise<tx_outcome>();
+  // The lane ran the first attempt with these options, correlation id included. Should they
+  // have none, the retries and the record still get one.
+  ensure_correlation_id(opts);
   tx_entry e;
   e.started_ns = h.started_ns;
   e.deadline_ns = h.deadline_ns;

@@ -1,7 +1,8 @@
 // How log lines name one transaction, in one place: "tx 12 [transfer]", plus " saga <id>"
-// when it works for a saga, so that an operator can go from any line about a transaction to
-// its saga. Formatted only when the line is logged (no string built for a debug line that is
-// filtered out).
+// when it works for a saga and " trace <32 hex>" (the W3C trace id of its correlation id), so
+// that an operator can go from any line about a transaction to its saga, and grep one request
+// across retries, saga steps, nodes and pg_stat_activity. Formatted only when the line is logged
+// (no string built for a debug line that is filtered out).
 #pragma once
 
 #include <spdlog/fmt/fmt.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include <actortx/trace_context.hpp>
 #include <actortx/tx_options.hpp>
 
 namespace actortx {
@@ -19,10 +21,13 @@ struct tx_name {
   uint64_t id = 0;  ///< 0: a request refused before it got an id: "[transfer]"
   std::string_view label;
   std::string_view saga_id;
+  /// tx_options::correlation_id; shown as its trace id, and not at all unless valid (a refused
+  /// request's may be anything).
+  std::string_view correlation_id = {};
 };
 
 inline tx_name name_of(uint64_t id, const tx_options& opts) {
-  return tx_name{id, opts.label, opts.saga_id};
+  return tx_name{id, opts.label, opts.saga_id, opts.correlation_id};
 }
 
 /// As a log line shows it.
@@ -38,6 +43,8 @@ struct fmt::formatter<actortx::tx_name> : fmt::formatter<std::string_view> {
     if (n.id != 0) out = fmt::format_to(out, "tx {} ", n.id);
     out = fmt::format_to(out, "[{}]", n.label);
     if (!n.saga_id.empty()) out = fmt::format_to(out, " saga {}", n.saga_id);
+    if (actortx::valid_traceparent(n.correlation_id))
+      out = fmt::format_to(out, " trace {}", n.correlation_id.substr(3, 32));
     return out;
   }
 };

@@ -10,6 +10,7 @@ const std::vector<schema_migration>& schema_migrations() {
       {1, "initial", asset::schema_001_initial()},
       {2, "saga_operations", asset::schema_002_saga_operations()},
       {3, "retention", asset::schema_003_retention()},
+      {4, "saga_trace", asset::schema_004_saga_trace()},
   };
   return all;
 }

@@ -12,5 +12,7 @@ std::string_view schema_001_initial();
 std::string_view schema_002_saga_operations();
 /// migrations/003_retention.sql
 std::string_view schema_003_retention();
+/// migrations/004_saga_trace.sql
+std::string_view schema_004_saga_trace();
 
 }  // namespace actortx::asset

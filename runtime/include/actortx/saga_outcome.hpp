@@ -39,10 +39,17 @@ struct saga_options {
   /// step starts, and the saga compensates what ran (errc::timeout, "saga deadline ...").
   /// Compensations are not bounded by it: they run until they succeed or give up.
   std::chrono::milliseconds timeout{0};
+  /// The request the saga serves, as a W3C traceparent (like tx_options::correlation_id,
+  /// <actortx/trace_context.hpp>); empty: the runtime makes one. Every transaction of the
+  /// saga (steps, compensations, its log's) runs under a child of it: the same trace id in its
+  /// record, log lines and application_name, also on peer nodes. The saga row keeps the trace
+  /// id (actortx.saga.trace_id), so a saga recovered by any node goes on in the same trace.
+  /// A malformed one is refused (FAILED, errc::invalid_argument).
+  std::string correlation_id;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_options& x) {
-    return f(caf::meta::type_name("actortx::saga_options"), x.timeout);
+    return f(caf::meta::type_name("actortx::saga_options"), x.timeout, x.correlation_id);
   }
 };
 
@@ -102,6 +109,9 @@ struct saga_outcome {
   /// Never set on an outcome the saga itself reported.
   bool caller_gave_up = false;
   uint32_t version = 0;  ///< the version of the type it ran on (0 when not known)
+  /// The traceparent the saga ran under (saga_options::correlation_id, or the one the runtime
+  /// made); "" when it was refused before it had one.
+  std::string correlation_id;
 
   bool committed() const noexcept { return state == saga_state::committed; }
   /// The saga reached a final state and this outcome reports it.
@@ -110,7 +120,8 @@ struct saga_outcome {
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_outcome& x) {
     return f(caf::meta::type_name("actortx::saga_outcome"), x.id, x.type, x.state, x.steps,
-             x.context, x.code, x.message, x.duration, x.recovered, x.caller_gave_up, x.version);
+             x.context, x.code, x.message, x.duration, x.recovered, x.caller_gave_up, x.version,
+             x.correlation_id);
   }
 };
 
