@@ -79,7 +79,8 @@ void fail_saga(saga_ptr self, std::string why) {
 void resolve_step(saga_ptr self, size_t step, const std::function<void(bool)>& then) {
   auto& st = self->state;
   auto opts = settings(self).log_options;
-  opts.label = st.args.type + "/" + st.steps[step].name + "/fence";
+  // Library bookkeeping (tx_record::internal): the saga and step are in saga_id and the log.
+  opts.label = "actortx.saga_fence";
   const bool local = is_local(self, step);
   auto script = local ? step_fence_script(st.args.id, step, def(self).steps()[step].name)
                       : fence_script(step_key(st.args.id, step, false));

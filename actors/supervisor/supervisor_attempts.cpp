@@ -111,6 +111,7 @@ void supervisor_state::on_attempt(uint64_t id, attempt_result& r) {
   auto& e = i->second;
   if (r.record.number != e.attempts) return;  // a stale report of an earlier attempt
   e.attempt_running = false;
+  r.record.code = r.committed ? errc::none : r.code;
   e.log.push_back(r.record);
   note_attempt(e, r);
   if (r.committed) {
@@ -170,6 +171,7 @@ void supervisor_state::on_down(const caf::down_msg& dm) {
   r.record.cls = e.opts.read_only ? error_class::reconnect : error_class::in_doubt;
   r.record.message = "attempt actor died: " + self_->system().render(dm.reason);
   r.code = errc::attempt_crashed;
+  r.record.code = r.code;
   e.attempt_running = false;
   e.log.push_back(r.record);
   note_attempt(e, r);

@@ -115,6 +115,8 @@ class saga_runtimes {
       // The dashboard (--dashboard) is A's: it drives the sagas.
       auto settings_b = runtime_settings(o, st.faults.runtime_dsn(1, st.schema_b->runtime_dsn()));
       settings_b.dashboard.enabled = false;
+      // Both runtimes' series are exported (by A's /metrics too): the names tell them apart.
+      settings_b.observability.runtime_name = "stress-b";
       b.emplace(sys_, settings_b);
       ws.types = define_transfer_sagas(sagas, st.run, b->supervisor(), transfer_options(o),
                                        o.allow_negative);
@@ -127,6 +129,7 @@ class saga_runtimes {
     const auto dsn = st.schema_a->runtime_dsn();
     auto s = runtime_settings(o, st.nodes ? dsn : st.faults.runtime_dsn(0, dsn));
     if (st.nodes) s.node = st.nodes->coordinator_node();
+    s.observability.runtime_name = "stress-a";
     return s;
   }
   static actortx::caf_config& prepared(actortx::caf_config& cfg, const actortx::runtime_config& a) {

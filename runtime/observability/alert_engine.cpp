@@ -12,9 +12,10 @@ namespace {
 /// Sums of the trend points whose bucket starts within [now - window, now].
 struct window_figures {
   uint64_t committed = 0;
-  uint64_t failed = 0;
+  uint64_t rolled_back = 0;    ///< by the body: finished, not an error
+  uint64_t failed = 0;         ///< FAILED, TIMEOUT or IN_DOUBT
   double max_p99_seconds = 0;  ///< over the buckets that saw a finished transaction
-  uint64_t finished() const noexcept { return committed + failed; }
+  uint64_t finished() const noexcept { return committed + rolled_back + failed; }
 };
 
 window_figures sum_window(const std::vector<trend_point>& trend, int64_t now_unix_ms,
@@ -25,11 +26,11 @@ window_figures sum_window(const std::vector<trend_point>& trend, int64_t now_uni
     const int64_t start_ms = p.unix_s * 1000;
     if (start_ms < from_ms || start_ms > now_unix_ms) continue;
     out.committed += p.committed;
+    out.rolled_back += p.rolled_back;
     out.failed += p.failed;
     // Trend points carry only p50/p99, not their histograms, so the window's p99 cannot be
     // merged exactly; the worst bucket's p99 is an upper bound that never hides a slow spell.
-    if (p.committed + p.failed > 0)
-      out.max_p99_seconds = std::max(out.max_p99_seconds, p.p99_seconds);
+    if (p.finished() > 0) out.max_p99_seconds = std::max(out.max_p99_seconds, p.p99_seconds);
   }
   return out;
 }
@@ -60,9 +61,10 @@ std::optional<alert> failure_rate_alert(const alert_rules& rules, const window_f
   } else {
     return std::nullopt;
   }
-  auto msg = "failure rate " + fixed_text(rate * 100.0, 1) + " % over the last " +
+  auto msg = "error rate " + fixed_text(rate * 100.0, 1) + " % over the last " +
              std::to_string(rules.failure_window.count()) + " s (" + std::to_string(w.failed) +
-             " of " + std::to_string(w.finished()) + " finished) is above " +
+             " of " + std::to_string(w.finished()) +
+             " finished transactions failed, timed out or are in doubt) is above " +
              trimmed_text(threshold * 100.0) + " %";
   return make_alert("failure_rate", "", level, std::move(msg), rate, threshold);
 }
@@ -124,7 +126,9 @@ std::vector<alert> alert_engine::evaluate(const metrics_snapshot& s, int64_t now
 }
 
 std::optional<alert> alert_engine::on_record(const tx_record& r, int64_t now_unix_ms) {
-  if (!rules_.commit_in_doubt || r.state != tx_state::in_doubt) return std::nullopt;
+  // The library's own transactions (saga log, leases) are not the application's to act on: a
+  // lost COMMIT there is resolved by the library and visible in the internal figures.
+  if (!rules_.commit_in_doubt || r.internal || r.state != tx_state::in_doubt) return std::nullopt;
   const auto id = std::to_string(r.id);
   auto msg = "commit of transaction " + id + (r.label.empty() ? "" : " (" + r.label + ")") +
              " is in doubt: the COMMIT reply was lost, so the outcome is unknown and must be "

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <actortx/failure_cause.hpp>
+
 #include "runtime/observability/figure_text.hpp"
 #include "runtime/policy/error_classifier.hpp"
 
@@ -46,14 +48,6 @@ std::string plural(uint64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-/// Committed share of the transactions that ended on their own account: a ROLLED_BACK
-/// transaction is one whose body asked for the rollback (a business outcome, e.g. too little
-/// money), not a fault of the system. 1 when nothing counts.
-double success_share(const tx_aggregate& a) {
-  const uint64_t judged = a.finished() - a.rolled_back;
-  return judged == 0 ? 1.0 : share(a.committed, judged);
-}
-
 /// 99 % and more -> 1, 90 % -> 0.5, 80 % and less -> 0, linear in between: the steep part sits
 /// where services actually live, so 95 % already costs nearly half the component.
 double success_value(double s) {
@@ -86,10 +80,22 @@ double timeouts_value(const tx_aggregate& a) {
   return 1.0 - clamp01(share(a.timed_out, a.finished()) / 0.05);
 }
 
-bool retryable_sqlstate(const std::string& code) {
-  // "" is an error not from the server: a lost connection (retried) or a body exception (not);
-  // it cannot be told apart, so it is left out.
-  return !code.empty() && is_retryable(classify_sqlstate(code));
+/// Causes are SQLSTATEs or cause names (failure_cause.hpp); only a SQLSTATE can be classified,
+/// and a lost connection (retried) is not counted here either: retries_used_up is an estimate
+/// over server errors.
+bool retryable_sqlstate(const std::string& cause) {
+  return is_sqlstate(cause) && is_retryable(classify_sqlstate(cause));
+}
+
+/// What a change to the application can cure: a server error no retry helps, or the body's own
+/// exception. Lost connections, deadlines and the like are the environment's, not named here.
+bool incurable_cause(const std::string& cause) {
+  if (cause == "body_exception") return true;
+  return is_sqlstate(cause) && !is_retryable(classify_sqlstate(cause));
+}
+
+std::string cause_name(const std::string& cause) {
+  return is_sqlstate(cause) ? "SQLSTATE " + cause : cause;
 }
 
 /// Transactions that failed on a retryable error with no retry left. Every retry follows one
@@ -98,8 +104,8 @@ bool retryable_sqlstate(const std::string& code) {
 /// end the retrying), bounded by the FAILED count.
 uint64_t retries_used_up(const metrics_snapshot& s) {
   uint64_t retryable_attempts = 0;
-  for (const auto& f : s.failures_by_sqlstate)
-    if (retryable_sqlstate(f.sqlstate)) retryable_attempts += f.count;
+  for (const auto& f : s.failures_by_cause)
+    if (retryable_sqlstate(f.cause)) retryable_attempts += f.count;
   const uint64_t unfollowed =
       retryable_attempts > s.overall.retries ? retryable_attempts - s.overall.retries : 0;
   return std::min(unfollowed, s.overall.failed);
@@ -116,13 +122,31 @@ void advise_in_doubt(const metrics_snapshot& s, const health_settings&, advice& 
                 "(tx_options::idempotency_key) so a lost COMMIT reply is retried safely");
 }
 
+/// The label whose transactions timed out most, for naming the deadline they really had:
+/// each transaction's own tx_options::timeout, not the configured default.
+const label_aggregate* most_timed_out(const metrics_snapshot& s) {
+  const label_aggregate* top = nullptr;
+  for (const auto& l : s.by_label)
+    if (l.agg.timed_out > 0 && (top == nullptr || l.agg.timed_out > top->agg.timed_out)) top = &l;
+  return top;
+}
+
 void advise_timeouts(const metrics_snapshot& s, const health_settings& settings, advice& out) {
   const double timeouts = share(s.overall.timed_out, s.overall.finished());
   if (timeouts < timeouts_advice_share) return;
-  out.push_back(whole_percent_text(timeouts) + " of transactions timed out at the " +
-                duration_text(settings.deadline.count() / 1000.0) +
-                " deadline: find the slow statement (active transactions) or raise "
-                "actortx.tx-timeout");
+  const auto* top = most_timed_out(s);
+  const auto deadline = top != nullptr ? top->agg.timeout_deadline : s.overall.timeout_deadline;
+  std::string text = whole_percent_text(timeouts) + " of transactions timed out";
+  if (top != nullptr)
+    text += ", most of them '" + top->label + "' (" +
+            plural(top->agg.timed_out, "timeout", "timeouts") + ")";
+  if (deadline.count() > 0)
+    text += " at their " + duration_text(deadline.count() / 1000.0) + " deadline";
+  text += ": find the slow statement (active transactions) or give them a longer deadline (";
+  // Only a deadline equal to the configured default came from the config key.
+  text += deadline == settings.deadline ? "actortx.tx-timeout" : "tx_options::timeout";
+  text += ")";
+  out.push_back(std::move(text));
 }
 
 void advise_pool(const metrics_snapshot& s, const health_settings& settings, advice& out) {
@@ -171,15 +195,15 @@ void advise_hard_failures(const metrics_snapshot& s, const health_settings&, adv
   const uint64_t hard_failed = a.failed - std::min(a.failed, retries_used_up(s));
   const double hard = share(hard_failed, a.finished());
   if (hard < failed_advice_share) return;
-  auto top = std::find_if(s.failures_by_sqlstate.begin(), s.failures_by_sqlstate.end(),
-                          [](const sqlstate_count& f) {
-                            return !f.sqlstate.empty() && !retryable_sqlstate(f.sqlstate);
-                          });
-  if (top == s.failures_by_sqlstate.end()) return;
-  out.push_back(whole_percent_text(hard) +
-                " of transactions failed on errors a retry cannot cure, most often SQLSTATE " +
-                top->sqlstate + " (" + plural(top->count, "failed attempt", "failed attempts") +
-                "): fix the statement or the data that raises it");
+  auto top = std::find_if(s.failures_by_cause.begin(), s.failures_by_cause.end(),
+                          [](const cause_count& f) { return incurable_cause(f.cause); });
+  if (top == s.failures_by_cause.end()) return;
+  const bool body = top->cause == "body_exception";
+  out.push_back(whole_percent_text(hard) + " of transactions failed on errors a retry cannot " +
+                "cure, most often " + cause_name(top->cause) + " (" +
+                plural(top->count, "failed attempt", "failed attempts") + "): " +
+                (body ? "fix the exception the body throws"
+                      : "fix the statement or the data that raises it"));
 }
 
 void advise_latency(const metrics_snapshot& s, const health_settings& settings, advice& out) {
@@ -190,7 +214,7 @@ void advise_latency(const metrics_snapshot& s, const health_settings& settings, 
   out.push_back("p99 latency " + duration_text(a.p99_seconds) + " is " +
                 fixed_text(a.p99_seconds / target, 1) + "x the " + duration_text(target) +
                 " target: find the slow statement (active transactions) or raise "
-                "health.latency_target if this is normal for the workload");
+                "actortx.health-latency-target if this is normal for the workload");
 }
 
 void advise(const metrics_snapshot& s, const health_settings& settings, advice& out) {
@@ -206,7 +230,7 @@ health_report assess_health(const metrics_snapshot& s, size_t open_alerts,
   const auto& a = s.overall;
   health_report out;
   out.components = {
-      {"success", success_value(success_share(a)), success_weight},
+      {"outcomes", success_value(a.success_rate), success_weight},
       {"latency",
        a.finished() == 0 ? 1.0
                          : latency_value(a.p99_seconds, settings.latency_target.count() / 1000.0),

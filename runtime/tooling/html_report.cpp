@@ -64,6 +64,7 @@ std::string render_html_report(const run_summary& run, const metrics_report& rep
   section::latency(h, s, have_chart_js);
   section::failures(h, s, have_chart_js);
   section::sagas_and_pool(h, s);
+  section::internal_transactions(h, s);
   section::alerts(h, s);
   section::health(h, s.health);
   close_page(h, report, chart_js);

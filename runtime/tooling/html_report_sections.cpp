@@ -9,10 +9,20 @@ namespace actortx::html_sections {
 
 namespace {
 
-/// What a SQLSTATE means, for the handful a transaction workload meets.
-const char* sqlstate_meaning(const std::string& code) {
+/// What a cause means: the SQLSTATEs a transaction workload meets and the client-side causes
+/// (failure_cause.hpp).
+const char* cause_meaning(const std::string& code) {
   static const std::pair<const char*, const char*> known[] = {
-      {"", "no SQLSTATE: client side (connection lost, deadline)"},
+      {"connection_lost", "the connection broke while the attempt ran"},
+      {"connection_failed", "no connection could be made"},
+      {"pool_exhausted", "no connection could be leased in time"},
+      {"deadline", "the transaction's deadline ended the attempt"},
+      {"body_exception", "the body threw an exception of its own"},
+      {"commit_in_doubt", "COMMIT sent, its answer lost"},
+      {"attempt_crashed", "an actor running the attempt died"},
+      {"shutting_down", "the runtime was stopping"},
+      {"invalid_argument", "the request was malformed"},
+      {"other", "another client-side error"},
       {"40001", "serialization_failure"},
       {"40P01", "deadlock_detected"},
       {"23505", "unique_violation"},
@@ -50,6 +60,8 @@ std::string u(uint64_t x) {
 void page_header(html_builder& h, const std::string& title, const metrics_snapshot& s) {
   h.raw("<header><h1>").text(title).raw("</h1><div class=\"meta\">written ");
   h.text(utc_text(s.unix_ms)).raw(" · runtime up ").text(fixed_text(s.uptime_seconds, 1) + " s");
+  if (!s.identity.runtime.empty())
+    h.raw(" · runtime ").text(s.identity.runtime).raw(" · database ").text(s.identity.db_namespace);
   h.raw("</div></header>\n");
 }
 
@@ -81,8 +93,8 @@ void summary(html_builder& h, const metrics_snapshot& s) {
   h.kpi(u(o.failed), "failed");
   h.kpi(u(o.timed_out), "timed out");
   h.kpi(u(o.in_doubt), "in doubt");
-  h.kpi(u(o.rolled_back), "rolled back");
-  h.kpi(percent_text(o.success_rate), "success rate");
+  h.kpi(u(o.rolled_back), "rolled back by the body");
+  h.kpi(percent_text(o.success_rate), "success: committed or rolled back by the body, of finished");
   h.kpi(u(o.retries), "retries");
   h.kpi(u(o.deadlocks), "deadlocks");
   h.kpi(u(o.serialization_failures), "serialization failures");
@@ -112,20 +124,22 @@ void charts(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
   h.raw("<section><h2>Trend</h2><details><summary>per time bucket</summary>");
   h.head({{"start (UTC)", false},
           {"committed", true},
-          {"failed", true},
+          {"rolled back", true},
+          {"errors", true},
           {"p50", true},
           {"p99", true}});
   size_t rows = 0;
   for (const auto& p : s.trend) {
-    if (p.committed + p.failed == 0) continue;
+    if (p.finished() == 0) continue;
     h.row({{utc_text(p.unix_s * 1000), false},
            {u(p.committed), true},
+           {u(p.rolled_back), true},
            {u(p.failed), true},
            {latency_text(p.p50_seconds), true},
            {latency_text(p.p99_seconds), true}});
     ++rows;
   }
-  if (rows == 0) h.empty_row(5, "no transaction finished");
+  if (rows == 0) h.empty_row(6, "no transaction finished");
   h.end_table();
   h.raw("</details></section>\n");
 }
@@ -134,8 +148,10 @@ void latency(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
   h.raw("<section><h2>Latency percentiles and retries by label</h2>");
   h.head({{"label", false},
           {"committed", true},
+          {"rolled back", true},
           {"failed", true},
           {"timed out", true},
+          {"in doubt", true},
           {"retries", true},
           {"deadlocks", true},
           {"serialization", true},
@@ -146,8 +162,10 @@ void latency(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
   auto line = [&](const std::string& label, const tx_aggregate& a) {
     h.row({{label, false},
            {u(a.committed), true},
+           {u(a.rolled_back), true},
            {u(a.failed), true},
            {u(a.timed_out), true},
+           {u(a.in_doubt), true},
            {u(a.retries), true},
            {u(a.deadlocks), true},
            {u(a.serialization_failures), true},
@@ -156,7 +174,7 @@ void latency(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
            {latency_text(a.p99_seconds), true},
            {percent_text(a.success_rate), true}});
   };
-  for (const auto& l : s.by_label) line(l.label.empty() ? "(no label)" : l.label, l.agg);
+  for (const auto& l : s.by_label) line(l.label, l.agg);
   line("all", s.overall);
   h.end_table();
   if (have_chart_js)
@@ -167,15 +185,13 @@ void latency(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
 }
 
 void failures(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
-  h.raw("<section><h2>Failed attempts by SQLSTATE</h2>");
-  h.head({{"SQLSTATE", false}, {"meaning", false}, {"attempts", true}});
-  for (const auto& f : s.failures_by_sqlstate)
-    h.row({{f.sqlstate.empty() ? "(none)" : f.sqlstate, false},
-           {sqlstate_meaning(f.sqlstate), false},
-           {u(f.count), true}});
-  if (s.failures_by_sqlstate.empty()) h.empty_row(3, "no failed attempts");
+  h.raw("<section><h2>Failed attempts by cause</h2>");
+  h.head({{"cause", false}, {"meaning", false}, {"attempts", true}});
+  for (const auto& f : s.failures_by_cause)
+    h.row({{f.cause, false}, {cause_meaning(f.cause), false}, {u(f.count), true}});
+  if (s.failures_by_cause.empty()) h.empty_row(3, "no failed attempts");
   h.end_table();
-  if (have_chart_js && !s.failures_by_sqlstate.empty())
+  if (have_chart_js && !s.failures_by_cause.empty())
     h.raw(
         "<div class=\"chart\" style=\"height:180px\"><canvas "
         "id=\"chart-sqlstate\"></canvas></div>");
@@ -185,10 +201,11 @@ void failures(html_builder& h, const metrics_snapshot& s, bool have_chart_js) {
 void sagas_and_pool(html_builder& h, const metrics_snapshot& s) {
   h.raw("<div class=\"row\"><section><h2>Sagas</h2>");
   h.head({{"", false}, {"", true}});
-  h.row({{"started", false}, {u(s.sagas.started), true}});
+  h.row({{"begun on this node", false}, {u(s.sagas.started), true}});
   for (size_t i = 0; i < s.sagas.by_state.size(); ++i) {
     if (s.sagas.by_state[i] == 0) continue;
-    h.row({{to_string(static_cast<saga_state>(i)), false}, {u(s.sagas.by_state[i]), true}});
+    h.row({{std::string{"ended "} + to_string(static_cast<saga_state>(i)), false},
+           {u(s.sagas.by_state[i]), true}});
   }
   h.row({{"compensations", false}, {u(s.sagas.compensations), true}});
   h.row({{"recovered", false}, {u(s.sagas.recovered), true}});
@@ -214,6 +231,41 @@ void sagas_and_pool(html_builder& h, const metrics_snapshot& s) {
   h.raw("</section></div>\n");
 }
 
+void internal_transactions(html_builder& h, const metrics_snapshot& s) {
+  h.raw(
+      "<section><h2>Library transactions</h2><p class=\"note\">The runtime's own "
+      "bookkeeping (saga log, leases, claims, pruning): counted apart from the application's "
+      "figures above, never in its alerts or health.</p>");
+  h.head({{"label", false},
+          {"committed", true},
+          {"rolled back", true},
+          {"failed", true},
+          {"timed out", true},
+          {"in doubt", true},
+          {"retries", true},
+          {"p99", true}});
+  auto line = [&](const std::string& label, const tx_aggregate& a) {
+    h.row({{label, false},
+           {u(a.committed), true},
+           {u(a.rolled_back), true},
+           {u(a.failed), true},
+           {u(a.timed_out), true},
+           {u(a.in_doubt), true},
+           {u(a.retries), true},
+           {latency_text(a.p99_seconds), true}});
+  };
+  for (const auto& l : s.internal_by_label) line(l.label, l.agg);
+  if (s.internal_by_label.empty()) h.empty_row(8, "none");
+  h.end_table();
+  if (!s.internal_failures_by_cause.empty()) {
+    h.head({{"failed attempts by cause", false}, {"attempts", true}});
+    for (const auto& f : s.internal_failures_by_cause)
+      h.row({{f.cause, false}, {u(f.count), true}});
+    h.end_table();
+  }
+  h.raw("</section>\n");
+}
+
 void alerts(html_builder& h, const metrics_snapshot& s) {
   h.raw("<section><h2>Alerts</h2>");
   h.head(
@@ -237,9 +289,10 @@ void health(html_builder& h, const health_report& r) {
   const char* cls = r.score >= 80 ? "good" : r.score >= 50 ? "fair" : "poor";
   h.raw("<section><h2>Health</h2><div class=\"score ").raw(cls).raw("\">");
   h.text(std::to_string(r.score)).raw(" / 100</div>");
-  h.head({{"component", false}, {"value", true}, {"weight", true}});
+  // Scores 0..1, not percentages: the one success figure is the summary's.
+  h.head({{"component", false}, {"score", true}, {"weight", true}});
   for (const auto& c : r.components)
-    h.row({{c.name, false}, {percent_text(c.value), true}, {fixed_text(c.weight, 2), true}});
+    h.row({{c.name, false}, {fixed_text(c.value, 2), true}, {fixed_text(c.weight, 2), true}});
   h.end_table();
   h.raw("<h2 style=\"margin-top:14px\">Recommendations</h2><ul>");
   for (const auto& rec : r.recommendations) h.raw("<li>").text(rec).raw("</li>");

@@ -27,6 +27,8 @@ void latency(html_builder& h, const metrics_snapshot& s, bool have_chart_js);
 /// Failed attempts by SQLSTATE, with what each code means.
 void failures(html_builder& h, const metrics_snapshot& s, bool have_chart_js);
 void sagas_and_pool(html_builder& h, const metrics_snapshot& s);
+/// The library's own transactions (tx_record::internal), apart from the application's.
+void internal_transactions(html_builder& h, const metrics_snapshot& s);
 void alerts(html_builder& h, const metrics_snapshot& s);
 void health(html_builder& h, const health_report& r);
 

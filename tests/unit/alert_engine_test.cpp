@@ -55,7 +55,8 @@ TEST_CASE("a failure rate above the critical threshold raises a CRITICAL with th
   CHECK(raised[0].subject.empty());
   CHECK(raised[0].level == alert_level::critical);
   CHECK(raised[0].message ==
-        "failure rate 31.0 % over the last 60 s (124 of 400 finished) is above 25 %");
+        "error rate 31.0 % over the last 60 s (124 of 400 finished transactions failed, timed "
+        "out or are in doubt) is above 25 %");
   CHECK(raised[0].value == Approx(0.31));
   CHECK(raised[0].threshold == 0.25);
   CHECK(raised[0].unix_ms == now_ms);
@@ -67,8 +68,25 @@ TEST_CASE("a failure rate between the warning and critical thresholds raises a W
   REQUIRE(raised.size() == 1);
   CHECK(raised[0].level == alert_level::warning);
   CHECK(raised[0].message ==
-        "failure rate 10.0 % over the last 60 s (40 of 400 finished) is above 5 %");
+        "error rate 10.0 % over the last 60 s (40 of 400 finished transactions failed, timed "
+        "out or are in doubt) is above 5 %");
   CHECK(raised[0].threshold == 0.05);
+}
+
+TEST_CASE("rollbacks the body asked for count as finished, not as errors", "[unit]") {
+  alert_engine e{alert_rules{}};
+  metrics_snapshot s;
+  trend_point p;
+  p.unix_s = 1000;
+  p.committed = 10;
+  p.rolled_back = 390;  // insufficient funds, frozen accounts: business outcomes
+  s.trend = {p};
+  CHECK(e.evaluate(s, 1005 * 1000).empty());
+  s.trend[0].failed = 40;  // 40 of 440 = 9.1 %
+  auto raised = e.evaluate(s, 1005 * 1000);
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0].level == alert_level::warning);
+  CHECK(raised[0].message.find("40 of 440 finished") != std::string::npos);
 }
 
 TEST_CASE("a failure rate exactly at the warning threshold does not alert", "[unit]") {
@@ -91,7 +109,8 @@ TEST_CASE("the failure rate counts only trend points starting within [now - wind
   REQUIRE(raised.size() == 1);
   CHECK(raised[0].level == alert_level::warning);
   CHECK(raised[0].message ==
-        "failure rate 7.5 % over the last 60 s (15 of 200 finished) is above 5 %");
+        "error rate 7.5 % over the last 60 s (15 of 200 finished transactions failed, timed "
+        "out or are in doubt) is above 5 %");
 }
 
 TEST_CASE("the failure window is configurable and named in the message", "[unit]") {
@@ -103,7 +122,8 @@ TEST_CASE("the failure window is configurable and named in the message", "[unit]
   auto raised = engine.evaluate(s, now_ms);
   REQUIRE(raised.size() == 1);
   CHECK(raised[0].message ==
-        "failure rate 30.0 % over the last 300 s (30 of 100 finished) is above 25 %");
+        "error rate 30.0 % over the last 300 s (30 of 100 finished transactions failed, timed "
+        "out or are in doubt) is above 25 %");
 }
 
 TEST_CASE("the failure rate needs failure_min_finished finished transactions in the window",
@@ -113,7 +133,8 @@ TEST_CASE("the failure rate needs failure_min_finished finished transactions in 
   auto raised = engine.evaluate(window_snapshot(20, 20), now_ms);
   REQUIRE(raised.size() == 1);
   CHECK(raised[0].message ==
-        "failure rate 100.0 % over the last 60 s (20 of 20 finished) is above 25 %");
+        "error rate 100.0 % over the last 60 s (20 of 20 finished transactions failed, timed "
+        "out or are in doubt) is above 25 %");
 }
 
 TEST_CASE("p99 above the limit raises a WARNING using the worst non-empty bucket of the window",

@@ -52,7 +52,7 @@ TEST_CASE("health: no traffic scores 100 with every component at 1 and no advice
   auto r = assess_health(metrics_snapshot{}, 0, health_settings{});
   CHECK(r.score == 100);
   REQUIRE(r.components.size() == 4);
-  CHECK(r.components[0].name == "success");
+  CHECK(r.components[0].name == "outcomes");
   CHECK(r.components[0].weight == 0.35);
   CHECK(r.components[1].name == "latency");
   CHECK(r.components[1].weight == 0.25);
@@ -70,7 +70,7 @@ TEST_CASE("health: a healthy snapshot with background noise scores 100 and advis
   s.overall.deadlocks = 3;                // 0.3 %
   s.overall.serialization_failures = 20;  // 2 %
   s.overall.retries = 23;                 // every one of them retried
-  s.failures_by_sqlstate = {{"40001", 20}, {"23505", 5}, {"40P01", 3}};
+  s.failures_by_cause = {{"40001", 20}, {"23505", 5}, {"40P01", 3}};
   auto r = assess_health(s, 0, settings());
   CHECK(r.score == 100);
   for (const auto& c : r.components) CHECK(c.value == 1.0);
@@ -88,7 +88,8 @@ TEST_CASE("health: the score ignores the health report already in the snapshot",
 
 TEST_CASE("health: success maps 99 % to 1, 90 % to 0.5, 80 % to 0, linearly between", "[unit]") {
   auto success_at = [](uint64_t committed) {
-    return component(assess_health(traffic(committed, 1000 - committed), 0, settings()), "success");
+    return component(assess_health(traffic(committed, 1000 - committed), 0, settings()),
+                     "outcomes");
   };
   CHECK(success_at(1000) == 1.0);
   CHECK(success_at(990) == 1.0);
@@ -102,9 +103,9 @@ TEST_CASE("health: success maps 99 % to 1, 90 % to 0.5, 80 % to 0, linearly betw
 TEST_CASE("health: rollbacks the body asked for are not failures", "[unit]") {
   auto s = traffic(800);
   s.overall.rolled_back = 200;
-  s.overall.success_rate = 0.8;
+  s.overall.success_rate = 1.0;  // (committed + rolled back) / finished, as the store computes
   auto r = assess_health(s, 0, settings());
-  CHECK(component(r, "success") == 1.0);
+  CHECK(component(r, "outcomes") == 1.0);
   CHECK(r.score == 100);
   CHECK(r.recommendations.empty());
 }
@@ -129,7 +130,8 @@ TEST_CASE("health: p99 at twice the target costs 12.5 points and names the targe
   CHECK(r.score == 88);  // 100 - 0.25 * 0.5 * 100 = 87.5, rounded half up
   CHECK(r.recommendations ==
         strings{"p99 latency 500 ms is 2.0x the 250 ms target: find the slow statement (active "
-                "transactions) or raise health.latency_target if this is normal for the workload"});
+                "transactions) or raise actortx.health-latency-target if this is normal for the "
+                "workload"});
 
   s.overall.p99_seconds = 0.4;  // 1.6x: costs points, too little for advice
   auto mild = assess_health(s, 0, settings());
@@ -183,18 +185,38 @@ TEST_CASE("health: 12 % timeouts empty the timeouts component and advise on the 
           "[unit]") {
   auto s = traffic(880);
   s.overall.timed_out = 120;
+  s.overall.success_rate = 0.88;
+  s.overall.timeout_deadline = std::chrono::milliseconds{30000};
   auto r = assess_health(s, 0, settings());
-  CHECK(component(r, "success") == Approx(0.4));
+  CHECK(component(r, "outcomes") == Approx(0.4));
   CHECK(component(r, "timeouts") == 0.0);
   CHECK(r.score == 59);  // 0.35 * 40 + 25 + 20 + 0
   CHECK(r.recommendations ==
-        strings{"12 % of transactions timed out at the 30 s deadline: find the slow statement "
-                "(active transactions) or raise actortx.tx-timeout"});
+        strings{"12 % of transactions timed out at their 30 s deadline: find the slow statement "
+                "(active transactions) or give them a longer deadline (actortx.tx-timeout)"});
+}
 
-  auto h = settings();
-  h.deadline = std::chrono::milliseconds{1500};
-  CHECK(assess_health(s, 0, h).recommendations.at(0).find("at the 1.5 s deadline") !=
-        std::string::npos);
+TEST_CASE("health: timeout advice names the transactions' own deadline, not the default",
+          "[unit]") {
+  // The issue's case: a 500 ms deadline per transaction under a 30 s configured default.
+  auto s = traffic(910);
+  s.overall.timed_out = 90;
+  s.overall.success_rate = 0.91;
+  s.overall.timeout_deadline = std::chrono::milliseconds{500};
+  label_aggregate quiet{"audit", {}};
+  label_aggregate slow{"a_to_b", {}};
+  slow.agg.timed_out = 85;
+  slow.agg.timeout_deadline = std::chrono::milliseconds{500};
+  quiet.agg.timed_out = 5;
+  quiet.agg.timeout_deadline = std::chrono::milliseconds{30000};
+  s.by_label = {slow, quiet};
+  auto r = assess_health(s, 0, settings());
+  REQUIRE(r.recommendations.size() == 1);
+  CHECK(r.recommendations[0] ==
+        "9 % of transactions timed out, most of them 'a_to_b' (85 timeouts) at their 500 ms "
+        "deadline: find the slow statement (active transactions) or give them a longer "
+        "deadline (tx_options::timeout)");
+  CHECK(r.recommendations[0].find("30 s") == std::string::npos);
 }
 
 TEST_CASE("health: 0.5 % timeouts cost 2 points and no advice", "[unit]") {
@@ -210,7 +232,7 @@ TEST_CASE("health: deadlocks in 4 % of transactions advise a consistent row orde
   auto s = traffic(1000);
   s.overall.deadlocks = 40;
   s.overall.retries = 40;
-  s.failures_by_sqlstate = {{"40P01", 40}};
+  s.failures_by_cause = {{"40P01", 40}};
   auto r = assess_health(s, 0, settings());
   CHECK(r.score == 100);  // every deadlock was retried away: only the cause is worth a word
   CHECK(r.recommendations ==
@@ -225,7 +247,7 @@ TEST_CASE("health: serialization failures in 9 % of transactions advise shorter 
   auto s = traffic(1000);
   s.overall.serialization_failures = 90;
   s.overall.retries = 90;
-  s.failures_by_sqlstate = {{"40001", 90}};
+  s.failures_by_cause = {{"40001", 90}};
   auto r = assess_health(s, 0, settings());
   CHECK(r.recommendations == strings{"serialization failures in 9 % of transactions: shorten "
                                      "transactions or use a lower isolation where safe"});
@@ -241,9 +263,9 @@ TEST_CASE("health: retryable failures without a following retry advise raising r
   auto s = traffic(960, 40);
   s.overall.retries = 40 * 3 + 100;
   s.overall.serialization_failures = 260;
-  s.failures_by_sqlstate = {{"40001", 260}};
+  s.failures_by_cause = {{"40001", 260}};
   auto r = assess_health(s, 0, settings());
-  CHECK(component(r, "success") == Approx(0.5 + 0.06 / 0.09 * 0.5));
+  CHECK(component(r, "outcomes") == Approx(0.5 + 0.06 / 0.09 * 0.5));
   CHECK(r.score == 94);
   CHECK(r.recommendations ==
         strings{"retries used up by 40 transactions (4 % of finished): raise actortx.retry-max "
@@ -255,7 +277,7 @@ TEST_CASE("health: retryable failures without a following retry advise raising r
 TEST_CASE("health: reconnect-class failures count toward retries used up", "[unit]") {
   auto s = traffic(990, 10);
   s.overall.retries = 30;
-  s.failures_by_sqlstate = {{"08006", 40}};  // 10 transactions lost 4 connections each
+  s.failures_by_cause = {{"08006", 40}};  // 10 transactions lost 4 connections each
   auto r = assess_health(s, 0, settings());
   CHECK(r.recommendations ==
         strings{"retries used up by 10 transactions (1 % of finished): raise actortx.retry-max "
@@ -280,13 +302,23 @@ TEST_CASE("health: failures a retry cannot cure name their most frequent server 
   auto s = traffic(880, 120);
   s.overall.retries = 30;
   s.overall.serialization_failures = 30;  // 3 %: below its threshold
-  // "" (not from the server) is the most frequent but names nothing to fix.
-  s.failures_by_sqlstate = {{"", 150}, {"23505", 100}, {"40001", 30}};
+  // A lost connection is the most frequent but names nothing the application can fix.
+  s.failures_by_cause = {{"connection_lost", 150}, {"23505", 100}, {"40001", 30}};
   auto r = assess_health(s, 0, settings());
   CHECK(r.score == 79);  // 0.35 * 40 + 25 + 20 + 20
   CHECK(r.recommendations ==
         strings{"12 % of transactions failed on errors a retry cannot cure, most often SQLSTATE "
                 "23505 (100 failed attempts): fix the statement or the data that raises it"});
+}
+
+TEST_CASE("health: a body's own exception is named as such, not as a SQLSTATE", "[unit]") {
+  auto s = traffic(900, 100);
+  s.overall.success_rate = 0.9;
+  s.failures_by_cause = {{"body_exception", 100}};
+  auto r = assess_health(s, 0, settings());
+  CHECK(r.recommendations ==
+        strings{"10 % of transactions failed on errors a retry cannot cure, most often "
+                "body_exception (100 failed attempts): fix the exception the body throws"});
 }
 
 TEST_CASE("health: each open alert costs 5 points, at most 30", "[unit]") {

@@ -53,9 +53,9 @@ metrics_report a_report(const std::string& label) {
   l.label = label;
   l.agg = s.overall;
   s.by_label.push_back(l);
-  s.failures_by_sqlstate = {{"40001", 38}, {"23505", 3}};
-  s.trend.push_back({1699999990, 450, 1, 0.004, 0.1});
-  s.trend.push_back({1700000000, 450, 2, 0.004, 0.12});
+  s.failures_by_cause = {{"40001", 38}, {"23505", 3}};
+  s.trend.push_back({1699999990, 450, 0, 1, 0.004, 0.1});
+  s.trend.push_back({1700000000, 450, 0, 2, 0.004, 0.12});
   s.recent_alerts.push_back({"failure_rate", label, alert_level::warning,
                              "failure rate 6 % over 60 s", 0.06, 0.05, 1699999995000});
   s.health.score = 91;
@@ -169,4 +169,26 @@ TEST_CASE("html report inlines Chart.js, or says that charts are unavailable", "
 TEST_CASE("html_escape and json_for_script", "[unit]") {
   CHECK(html_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
   CHECK(json_for_script("{\"a\":\"</script><!--\"}") == "{\"a\":\"\\u003c/script>\\u003c!--\"}");
+}
+
+TEST_CASE("html report keeps body rollbacks, client-side causes and library transactions apart",
+          "[unit]") {
+  auto report = a_report("transfer");
+  auto& s = report.snapshot;
+  s.by_label[0].agg.rolled_back = 3814;
+  s.failures_by_cause = {{"connection_lost", 12}, {"deadline", 4}};
+  label_aggregate log{"actortx.saga_log", {}};
+  log.agg.committed = 85668;
+  log.agg.in_doubt = 1;
+  s.internal_by_label = {log};
+  s.internal_failures_by_cause = {{"commit_in_doubt", 1}};
+  auto html = render_html_report(a_run(), report, "");
+  CHECK(html.find("<th class=\"n\">rolled back</th>") != std::string::npos);
+  CHECK(html.find("<td class=\"n\">3814</td>") != std::string::npos);
+  CHECK(html.find("<td>connection_lost</td><td>the connection broke while the attempt ran</td>") !=
+        std::string::npos);
+  CHECK(html.find("(none)") == std::string::npos);
+  CHECK(html.find("<h2>Library transactions</h2>") != std::string::npos);
+  CHECK(html.find("<td>actortx.saga_log</td><td class=\"n\">85668</td>") != std::string::npos);
+  CHECK(html.find("<td>commit_in_doubt</td><td class=\"n\">1</td>") != std::string::npos);
 }

@@ -274,7 +274,7 @@ TEST_CASE_METHOD(fixture, "exec_request, attempt_result and pool_stats round-tri
     check_equal(copy.results[0], a.results[0]);
   }
 
-  pool_stats p{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  pool_stats p{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, {13, 14}};
   for (const auto& copy : {round_trip(p), message_round_trip(p)}) {
     CHECK(copy.open == 1);
     CHECK(copy.idle == 2);
@@ -285,6 +285,9 @@ TEST_CASE_METHOD(fixture, "exec_request, attempt_result and pool_stats round-tri
     CHECK(copy.exhausted == 7);
     CHECK(copy.replaced == 8);
     CHECK(copy.connect_failures == 9);
+    CHECK(copy.max == 10);
+    CHECK(copy.lease_wait_us == 12);
+    CHECK(copy.lease_wait_buckets == std::vector<uint64_t>{13, 14});
   }
 }
 

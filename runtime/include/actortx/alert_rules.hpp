@@ -10,8 +10,9 @@ namespace actortx {
 /// Thresholds of the alert rules: runtime_config::observability.alerts. Each member names its
 /// config key ("key = default, range: meaning"); observability_config::validate() checks them.
 struct alert_rules {
-  /// actortx.alert-failure-rate-warning = 0.05, (0, 1]: WARNING when the failure rate (not
-  /// COMMITTED / finished) over the window is above it.
+  /// actortx.alert-failure-rate-warning = 0.05, (0, 1]: WARNING when the error rate
+  /// ((FAILED + TIMEOUT + IN_DOUBT) / finished; a body's rollback is not an error) of the
+  /// application's transactions over the window is above it.
   double failure_rate_warning = 0.05;
   /// actortx.alert-failure-rate-critical = 0.25, (0, 1] and >= the warning rate: CRITICAL.
   double failure_rate_critical = 0.25;

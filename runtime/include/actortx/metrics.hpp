@@ -31,12 +31,15 @@ struct pool_stats {
   uint32_t max = 0;                       ///< configured maximum size
   uint64_t leases_waited_over_100ms = 0;  ///< leases granted after queueing > 100 ms
   uint64_t lease_wait_us = 0;             ///< total queueing time of granted leases
+  /// Non-cumulative counts of granted leases per bucket of lease_wait_bucket_bounds (+Inf
+  /// last): how long each waited for its connection (0 for one idle at once).
+  std::vector<uint64_t> lease_wait_buckets;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
     return f(caf::meta::type_name("actortx::pool_stats"), x.open, x.idle, x.leased, x.connecting,
              x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.max,
-             x.leases_waited_over_100ms, x.lease_wait_us);
+             x.leases_waited_over_100ms, x.lease_wait_us, x.lease_wait_buckets);
   }
 };
 
@@ -50,17 +53,31 @@ struct tx_record {
   std::chrono::microseconds duration{0};
   uint32_t attempts = 0;
   tx_state state = tx_state::running;
-  std::vector<std::string> failed_sqlstates;  ///< one per failed attempt ("" if none)
-  uint32_t savepoints = 0;                    ///< savepoints taken by the committed attempt
-  uint64_t rows = 0;                          ///< rows returned or affected, committed attempt
+  /// The cause of each failed attempt, in order (failure_cause.hpp): a SQLSTATE such as
+  /// "40P01" or a cause name such as "connection_lost" or "deadline"; never empty. An
+  /// attempt the body rolled back on purpose is not a failed attempt and is not listed.
+  std::vector<std::string> failure_causes;
+  /// Why a FAILED, TIMEOUT or IN_DOUBT transaction ended so (the OpenTelemetry error.type):
+  /// the final cause; "" for COMMITTED and ROLLED_BACK.
+  std::string error_type;
+  uint32_t savepoints = 0;  ///< savepoints taken by the committed attempt
+  uint64_t rows = 0;        ///< rows returned or affected, committed attempt
   bool deduplicated = false;
   std::string saga_id;  ///< tx_options::saga_id: the saga it worked for, "" when none
+  /// The library's own bookkeeping (saga log, leases, claims, pruning: labels "actortx.*"),
+  /// counted apart from the application's transactions and never in its alerts or advice.
+  bool internal = false;
+  /// The transaction's own deadline budget (tx_options::timeout).
+  std::chrono::milliseconds timeout{0};
+  /// The W3C traceparent it ran under (tx_options::correlation_id, or generated).
+  std::string correlation_id;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_record& x) {
     return f(caf::meta::type_name("actortx::tx_record"), x.id, x.label, x.iso, x.read_only,
-             x.start_unix_us, x.duration, x.attempts, x.state, x.failed_sqlstates, x.savepoints,
-             x.rows, x.deduplicated, x.saga_id);
+             x.start_unix_us, x.duration, x.attempts, x.state, x.failure_causes, x.error_type,
+             x.savepoints, x.rows, x.deduplicated, x.saga_id, x.internal, x.timeout,
+             x.correlation_id);
   }
 };
 
@@ -89,6 +106,22 @@ inline constexpr std::array<double, 14> latency_bucket_bounds{
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
 inline constexpr size_t latency_bucket_count = latency_bucket_bounds.size() + 1;
 
+/// Upper bounds (seconds) of the pool's lease-wait histogram; the last bucket is +Inf.
+inline constexpr std::array<double, 12> lease_wait_bucket_bounds{
+    0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
+inline constexpr size_t lease_wait_bucket_count = lease_wait_bucket_bounds.size() + 1;
+
+/// The label transactions without one are counted under (metrics, reports, dashboard).
+inline constexpr const char* unlabelled_label = "(unlabelled)";
+/// The label that collects labels beyond observability_config::max_labels.
+inline constexpr const char* overflow_label = "other";
+
+/// Labels starting with "actortx." are reserved for the library's own transactions (saga
+/// log, leases, claims, pruning, listings): tx_record::internal.
+inline bool is_internal_label(const std::string& label) noexcept {
+  return label.compare(0, 8, "actortx.") == 0;
+}
+
 /// Counters of a set of transactions (overall or one label).
 struct tx_aggregate {
   uint64_t started = 0;
@@ -107,18 +140,26 @@ struct tx_aggregate {
   std::vector<uint64_t> latency_buckets = std::vector<uint64_t>(latency_bucket_count, 0);
   double latency_sum_seconds = 0;
   double p50_seconds = 0, p95_seconds = 0, p99_seconds = 0;
-  double success_rate = 1.0;  ///< committed / finished; 1 when nothing finished
+  /// The one success figure: transactions that ended as their body decided (COMMITTED or
+  /// ROLLED_BACK by the body) / finished; 1 when nothing finished. Its complement is the
+  /// error ratio (FAILED + TIMEOUT + IN_DOUBT) / finished.
+  double success_rate = 1.0;
+  /// The deadline (tx_options::timeout) of the latest TIMEOUT, 0 when none timed out: advice
+  /// about timeouts names the deadline the transactions really had.
+  std::chrono::milliseconds timeout_deadline{0};
 
   uint64_t finished() const noexcept {
     return committed + rolled_back + failed + timed_out + in_doubt;
   }
+  /// FAILED + TIMEOUT + IN_DOUBT.
+  uint64_t errors() const noexcept { return failed + timed_out + in_doubt; }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_aggregate& x) {
     return f(caf::meta::type_name("actortx::tx_aggregate"), x.started, x.committed, x.rolled_back,
              x.failed, x.timed_out, x.in_doubt, x.retries, x.deadlocks, x.serialization_failures,
              x.savepoints, x.rows, x.active, x.latency_buckets, x.latency_sum_seconds,
-             x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate);
+             x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate, x.timeout_deadline);
   }
 };
 
@@ -156,11 +197,16 @@ struct pool_gauges {
   uint64_t leases_waited_over_100ms = 0;
   uint64_t exhausted = 0;
   double lease_wait_sum_seconds = 0;
+  /// Non-cumulative lease-wait counts per bucket of lease_wait_bucket_bounds (+Inf last).
+  std::vector<uint64_t> lease_wait_buckets = std::vector<uint64_t>(lease_wait_bucket_count, 0);
+  uint64_t replaced = 0;          ///< connections dropped as broken
+  uint64_t connect_failures = 0;  ///< connection attempts that failed
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pool_gauges& x) {
     return f(caf::meta::type_name("actortx::pool_gauges"), x.max, x.in_use, x.idle, x.waiting,
-             x.leases, x.leases_waited_over_100ms, x.exhausted, x.lease_wait_sum_seconds);
+             x.leases, x.leases_waited_over_100ms, x.exhausted, x.lease_wait_sum_seconds,
+             x.lease_wait_buckets, x.replaced, x.connect_failures);
   }
 };
 
@@ -168,14 +214,66 @@ struct pool_gauges {
 struct trend_point {
   int64_t unix_s = 0;  ///< start of the bucket
   uint64_t committed = 0;
-  uint64_t failed = 0;  ///< finished in any state but COMMITTED
+  uint64_t rolled_back = 0;  ///< rolled back by the body: not an error
+  uint64_t failed = 0;       ///< errors: FAILED, TIMEOUT or IN_DOUBT
+  /// Latency of the transactions that ended in the bucket; meaningless (the JSON has null,
+  /// charts draw a gap) when nothing ended in it.
   double p50_seconds = 0;
   double p99_seconds = 0;
 
+  uint64_t finished() const noexcept { return committed + rolled_back + failed; }
+
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, trend_point& x) {
-    return f(caf::meta::type_name("actortx::trend_point"), x.unix_s, x.committed, x.failed,
-             x.p50_seconds, x.p99_seconds);
+    return f(caf::meta::type_name("actortx::trend_point"), x.unix_s, x.committed, x.rolled_back,
+             x.failed, x.p50_seconds, x.p99_seconds);
+  }
+};
+
+/// Latency over a recent window (the dashboard's cards: 1 min and 5 min), from the trend
+/// buckets that ended within it.
+struct latency_window {
+  int64_t seconds = 0;  ///< the window's length
+  uint64_t finished = 0;
+  double p50_seconds = 0;  ///< meaningless when finished == 0
+  double p99_seconds = 0;
+  double success_rate = 1.0;  ///< as tx_aggregate::success_rate, over the window
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, latency_window& x) {
+    return f(caf::meta::type_name("actortx::latency_window"), x.seconds, x.finished,
+             x.p50_seconds, x.p99_seconds, x.success_rate);
+  }
+};
+
+/// Which runtime and database a snapshot is of: every exported series carries it, so two
+/// runtimes in one process (or a fleet) stay apart.
+struct runtime_identity {
+  std::string runtime;       ///< actortx.runtime-name, default: the database name
+  std::string db_namespace;  ///< the database name (OpenTelemetry db.namespace)
+  std::string pool_name;     ///< db.client.connection.pool.name: "<runtime>"
+  std::string server;        ///< host:port from the DSN (no password, ever)
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, runtime_identity& x) {
+    return f(caf::meta::type_name("actortx::runtime_identity"), x.runtime, x.db_namespace,
+             x.pool_name, x.server);
+  }
+};
+
+/// Transactions of one (operation, outcome, error type): the histogram behind
+/// db_client_operation_duration_seconds.
+struct operation_series {
+  std::string operation;  ///< the label, unlabelled_label or overflow_label
+  tx_state outcome = tx_state::committed;
+  std::string error_type;  ///< "" unless FAILED, TIMEOUT or IN_DOUBT
+  std::vector<uint64_t> latency_buckets = std::vector<uint64_t>(latency_bucket_count, 0);
+  double latency_sum_seconds = 0;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, operation_series& x) {
+    return f(caf::meta::type_name("actortx::operation_series"), x.operation, x.outcome,
+             x.error_type, x.latency_buckets, x.latency_sum_seconds);
   }
 };
 
@@ -221,36 +319,49 @@ struct health_report {
   }
 };
 
-/// Failed attempts with one SQLSTATE ("" = error not from the server, e.g. a lost connection).
-struct sqlstate_count {
-  std::string sqlstate;
+/// Failed attempts with one cause (a SQLSTATE or a cause name, failure_cause.hpp).
+struct cause_count {
+  std::string cause;
   uint64_t count = 0;
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, sqlstate_count& x) {
-    return f(caf::meta::type_name("actortx::sqlstate_count"), x.sqlstate, x.count);
+  friend typename Inspector::result_type inspect(Inspector& f, cause_count& x) {
+    return f(caf::meta::type_name("actortx::cause_count"), x.cause, x.count);
   }
 };
 
 /// Everything exporters need, taken at one instant by the metrics actor.
+/// The application's transactions are in overall, by_label, operations, failures_by_cause,
+/// trend, windows, alerts and health; the library's own (tx_record::internal) only in
+/// internal, internal_by_label and internal_failures_by_cause.
 struct metrics_snapshot {
   int64_t unix_ms = 0;
   double uptime_seconds = 0;
+  runtime_identity identity;
   tx_aggregate overall;
-  std::vector<label_aggregate> by_label;  ///< sorted by label
+  std::vector<label_aggregate> by_label;  ///< sorted by label; at most max_labels + "other"
+  std::vector<operation_series> operations;  ///< sorted by operation, outcome, error type
   saga_aggregate sagas;
   pool_gauges pool;
   uint32_t long_running = 0;  ///< active transactions older than the threshold
-  std::vector<sqlstate_count> failures_by_sqlstate;  ///< sorted by count, descending
-  std::vector<trend_point> trend;                    ///< oldest first, up to 60 minutes
-  std::vector<alert> recent_alerts;                  ///< newest first
+  std::vector<cause_count> failures_by_cause;  ///< failed attempts; by count, descending
+  std::vector<trend_point> trend;              ///< oldest first, up to 60 minutes
+  std::vector<latency_window> windows;         ///< the last 1 min and 5 min, in that order
+  std::vector<alert> recent_alerts;            ///< newest first
+  /// Alerts raised within actortx.alert-dedup (alert_engine::open_count): the ones the health
+  /// score subtracts points for.
+  uint32_t open_alerts = 0;
   health_report health;
+  tx_aggregate internal;
+  std::vector<label_aggregate> internal_by_label;
+  std::vector<cause_count> internal_failures_by_cause;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
     return f(caf::meta::type_name("actortx::metrics_snapshot"), x.unix_ms, x.uptime_seconds,
-             x.overall, x.by_label, x.sagas, x.pool, x.long_running, x.failures_by_sqlstate,
-             x.trend, x.recent_alerts, x.health);
+             x.identity, x.overall, x.by_label, x.operations, x.sagas, x.pool, x.long_running,
+             x.failures_by_cause, x.trend, x.windows, x.recent_alerts, x.open_alerts, x.health,
+             x.internal, x.internal_by_label, x.internal_failures_by_cause);
   }
 };
 

@@ -56,6 +56,15 @@ class query_error : public std::runtime_error {
 /// deadline passes, the outcome is sent while the body may still be unwinding.
 local_body make_body(std::function<void(tx&)> fn, tx_hooks hooks = {});
 
+/// The readiness of a runtime (GET /readyz): ready when the pool holds a working connection
+/// and saga recovery has caught up (its first round after start finished, or sagas are off).
+struct readiness {
+  bool ready = false;
+  bool pool_connected = false;
+  bool sagas_recovered = false;
+  std::string reason;  ///< why not ready, for people; "" when ready
+};
+
 class runtime {
  public:
   /// Validates `cfg` (config_error), starts its own CAF actor system, checks that PostgreSQL
@@ -164,6 +173,12 @@ class runtime {
   void raise_alert(alert a);
   /// The dashboard's TCP port, 0 when it is off.
   uint16_t dashboard_port() const noexcept;
+  /// The port of /metrics, /healthz and /readyz alone (runtime_config::metrics_endpoint), 0
+  /// when it is off.
+  uint16_t metrics_port() const noexcept;
+  /// What /readyz answers (blocking, at most 5 s; never throws): whether the pool holds a
+  /// working connection and saga recovery has caught up.
+  readiness ready();
 
   // --- distribution (runtime_config::node, ::procedures; see node_config.hpp) --------------
   /// Runs a procedure registered on this node (runtime_config::procedures).

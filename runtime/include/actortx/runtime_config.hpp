@@ -153,6 +153,12 @@ struct observability_config {
   /// actortx.health-latency-target = 250ms, positive: a p99 at or below it scores full marks
   /// in the health score.
   std::chrono::milliseconds health_latency_target{250};
+  /// actortx.runtime-name = "" (= the database name): the runtime label (actortx_runtime) on
+  /// every exported series and in reports; tells two runtimes of one process apart.
+  std::string runtime_name;
+  /// actortx.metrics-max-labels = 100, 1..10000: distinct transaction labels counted and
+  /// exported one by one; later new labels are counted under "other" (bounded series).
+  size_t max_labels = 100;
   /// Called for every alert raised (after dedup), on a runtime thread: must not block. Code
   /// only, no key.
   std::function<void(const alert&)> on_alert;
@@ -169,6 +175,23 @@ struct dashboard_config {
   /// actortx.dashboard-port = 8090, 0..65535: 0 = any free port (runtime::dashboard_port()
   /// tells which).
   uint16_t port = 8090;
+  /// actortx.dashboard-token = "": required (at least 16 characters) when bind is not a
+  /// loopback address; then every request must carry it ("Authorization: Bearer <token>" or
+  /// ?token=<token>). Never logged or printed.
+  std::string token;
+
+  void validate() const;
+};
+
+/// /metrics, /healthz and /readyz alone (no dashboard, no token): for Prometheus and for
+/// orchestrators' probes.
+struct metrics_endpoint_config {
+  /// actortx.metrics-endpoint = false: serve them (needs actortx.metrics = true).
+  bool enabled = false;
+  /// actortx.metrics-bind = "127.0.0.1", not empty when enabled.
+  std::string bind = "127.0.0.1";
+  /// actortx.metrics-port = 9187, 0..65535: 0 = any free port (runtime::metrics_port()).
+  uint16_t port = 9187;
 
   void validate() const;
 };
@@ -183,6 +206,7 @@ struct runtime_config {
   retention_config retention;
   observability_config observability;
   dashboard_config dashboard;
+  metrics_endpoint_config metrics_endpoint;
   /// Where this node publishes its supervisor, its TLS material and its peers: keys
   /// actortx.listen, tls-*, plain-tcp, peers, node-connect-timeout (node_config.hpp).
   node_config node;

@@ -82,11 +82,19 @@ struct tx_options {
   /// to a saga. It appears in the transaction's record (tx_record::saga_id, the JSON and CSV
   /// exports) and in its log lines, never in a metric label: labels stay a bounded set.
   std::string saga_id;
+  /// The request this transaction serves, as a W3C traceparent
+  /// ("00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>", <actortx/trace_context.hpp>).
+  /// Empty: the runtime generates one. It is kept across retries, given to a saga's steps and
+  /// to remote nodes, written in log lines and the transaction's record, and its trace id is
+  /// in the server's application_name ('actortx/<id>/<attempt>/<trace id>', pg_stat_activity).
+  /// A malformed one is refused (FAILED, errc::invalid_argument).
+  std::string correlation_id;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
     return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
-             x.timeout, x.retry, x.label, x.classification, x.idempotency_key, x.saga_id);
+             x.timeout, x.retry, x.label, x.classification, x.idempotency_key, x.saga_id,
+             x.correlation_id);
   }
 };
 

@@ -34,11 +34,14 @@ struct attempt_record {
   std::string message;   ///< error text, empty on success
   std::chrono::microseconds duration{0};
   int32_t backend_pid = 0;  ///< 0 when no connection was leased
+  /// How the attempt ended: errc::none when it committed, errc::rolled_back when the body
+  /// rolled back on purpose (not a failure); failure_cause() names the rest.
+  errc code = errc::none;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
     return f(caf::meta::type_name("actortx::attempt_record"), x.number, x.cls, x.sqlstate,
-             x.message, x.duration, x.backend_pid);
+             x.message, x.duration, x.backend_pid, x.code);
   }
 };
 

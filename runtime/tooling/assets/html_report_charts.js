@@ -6,7 +6,7 @@
   const num = (x) => (typeof x === 'number' && isFinite(x) ? x : 0);
   const trend = s.trend || [];
   // Only the stretch of the trend the run covered (it spans the last 60 minutes).
-  const busy = (p) => num(p.committed) + num(p.failed) > 0;
+  const busy = (p) => num(p.committed) + num(p.rolled_back) + num(p.failed) > 0;
   const first = trend.findIndex(busy);
   let last = trend.length - 1;
   while (last >= 0 && !busy(trend[last])) --last;
@@ -29,18 +29,22 @@
   new Chart(document.getElementById('chart-throughput'), {type: 'line', options: common, data: {
     labels: points.map((p) => clock(p.unix_s)),
     datasets: [line('committed/s', '#1f8a4c', points.map((p) => num(p.committed) / span(p))),
-               line('failed/s', '#c53030', points.map((p) => num(p.failed) / span(p)))]}});
-  new Chart(document.getElementById('chart-latency'), {type: 'line', options: common, data: {
+               line('rolled back/s', '#718096', points.map((p) => num(p.rolled_back) / span(p))),
+               line('errors/s', '#c53030', points.map((p) => num(p.failed) / span(p)))]}});
+  // A bucket in which nothing finished has no latency: a gap (null), never a 0 ms point.
+  const ms = (x) => (typeof x === 'number' && isFinite(x) ? x * 1000 : null);
+  const gaps = Object.assign({}, common, {spanGaps: false});
+  new Chart(document.getElementById('chart-latency'), {type: 'line', options: gaps, data: {
     labels: points.map((p) => clock(p.unix_s)),
-    datasets: [line('p50 ms', '#3558d6', points.map((p) => num(p.p50_seconds) * 1000)),
-               line('p99 ms', '#b7791f', points.map((p) => num(p.p99_seconds) * 1000))]}});
+    datasets: [line('p50 ms', '#3558d6', points.map((p) => ms(p.p50_seconds))),
+               line('p99 ms', '#b7791f', points.map((p) => ms(p.p99_seconds)))]}});
   const buckets = ((s.overall || {}).latency_buckets || []);
   new Chart(document.getElementById('chart-histogram'), {type: 'bar', options: bars, data: {
     labels: buckets.map((b) => (b.le === '+Inf' ? '> 10 s' : '≤ ' + (num(b.le) < 1 ? num(b.le) * 1000 + ' ms' : b.le + ' s'))),
     datasets: [{label: 'transactions', data: buckets.map((b) => num(b.count)), backgroundColor: '#3558d6'}]}});
-  const failures = s.failures_by_sqlstate || [];
+  const failures = s.failures_by_cause || [];
   new Chart(document.getElementById('chart-sqlstate'), {type: 'bar',
     options: bars, data: {
-    labels: failures.map((f) => f.sqlstate || '(none)'),
+    labels: failures.map((f) => f.cause),
     datasets: [{label: 'failed attempts', data: failures.map((f) => num(f.count)), backgroundColor: '#c53030'}]}});
 })();
