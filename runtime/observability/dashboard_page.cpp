@@ -19,7 +19,8 @@ std::string inline_asset(std::string page, std::string_view placeholder, std::st
 // <actortx/metrics_report.hpp>) and tolerates missing fields, so that an older or newer runtime
 // still renders what it can. Throughput comes from the difference of overall.committed between
 // polls (server time, so it stays right when the browser throttles timers), and from the trend
-// until two polls span a second.
+// until two polls span a second. The script loads /static/chart.js itself: with a dashboard
+// token (?token= in the page's URL) every request carries it, the script's too.
 std::string assemble_page() {
   auto page = inline_asset(std::string{asset::dashboard_html()}, "{{dashboard.css}}",
                            asset::dashboard_css());

@@ -5,12 +5,39 @@ const SAGA_PAGE = 50, SAGA_REFRESH_MS = 10000;
 const sagaView = {states: new Set(), type: '', limit: SAGA_PAGE, open: ''};
 
 async function fetchJson(url) {
-  const response = await fetch(url, {cache: 'no-store'});
+  const response = await api(url);
   let body = null;
   try { body = await response.json(); } catch (e) { body = null; }
   if (!response.ok) throw new Error((body && body.error) || 'HTTP ' + response.status);
   return body;
 }
+// The sagas panel: what runs now (by state) apart from what happened since start, so that the
+// state STARTED and the number of sagas started are not two figures called "started".
+function renderSagaCounts(sagas) {
+  const byState = sagas.by_state || {};
+  const count = (name) => num(Array.isArray(byState) ? byState[SAGA_STATES.indexOf(name)] : byState[name]);
+  const box = $('sagas');
+  box.replaceChildren();
+  const group = (title) => box.append(el('div', 'group', title));
+  const stat = (n, k, cls, title) => {
+    const d = el('div');
+    d.append(el('div', 'n ' + (cls || ''), fmtInt(n)), el('div', 'k', k));
+    if (title) d.title = title;
+    box.append(d);
+  };
+  group('running now');
+  stat(count('STARTED'), 'started', '', 'logged, first step not begun yet');
+  stat(count('EXECUTING'), 'executing');
+  stat(count('COMPENSATING'), 'compensating', count('COMPENSATING') ? 'fair' : '');
+  group('since start');
+  stat(sagas.started, 'launched', '', 'sagas this node began');
+  stat(count('COMMITTED'), 'committed', 'good');
+  stat(count('COMPENSATED'), 'compensated', count('COMPENSATED') ? 'fair' : '');
+  stat(count('FAILED'), 'failed', count('FAILED') ? 'poor' : '');
+  stat(sagas.compensations, 'compensations', '', 'compensation steps that committed');
+  stat(sagas.recovered, 'recovered', '', 'sagas taken over after a crash or a lost lease');
+}
+
 function badge(state) { return el('span', 'badge ' + state, state); }
 function fmtStamp(iso) { return iso ? String(iso).replace('T', ' ').replace(/\.\d+/, '').replace(/\+00(:00)?$|Z$/, ' UTC') : '–'; }
 
