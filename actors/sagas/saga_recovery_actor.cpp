@@ -56,7 +56,8 @@ void claim(rec_ptr self, const std::function<void(uint32_t)>& done) {
             auto n = static_cast<uint32_t>(ids.size());
             done(n);
             // A full batch: there may be more waiting.
-            if (n == st.cfg.batch) claim(self, [](uint32_t) {});
+            if (n == st.cfg.batch) return claim(self, [](uint32_t) {});
+            if (st.cfg.caught_up) st.cfg.caught_up->store(true);
           },
           [=](caf::error& err) {
             log().warn("saga recovery: claiming failed: {}", self->system().render(err));

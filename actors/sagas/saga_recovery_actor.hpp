@@ -2,6 +2,7 @@
 // manager; also keeps the leases of the sagas this node drives fresh.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -19,6 +20,10 @@ struct saga_recovery_settings {
   size_t batch = 100;
   /// A saga of a type and version no node claims is FAILED this long after its lease expired.
   std::chrono::milliseconds unknown_version_grace{3600000};
+  /// Set (once, never cleared) when a claim round after start-up found nothing more to claim:
+  /// the orphans and this node's own sagas of the log are taken up (readiness, /readyz).
+  /// Null: nobody asks.
+  std::shared_ptr<std::atomic<bool>> caught_up;
 };
 
 /// Its claims and lease renewals are transactions of the supervisor `home` (it ends with it);

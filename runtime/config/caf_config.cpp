@@ -1,12 +1,15 @@
 // caf_config: CAF's config with the actortx options, whose parse() checks the INI file strictly.
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include <caf/config_option.hpp>
 
+#include <actortx/dsn.hpp>
 #include <actortx/register_messages.hpp>
 #include <actortx/runtime_config.hpp>
 
+#include "runtime/config/config_value.hpp"
 #include "runtime/config/options.hpp"
 #include "runtime/config/strict_ini.hpp"
 
@@ -18,6 +21,13 @@ caf_config::string_list arguments(int argc, char** argv) {
   caf_config::string_list args;
   if (argc > 1) args.assign(argv + 1, argv + argc);
   return args;
+}
+
+/// Replaces the string at `key` in `content`, if one is there, by what `hide` makes of it.
+template <class F>
+void rewrite_string(caf::settings& content, const char* key, F hide) {
+  const caf::string_view name{key, std::strlen(key)};
+  if (auto value = caf::get_if<std::string>(&content, name)) caf::put(content, name, hide(*value));
 }
 
 }  // namespace
@@ -71,6 +81,19 @@ caf::error caf_config::parse_text(string_list args, const std::string& text,
   auto err = actor_system_config::parse(std::move(args), ini);
   if (!err) config_detail::adopt_whole_numbers(check, content);
   return err;
+}
+
+caf::settings caf_config::dump_content() const {
+  auto out = actor_system_config::dump_content();
+  // Every secret key of the group; a misspelt one ("dashbord-token") is hidden as well.
+  if (auto group = out.find("actortx"); group != out.end()) {
+    if (auto dict = caf::get_if<caf::settings>(&group->second)) {
+      for (auto& [key, value] : *dict)
+        if (config_detail::is_secret_key(key)) value = std::string{"(hidden)"};
+    }
+  }
+  rewrite_string(out, "actortx.dsn", [](const std::string& dsn) { return redact_dsn(dsn); });
+  return out;
 }
 
 }  // namespace actortx

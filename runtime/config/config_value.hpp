@@ -2,9 +2,12 @@
 // values in messages (internal to runtime/config).
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
@@ -12,6 +15,15 @@
 #include <actortx/config_error.hpp>
 
 namespace actortx::config_detail {
+
+/// Keys whose values are secrets (actortx.dashboard-token, and any key naming a token or a
+/// password, also a misspelt one): messages never show their values.
+inline bool is_secret_key(std::string_view key) {
+  std::string lower{key};
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("token") != std::string::npos || lower.find("password") != std::string::npos;
+}
 
 inline std::string ms_text(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + "ms";

@@ -14,6 +14,8 @@
 
 #include <actortx/dsn.hpp>
 
+#include "runtime/config/dsn_endpoint.hpp"
+
 namespace actortx {
 
 namespace {
@@ -333,7 +335,7 @@ std::string dsn_with(const std::string& dsn, const std::string& key, const std::
   return join(kvs);
 }
 
-std::string dsn_target(const std::string& dsn) noexcept {
+dsn_endpoint dsn_endpoint_of(const std::string& dsn) noexcept {
   try {
     std::map<std::string, std::string> set;
     auto p = parse_raw(dsn);
@@ -346,11 +348,22 @@ std::string dsn_target(const std::string& dsn) noexcept {
       auto d = default_of(defaults.get(), key);
       return d.empty() ? fallback : d;
     };
-    auto host = pick("host", "");
-    if (host.empty()) host = pick("hostaddr", "localhost");
-    auto user = pick("user", "postgres");
+    dsn_endpoint out;
+    out.host = pick("host", "");
+    if (out.host.empty()) out.host = pick("hostaddr", "localhost");
+    out.port = pick("port", "5432");
     // libpq connects to the database named like the user when none is given.
-    return host + ":" + pick("port", "5432") + "/" + pick("dbname", user);
+    out.dbname = pick("dbname", pick("user", "postgres"));
+    return out;
+  } catch (...) {
+    return {"localhost", "5432", "postgres"};
+  }
+}
+
+std::string dsn_target(const std::string& dsn) noexcept {
+  try {
+    auto e = dsn_endpoint_of(dsn);
+    return e.host + ":" + e.port + "/" + e.dbname;
   } catch (...) {
     return "localhost:5432/postgres";
   }

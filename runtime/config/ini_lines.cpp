@@ -8,6 +8,8 @@
 #include <caf/pec.hpp>
 #include <caf/settings.hpp>
 
+#include "runtime/config/config_value.hpp"
+
 namespace actortx::config_detail {
 
 namespace {
@@ -45,7 +47,9 @@ std::string hint(caf::pec code, const ini_line& line) {
   if (!v.empty() && v[0] == '"') return "; is the closing double quote missing?";
   if (!v.empty() && std::isalpha(static_cast<unsigned char>(v[0])) != 0 && v != "true" &&
       v != "false")
-    return "; a string needs double quotes: " + line.key + "=\"" + v + "\"";
+    return is_secret_key(line.key)
+               ? "; a string needs double quotes"
+               : "; a string needs double quotes: " + line.key + "=\"" + v + "\"";
   return {};
 }
 
@@ -97,7 +101,11 @@ config_error syntax_problem(const caf::error& err, const std::vector<ini_line>& 
                 ? "at the end of line " + std::to_string(index + 1)
                 : "at line " + std::to_string(index + 1) + ", column " + std::to_string(column - 1);
   auto why = "syntax error " + at + " of " + name + " (" + to_string(code) + ")" + hint(code, l);
-  if (l.key.empty()) return config_error(name + " line " + std::to_string(index + 1), l.text, why);
+  if (l.key.empty()) {
+    // A line without a key may still hold a secret ("dashboard-token: ..."): not shown then.
+    auto text = is_secret_key(l.text) ? std::string{"(hidden)"} : l.text;
+    return config_error(name + " line " + std::to_string(index + 1), text, why);
+  }
   return config_error(qualified_key(l), l.value, why);
 }
 

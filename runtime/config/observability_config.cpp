@@ -1,5 +1,6 @@
-// The observability and dashboard parts of runtime_config: read from the settings and validated
-// (keys actortx.metrics*, actortx.alert-*, actortx.health-*, actortx.dashboard*).
+// The observability part of runtime_config: read from the settings and validated (keys
+// actortx.metrics, metrics-ring, metrics-log-interval, metrics-trend-bucket, metrics-max-labels,
+// actortx.alert-*, actortx.health-*, actortx.runtime-name). The HTTP parts: endpoint_config.cpp.
 #include <limits>
 
 #include "runtime/config/config_value.hpp"
@@ -13,6 +14,8 @@ using config_detail::seconds_text;
 using config_detail::to_ms;
 
 namespace {
+
+constexpr size_t max_runtime_name = 128;
 
 std::string number_text(double x) {
   auto s = std::to_string(x);
@@ -79,6 +82,17 @@ void validate_alerts(const alert_rules& a, std::chrono::seconds trend_bucket) {
   if (a.history == 0) throw config_error("actortx.alert-history", "0", "keep at least one alert");
 }
 
+/// It is a label value on every series and a word in log lines: one line, of bounded length.
+void check_runtime_name(const std::string& name) {
+  if (name.size() > max_runtime_name)
+    throw config_error("actortx.runtime-name", name,
+                       "must be at most " + std::to_string(max_runtime_name) + " bytes");
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < ' ' || c == '\x7f')
+      throw config_error("actortx.runtime-name", name, "control characters are not allowed");
+  }
+}
+
 }  // namespace
 
 void observability_config::validate() const {
@@ -95,11 +109,10 @@ void observability_config::validate() const {
   if (health_latency_target.count() <= 0)
     throw config_error("actortx.health-latency-target", ms_text(health_latency_target),
                        "must be positive");
-}
-
-void dashboard_config::validate() const {
-  if (enabled && bind.empty())
-    throw config_error("actortx.dashboard-bind", "", "give an address such as 127.0.0.1");
+  if (max_labels < 1 || max_labels > 10000)
+    throw config_error("actortx.metrics-max-labels", std::to_string(max_labels),
+                       "must be between 1 and 10000 labels");
+  check_runtime_name(runtime_name);
 }
 
 namespace config_detail {
@@ -114,17 +127,8 @@ void read_observability(const caf::settings& c, observability_config& out) {
   read_alerts(c, out.alerts);
   if (auto x = read<caf::timespan>(c, "actortx.health-latency-target", "a duration"))
     out.health_latency_target = to_ms(*x);
-}
-
-void read_dashboard(const caf::settings& c, dashboard_config& out) {
-  if (auto x = read<bool>(c, "actortx.dashboard", "true or false")) out.enabled = *x;
-  if (auto x = read<std::string>(c, "actortx.dashboard-bind", "a string")) out.bind = *x;
-  if (auto x = read<size_t>(c, "actortx.dashboard-port", "a port number")) {
-    if (*x > 65535)
-      throw config_error("actortx.dashboard-port", std::to_string(*x),
-                         "a TCP port is at most 65535");
-    out.port = static_cast<uint16_t>(*x);
-  }
+  if (auto x = read<std::string>(c, "actortx.runtime-name", "a string")) out.runtime_name = *x;
+  if (auto x = read<size_t>(c, "actortx.metrics-max-labels", "a count")) out.max_labels = *x;
 }
 
 }  // namespace config_detail

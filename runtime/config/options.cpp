@@ -91,9 +91,20 @@ void add_observability_options(caf::config_option_adder group) {
       .add<caf::timespan>("alert-dedup", "same alert not raised again within (5min)")
       .add<size_t>("alert-history", "alerts kept (1000)")
       .add<caf::timespan>("health-latency-target", "p99 that scores full marks (250ms)")
-      .add<bool>("dashboard", "serve the live dashboard and /metrics (default false)")
+      .add<std::string>("runtime-name", "runtime label on every series (default: database name)")
+      .add<size_t>("metrics-max-labels", "labels exported one by one, 1..10000 (default 100)");
+}
+
+void add_http_options(caf::config_option_adder group) {
+  group.add<bool>("dashboard", "serve the live dashboard and /metrics (default false)")
       .add<std::string>("dashboard-bind", "address of the dashboard (default 127.0.0.1)")
-      .add<size_t>("dashboard-port", "port of the dashboard, 0 = any free (default 8090)");
+      .add<size_t>("dashboard-port", "port of the dashboard, 0 = any free (default 8090)")
+      .add<std::string>("dashboard-token",
+                        "secret every dashboard request carries, >= 16 characters; required "
+                        "beyond loopback")
+      .add<bool>("metrics-endpoint", "serve /metrics, /healthz, /readyz alone (default false)")
+      .add<std::string>("metrics-bind", "address of the metrics endpoint (default 127.0.0.1)")
+      .add<size_t>("metrics-port", "port of the metrics endpoint, 0 = any free (default 9187)");
 }
 
 }  // namespace
@@ -104,6 +115,7 @@ void add_actortx_options(caf::config_option_set& options) {
   add_runtime_options({options, "actortx"});
   add_node_options({options, "actortx"});
   add_observability_options({options, "actortx"});
+  add_http_options({options, "actortx"});
 }
 
 const caf::config_option_set& actortx_options() {

@@ -150,6 +150,7 @@ runtime_config read_config(const caf::actor_system_config& cfg) {
   config_detail::read_retention(c, out.retention);
   config_detail::read_observability(c, out.observability);
   config_detail::read_dashboard(c, out.dashboard);
+  config_detail::read_metrics_endpoint(c, out.metrics_endpoint);
   config_detail::read_node(c, out.node);
   validate(out);
   return out;

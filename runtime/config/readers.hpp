@@ -16,6 +16,7 @@ void read_sagas(const caf::settings& content, saga_recovery_config& out);
 void read_retention(const caf::settings& content, retention_config& out);
 void read_observability(const caf::settings& content, observability_config& out);
 void read_dashboard(const caf::settings& content, dashboard_config& out);
+void read_metrics_endpoint(const caf::settings& content, metrics_endpoint_config& out);
 void read_node(const caf::settings& content, node_config& out);
 
 }  // namespace actortx::config_detail

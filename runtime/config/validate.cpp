@@ -34,6 +34,19 @@ bool known_log_level(const std::string& s) {
   return false;
 }
 
+/// What spans the HTTP parts: both serve metrics, and cannot share a port.
+void validate_http(const runtime_config& cfg) {
+  if (cfg.metrics_endpoint.enabled && !cfg.observability.enabled)
+    throw config_error("actortx.metrics-endpoint", "true",
+                       "it serves metrics: it needs actortx.metrics = true");
+  const auto& d = cfg.dashboard;
+  const auto& m = cfg.metrics_endpoint;
+  if (d.enabled && m.enabled && d.port != 0 && d.port == m.port)
+    throw config_error("actortx.metrics-port", std::to_string(m.port),
+                       "the dashboard listens on it (actortx.dashboard-port); give another port "
+                       "or 0 for any free one");
+}
+
 }  // namespace
 
 namespace config_detail {
@@ -45,10 +58,20 @@ void check_range(const char* key, milliseconds v, milliseconds lo, milliseconds 
 
 }  // namespace config_detail
 
+namespace {
+
+/// The value as messages show it: a secret never, only whether it was given.
+std::string shown_value(const std::string& field, std::string value) {
+  if (!config_detail::is_secret_key(field)) return value;
+  return value.empty() ? "(not set)" : "(hidden)";
+}
+
+}  // namespace
+
 config_error::config_error(std::string field, std::string value, const std::string& why)
-    : std::invalid_argument(field + ": " + value + " is invalid: " + why),
+    : std::invalid_argument(field + ": " + shown_value(field, value) + " is invalid: " + why),
       field_(std::move(field)),
-      value_(std::move(value)) {}
+      value_(shown_value(field_, std::move(value))) {}
 
 void pool_config::validate() const {
   if (max == 0)
@@ -132,6 +155,8 @@ void validate(const runtime_config& cfg) {
     throw config_error("actortx.dashboard", "true",
                        "the dashboard shows metrics: it needs actortx.metrics = true");
   cfg.dashboard.validate();
+  cfg.metrics_endpoint.validate();
+  validate_http(cfg);
   cfg.node.validate();
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,

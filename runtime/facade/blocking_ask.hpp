@@ -13,6 +13,7 @@
 #include "actors/lane/blocking_lane.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/reply_timeout.hpp"
+#include "runtime/facade/blocking_self.hpp"
 
 namespace actortx {
 
@@ -26,7 +27,7 @@ template <class Handle, class Work, class... Extra>
 tx_outcome ask(caf::actor_system& sys, const Handle& where, const tx_options& opts,
                const Work& work, const Extra&... extra) {
   tx_outcome out;
-  caf::scoped_actor self{sys};
+  blocking_self self{sys};
   self->request(where, reply_timeout(opts), run_atom::value, opts, work, extra...)
       .receive([&](tx_outcome& o) { out = std::move(o); },
                [&](caf::error& err) { out = outcome_from_error(sys, err, opts); });
@@ -52,7 +53,7 @@ T query(caf::actor_system& sys, const Handle& where, caf::timespan timeout, cons
         Ts&&... xs) {
   T out{};
   std::string failure;
-  caf::scoped_actor self{sys};
+  blocking_self self{sys};
   self->request(where, timeout, std::forward<Ts>(xs)...)
       .receive([&](T& x) { out = std::move(x); },
                [&](caf::error& err) { failure = sys.render(err); });

@@ -8,6 +8,7 @@
 #include <actortx/runtime.hpp>
 
 #include "runtime/facade/blocking_ask.hpp"
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/tx_name.hpp"
 
@@ -26,6 +27,9 @@ runtime::runtime(caf::actor_system& sys, runtime_config cfg)
 
 runtime::runtime(runtime_config cfg, saga_registry sagas)
     : impl_(std::make_unique<impl>(std::move(cfg), std::move(sagas))) {
+  // Spawning leaves this thread holding the new system's logger: let go, so that any thread
+  // may destroy the runtime (blocking_self.hpp).
+  release_actor_system_on_exit release;
   impl_->own_cfg = std::make_unique<caf_config>();
   auto threads = impl_->cfg.scheduler_threads != 0
                      ? impl_->cfg.scheduler_threads
@@ -39,13 +43,14 @@ runtime::runtime(runtime_config cfg, saga_registry sagas)
   if (impl_->cfg.node.networked()) prepare_node_system(*impl_->own_cfg, impl_->cfg.node);
   impl_->own_sys = std::make_unique<caf::actor_system>(*impl_->own_cfg);
   impl_->boot(*impl_->own_sys);
-  impl_->start_dashboard(*this);
+  impl_->start_http(*this);
 }
 
 runtime::runtime(caf::actor_system& sys, runtime_config cfg, saga_registry sagas)
     : impl_(std::make_unique<impl>(std::move(cfg), std::move(sagas))) {
+  release_actor_system_on_exit release;
   impl_->boot(sys);
-  impl_->start_dashboard(*this);
+  impl_->start_http(*this);
 }
 
 runtime::~runtime() {

@@ -1,6 +1,6 @@
 // How a runtime starts: the config checked, the server probed, then the actors spawned in order
-// (pool, node directory, metrics, supervisor, saga manager and recovery, gateway) and the
-// dashboard.
+// (pool, node directory, metrics, supervisor, saga manager and recovery, gateway). The HTTP
+// servers come after, in runtime_http.cpp.
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,18 +11,15 @@
 
 #include <actortx/dsn.hpp>
 #include <actortx/log.hpp>
-#include <actortx/metrics_report.hpp>
 
 #include "actors/lane/lane_registry.hpp"
 #include "actors/lane/record_outbox.hpp"
 #include "actors/nodes/node_directory.hpp"
 #include "actors/nodes/node_gateway.hpp"
 #include "actors/sagas/saga_operator.hpp"
-#include "runtime/facade/blocking_ask.hpp"
+#include "runtime/config/dsn_endpoint.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/facade/startup_checks.hpp"
-#include "runtime/observability/prometheus_text.hpp"
-#include "runtime/observability/saga_api.hpp"
 
 namespace actortx {
 
@@ -34,23 +31,24 @@ std::string default_node_id() {
   return std::string{host} + ":" + std::to_string(getpid());
 }
 
-/// The dashboard's saga views ask the supervisor's saga operator, as any operator does; from a
-/// civetweb thread, so a blocking request with a timeout is fine there.
-saga_source dashboard_saga_source(runtime& rt) {
-  constexpr auto timeout = std::chrono::seconds(5);
-  return {[&rt, timeout](const saga_filter& f) {
-            return query<std::vector<saga_info>>(rt.system(), rt.supervisor(), timeout, "saga list",
-                                                 saga_atom::value, f);
-          },
-          [&rt, timeout](const std::string& id) {
-            return query<saga_detail>(rt.system(), rt.supervisor(), timeout, "saga lookup",
-                                      saga_atom::value, saga_lookup{id});
-          }};
+/// Who this runtime is on every exported series: the database from the DSN (libpq's defaults
+/// where it says nothing), host and port, never the password.
+runtime_identity identity_of(const runtime_config& cfg, const std::string& dsn) {
+  auto where = dsn_endpoint_of(dsn);
+  runtime_identity id;
+  id.db_namespace = where.dbname;
+  id.runtime =
+      cfg.observability.runtime_name.empty() ? where.dbname : cfg.observability.runtime_name;
+  id.pool_name = id.runtime;
+  id.server = where.host + ":" + where.port;
+  return id;
 }
 
-metrics_settings metrics_settings_of(const runtime_config& cfg) {
+metrics_settings metrics_settings_of(const runtime_config& cfg, const std::string& dsn) {
   metrics_settings m;
+  m.identity = identity_of(cfg, dsn);
   m.store.ring_capacity = cfg.observability.ring;
+  m.store.max_labels = cfg.observability.max_labels;
   m.store.trend_bucket = cfg.observability.trend_bucket;
   m.alerts = cfg.observability.alerts;
   m.health.latency_target = cfg.observability.health_latency_target;
@@ -153,6 +151,7 @@ void runtime::impl::spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_censu
     saga_recovery_settings rs;
     rs.interval = cfg.sagas.recovery_interval;
     rs.unknown_version_grace = cfg.sagas.unknown_version_grace;
+    rs.caught_up = sagas_caught_up;
     recovery = spawn_saga_recovery(s, sup, host, sagas, saga_cfg, rs);
   }
   // Always: a runtime without saga types (the actortx-saga tool's) operates on the log too.
@@ -170,7 +169,7 @@ void runtime::impl::boot(caf::actor_system& s) {
   spawn_node_directory_if_networked(s);
   auto outbox = std::make_shared<record_outbox>();
   if (cfg.observability.enabled) {
-    auto ms = metrics_settings_of(cfg);
+    auto ms = metrics_settings_of(cfg, dsn);
     ms.outbox = outbox;
     metrics = spawn_metrics(s, pool, std::move(ms));
   }
@@ -203,27 +202,6 @@ void runtime::impl::publish(caf::actor_system& s) {
   log().info("node {} listening on {}:{} ({})", saga_cfg->node_id, ep.host, node_port,
              cfg.node.tls() ? "TLS, peers must present a certificate signed by the CA"
                             : "plain TCP, loopback development only");
-}
-
-void runtime::impl::start_dashboard(runtime& rt) {
-  if (!cfg.dashboard.enabled) return;
-  http_routes routes;
-  routes.metrics_text = [&rt] { return prometheus_text(rt.metrics()); };
-  routes.dashboard_json = [&rt] { return to_json(rt.report(100)); };
-  routes.transactions_csv = [&rt] { return transactions_csv(rt.report(10000).transactions); };
-  routes.saga_list = [sagas = dashboard_saga_source(rt)](std::string_view q) {
-    return saga_list_reply(q, sagas);
-  };
-  routes.saga_detail = [sagas = dashboard_saga_source(rt)](std::string_view id) {
-    return saga_detail_reply(id, sagas);
-  };
-  try {
-    http = std::make_unique<http_server>(cfg.dashboard.bind, cfg.dashboard.port, std::move(routes));
-  } catch (const std::exception& e) {
-    shutdown();
-    throw startup_error(std::string{"cannot start the dashboard: "} + e.what());
-  }
-  log().info("dashboard on http://{}:{}/ (metrics on /metrics)", cfg.dashboard.bind, http->port());
 }
 
 }  // namespace actortx

@@ -20,6 +20,7 @@
 #include "actors/supervisor/deadline_queue.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/observability/exporter_registry.hpp"
 #include "runtime/observability/http_server.hpp"
 
 namespace actortx {
@@ -39,8 +40,14 @@ struct runtime::impl {
   std::shared_ptr<deadline_queue> deadlines = std::make_shared<deadline_queue>();
   lane_context lane;  // the blocking API's direct way to an idle connection
   supervisor_impl_actor sup;
-  metrics_actor metrics;  // null when metrics are off
-  std::unique_ptr<http_server> http;
+  metrics_actor metrics;                      // null when metrics are off
+  std::unique_ptr<http_server> http;          // the dashboard; null when off
+  std::unique_ptr<http_server> metrics_http;  // the metrics endpoint; null when off
+  /// This runtime among the process's metrics sources (any runtime's /metrics exports it);
+  /// empty when metrics are off. Released before the actors stop.
+  exporter_token metrics_export;
+  /// Set by saga recovery once it caught up after start (readiness).
+  std::shared_ptr<std::atomic<bool>> sagas_caught_up = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<const procedure_registry> procedures;
   node_directory_actor nodes;  // null unless networked
   supervisor_actor gateway;    // what the node publishes; null unless it listens
@@ -54,8 +61,13 @@ struct runtime::impl {
   void boot(caf::actor_system& s);
   /// Publishes the gateway (the supervisor's public interface) on cfg.node.listen.
   void publish(caf::actor_system& s);
-  /// After boot, with the runtime complete: the handlers call its blocking API.
-  void start_dashboard(runtime& rt);
+  /// After boot, with the runtime complete: its registration as a metrics source of the
+  /// process, then the dashboard and the metrics endpoint, whose handlers call its blocking
+  /// API (runtime_http.cpp).
+  void start_http(runtime& rt);
+  /// /healthz: whether pool, supervisor (with the saga manager) and metrics actor answer within
+  /// a second (runtime_probes.cpp).
+  http_reply liveness();
   /// New work is refused; running transactions get shutdown_grace to finish or reach their
   /// deadline; sagas stop and stay in the log for recovery (runtime_shutdown.cpp).
   void drain(caf::scoped_actor& self);
@@ -67,6 +79,8 @@ struct runtime::impl {
   void spawn_node_directory_if_networked(caf::actor_system& s);
   /// The saga manager (handed to the supervisor), and saga recovery if there are saga types.
   void spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_census> census);
+  void start_dashboard(runtime& rt);
+  void start_metrics_endpoint(runtime& rt);
 };
 
 }  // namespace actortx

@@ -4,6 +4,7 @@
 #include "actors/nodes/node_directory.hpp"
 #include "messages/error_text.hpp"
 #include "runtime/facade/blocking_ask.hpp"
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/failed_outcome.hpp"
 
@@ -19,7 +20,7 @@ template <class Work>
 tx_outcome ask_peer(caf::actor_system& sys, const supervisor_actor& where, const std::string& node,
                     const tx_options& opts, const Work& work) {
   tx_outcome out;
-  caf::scoped_actor self{sys};
+  blocking_self self{sys};
   self->monitor(where);
   self->send(where, run_atom::value, opts, work);
   self->receive([&](tx_outcome& o) { out = std::move(o); },
@@ -81,7 +82,7 @@ supervisor_actor runtime::node(const std::string& name) {
                      "': this runtime has no peers (set actortx.peers)");
   supervisor_actor out;
   std::string why;
-  caf::scoped_actor self{*impl_->sys};
+  blocking_self self{*impl_->sys};
   self->request(impl_->nodes, impl_->cfg.node.connect_timeout, connect_atom::value, name)
       .receive([&](supervisor_actor& h) { out = std::move(h); },
                [&](caf::error& err) {

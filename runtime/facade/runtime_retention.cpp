@@ -1,6 +1,7 @@
 // The façade's retention call: a pruning round now, by the node's pruner (blocking).
 #include <caf/all.hpp>
 
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 
 namespace actortx {
@@ -13,7 +14,7 @@ constexpr auto prune_timeout = std::chrono::minutes(10);
 prune_report ask_pruner(caf::actor_system& sys, const pruner_actor& pruner, int64_t as_of_us) {
   prune_report out;
   std::string failure;
-  caf::scoped_actor self{sys};
+  blocking_self self{sys};
   self->request(pruner, prune_timeout, prune_atom::value, as_of_us)
       .receive([&](prune_report& r) { out = std::move(r); },
                [&](caf::error& err) { failure = sys.render(err); });

@@ -6,6 +6,7 @@
 
 #include "messages/error_text.hpp"
 #include "messages/reply_timeout.hpp"
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/saga_id.hpp"
 #include "runtime/sagas/saga_admin_sql.hpp"
@@ -27,7 +28,7 @@ template <class T, class Query>
 T ask_operator(const operator_line& line, const char* what, Query x) {
   T out{};
   std::string failure;
-  caf::scoped_actor self{line.sys};
+  blocking_self self{line.sys};
   self->request(line.sup, line.timeout, saga_atom::value, std::move(x))
       .receive([&](T& answer) { out = std::move(answer); },
                [&](caf::error& err) { failure = reason_of(line.sys, err); });

@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/facade/blocking_ask.hpp"
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 #include "runtime/policy/saga_id.hpp"
 #include "runtime/sagas/saga_admin_sql.hpp"
@@ -25,7 +26,7 @@ saga_outcome runtime::run_saga(saga_request req, std::chrono::milliseconds timeo
     req.id = make_saga_id(rng);
   }
   saga_outcome out;
-  caf::scoped_actor self{*impl_->sys};
+  blocking_self self{*impl_->sys};
   self->request(impl_->sup, timeout, saga_atom::value, req)
       .receive(
           [&](saga_outcome& o) { out = std::move(o); },

@@ -7,6 +7,7 @@
 #include <actortx/log.hpp>
 
 #include "actors/lane/lane_registry.hpp"
+#include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
 
 namespace actortx {
@@ -29,7 +30,12 @@ void runtime::impl::drain(caf::scoped_actor& self) {
 
 void runtime::impl::shutdown() {
   if (!sys) return;
-  http.reset();  // its handlers call into the actors below
+  // Their handlers call into the actors below.
+  http.reset();
+  metrics_http.reset();
+  // Another runtime's /metrics may be asking this one's metrics actor: wait for that, then
+  // no more scrapes of it.
+  metrics_export.reset();
   // A published actor, or one a peer holds, keeps the actor system from ending until it
   // exits (CAF 0.17): the gateway and the directory's proxies go first.
   if (gateway) caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
@@ -43,8 +49,8 @@ void runtime::impl::shutdown() {
     saga_cfg = std::move(without);
   }
   if (lane.running) lane.running->drain();  // the blocking lane takes nothing new
-  caf::scoped_actor self{*sys};
-  drain(self);
+  blocking_self self{*sys};
+  drain(self.get());
   self->monitor(sup);
   self->monitor(pool);
   self->send_exit(sup, caf::exit_reason::user_shutdown);

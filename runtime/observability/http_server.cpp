@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "runtime/observability/dashboard_page.hpp"
+#include "runtime/observability/http_auth.hpp"
 
 namespace actortx {
 
@@ -81,6 +82,7 @@ std::string bind_spec(const std::string& address, uint16_t port) {
 
 struct http_server::impl {
   http_routes routes;
+  std::string token;  // "" = no token asked for
   std::optional<std::string> chart_js;
   std::string address;
   uint16_t port = 0;
@@ -91,6 +93,13 @@ struct http_server::impl {
     std::string_view method = info->request_method ? info->request_method : "";
     std::string_view path = info->local_uri ? info->local_uri : "";
     bool head = method == "HEAD";
+    if (!token.empty() && !authorized(conn)) {
+      // The same answer whether a token was sent or not: nothing to learn from it.
+      respond(conn, 401, "Unauthorized", text_plain,
+              "a token is required: Authorization: Bearer <token> or ?token=<token>\n", head,
+              "WWW-Authenticate: Bearer realm=\"actortx\"\r\n");
+      return 401;
+    }
     if (method != "GET" && !head) {
       respond(conn, 405, "Method Not Allowed", text_plain, "method not allowed\n", false,
               "Allow: GET, HEAD\r\n");
@@ -111,28 +120,39 @@ struct http_server::impl {
     return 500;
   }
 
+  bool authorized(mg_connection* conn) const {
+    const char* authorization = mg_get_header(conn, "Authorization");
+    const char* query = mg_get_request_info(conn)->query_string;
+    return request_carries_token(token, authorization ? authorization : "", query ? query : "");
+  }
+
   /// Answers a GET or HEAD of `path`; returns the status. A route may throw.
   int serve(mg_connection* conn, std::string_view path, bool head) {
     constexpr const char* no_store = "Cache-Control: no-store\r\n";
     constexpr std::string_view sagas = "/api/sagas";
     if (path.substr(0, sagas.size()) == sagas &&
-        (path.size() == sagas.size() || path[sagas.size()] == '/')) {
+        (path.size() == sagas.size() || path[sagas.size()] == '/') &&
+        (routes.saga_list || routes.saga_detail)) {
       return serve_sagas(conn, path.substr(sagas.size()), head);
-    } else if (path == "/" || path == "/index.html") {
+    } else if ((path == "/" || path == "/index.html") && routes.page) {
       respond(conn, 200, "OK", "text/html; charset=utf-8", dashboard_page_html(), head, no_store);
-    } else if (path == "/metrics") {
-      respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
-              call(routes.metrics_text), head, no_store);
-    } else if (path == "/api/dashboard.json") {
-      respond(conn, 200, "OK", "application/json", call(routes.dashboard_json), head, no_store);
-    } else if (path == "/api/transactions.csv") {
-      respond(conn, 200, "OK", "text/csv; charset=utf-8", call(routes.transactions_csv), head,
+    } else if (path == "/metrics" && routes.metrics_text) {
+      respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", routes.metrics_text(),
+              head, no_store);
+    } else if (path == "/healthz" && routes.healthz) {
+      return serve_probe(conn, routes.healthz(), head);
+    } else if (path == "/readyz" && routes.readyz) {
+      return serve_probe(conn, routes.readyz(), head);
+    } else if (path == "/api/dashboard.json" && routes.dashboard_json) {
+      respond(conn, 200, "OK", "application/json", routes.dashboard_json(), head, no_store);
+    } else if (path == "/api/transactions.csv" && routes.transactions_csv) {
+      respond(conn, 200, "OK", "text/csv; charset=utf-8", routes.transactions_csv(), head,
               "Cache-Control: no-store\r\n"
               "Content-Disposition: inline; filename=\"transactions.csv\"\r\n");
-    } else if (path == "/static/chart.js" && chart_js) {
+    } else if (path == "/static/chart.js" && routes.page && chart_js) {
       respond(conn, 200, "OK", "application/javascript; charset=utf-8", *chart_js, head,
               "Cache-Control: max-age=3600\r\n");
-    } else if (path == "/static/chart.js") {
+    } else if (path == "/static/chart.js" && routes.page) {
       respond(conn, 404, "Not Found", text_plain,
               "chart.js is not installed (apt-get install libjs-chart.js)\n", head);
       return 404;
@@ -143,12 +163,21 @@ struct http_server::impl {
     return 200;
   }
 
+  /// /healthz or /readyz: one line of text/plain, never cached (a probe wants it now).
+  int serve_probe(mg_connection* conn, const http_reply& reply, bool head) {
+    std::string body = reply.body;
+    if (body.empty() || body.back() != '\n') body += '\n';
+    respond(conn, reply.status, status_reason(reply.status), text_plain, body, head,
+            "Cache-Control: no-store\r\n");
+    return reply.status;
+  }
+
   /// /api/sagas (`rest` empty) or /api/sagas/<id> (`rest` "/<id>").
   int serve_sagas(mg_connection* conn, std::string_view rest, bool head) {
     http_reply reply;
     if (rest.empty()) {
       const char* query = mg_get_request_info(conn)->query_string;
-      reply = call(routes.saga_list, query ? query : "");
+      reply = call(routes.saga_list, query_without_token(query ? query : ""));
     } else {
       reply = call(routes.saga_detail, rest.substr(1));
     }
@@ -163,6 +192,8 @@ struct http_server::impl {
         return "OK";
       case 400:
         return "Bad Request";
+      case 401:
+        return "Unauthorized";
       case 404:
         return "Not Found";
       case 503:
@@ -180,11 +211,6 @@ struct http_server::impl {
     // Failures to start are reported by the constructor's exception; the rest (a client that
     // hung up) is noise on the application's stderr.
     return 1;
-  }
-
-  static std::string call(const std::function<std::string()>& route) {
-    if (!route) throw std::runtime_error("route not configured");
-    return route();
   }
 
   static http_reply call(const std::function<http_reply(std::string_view)>& route,
@@ -220,7 +246,7 @@ mg_context* start_civetweb(const std::string& ports, void* user_data, mg_callbac
   mg_context* ctx = mg_start2(&init, &error);
   if (ctx == nullptr) {
     std::string why = error_text[0] != '\0' ? error_text.data() : "civetweb did not start";
-    throw std::runtime_error("dashboard: cannot listen on " + ports + ": " + why);
+    throw std::runtime_error("cannot listen on " + ports + ": " + why);
   }
   return ctx;
 }
@@ -231,18 +257,20 @@ uint16_t listening_port(mg_context* ctx, const std::string& ports) {
   int n = mg_get_server_ports(ctx, static_cast<int>(listening.size()), listening.data());
   if (n <= 0) {
     mg_stop(ctx);
-    throw std::runtime_error("dashboard: listening on " + ports + " but the port is unknown");
+    throw std::runtime_error("listening on " + ports + " but the port is unknown");
   }
   return static_cast<uint16_t>(listening[0].port);
 }
 
 }  // namespace
 
-http_server::http_server(const std::string& bind_address, uint16_t port, http_routes routes)
+http_server::http_server(const std::string& bind_address, uint16_t port, http_routes routes,
+                         std::string token)
     : impl_(std::make_unique<impl>()) {
   init_civetweb_once();
   impl_->routes = std::move(routes);
-  impl_->chart_js = read_chart_js(impl_->routes.chart_js_file);
+  impl_->token = std::move(token);
+  if (impl_->routes.page) impl_->chart_js = read_chart_js(impl_->routes.chart_js_file);
   impl_->address = bind_address;
   const std::string ports = bind_spec(bind_address, port);
   mg_callbacks callbacks{};

@@ -1,13 +1,17 @@
-// The dashboard's HTTP server (civetweb inside; its header stays out of this one).
+// The runtime's HTTP servers (civetweb inside; its header stays out of this one): the dashboard
+// and the metrics endpoint are two instances with different routes.
 //
 //   GET /                       the dashboard page (text/html)
 //   GET /metrics                Prometheus text exposition 0.0.4
+//   GET /healthz                liveness: 200 "ok", or 503 with the reason (text/plain)
+//   GET /readyz                 readiness: 200 "ready", or 503 with the reason (text/plain)
 //   GET /api/dashboard.json     the metrics report as JSON (polled by the page)
 //   GET /api/transactions.csv   recent transaction records as CSV
 //   GET /static/chart.js        Chart.js from libjs-chart.js (404 when not installed)
 //   GET /api/sagas?...          sagas from the saga log, as JSON (saga_api.hpp)
 //   GET /api/sagas/<id>         one saga with its steps, events and context, as JSON
-// Any other path is 404, any other method 405; a route that throws answers 500.
+// A route that is not configured and any other path is 404, any other method 405; a route that
+// throws answers 500. With a token, every request must carry it (http_auth.hpp), else 401.
 #pragma once
 
 #include <chrono>
@@ -21,7 +25,7 @@
 
 namespace actortx {
 
-/// A JSON route's answer: its status and body (errors are JSON too).
+/// A route's answer: its status and body (a JSON route's errors are JSON too).
 struct http_reply {
   int status = 200;
   std::string body;
@@ -30,7 +34,12 @@ struct http_reply {
 /// What the routes serve, called on the server's worker threads (several at once): each must
 /// be thread-safe and should answer within seconds.
 struct http_routes {
+  /// The dashboard page (/, /index.html) and /static/chart.js; off for the metrics endpoint.
+  bool page = true;
   std::function<std::string()> metrics_text;
+  /// /healthz and /readyz: status 200 or 503 and a one-line text/plain body.
+  std::function<http_reply()> healthz;
+  std::function<http_reply()> readyz;
   std::function<std::string()> dashboard_json;
   std::function<std::string()> transactions_csv;
   /// /api/sagas, given the raw query string (may be empty).
@@ -53,8 +62,10 @@ class http_server {
   static constexpr std::chrono::milliseconds request_timeout{1000};
 
   /// Listens on `bind_address`:`port` (0: any free port) with `worker_threads` workers. Throws
-  /// std::runtime_error naming the address and port when it cannot listen.
-  http_server(const std::string& bind_address, uint16_t port, http_routes routes);
+  /// std::runtime_error naming the address and port when it cannot listen. A non-empty `token`
+  /// is required of every request (401 with WWW-Authenticate: Bearer without it).
+  http_server(const std::string& bind_address, uint16_t port, http_routes routes,
+              std::string token = {});
   /// Stops listening and waits for requests in progress.
   ~http_server();
 

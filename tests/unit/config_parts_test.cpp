@@ -28,7 +28,22 @@ TEST_CASE("every part of the default runtime_config is valid on its own", "[unit
   CHECK(problem(cfg.sagas).empty());
   CHECK(problem(cfg.observability).empty());
   CHECK(problem(cfg.dashboard).empty());
+  CHECK(problem(cfg.metrics_endpoint).empty());
   CHECK(problem(cfg.node).empty());
+}
+
+TEST_CASE("the HTTP parts name their keys", "[unit]") {
+  dashboard_config dashboard;
+  dashboard.enabled = true;
+  dashboard.bind = "::";
+  CHECK_THAT(problem(dashboard),
+             Catch::StartsWith("actortx.dashboard-token: (not set) is invalid"));
+  dashboard.token = "0123456789abcdef";  // exactly 16: enough
+  CHECK(problem(dashboard).empty());
+  metrics_endpoint_config endpoint;
+  endpoint.enabled = true;
+  endpoint.bind = "";
+  CHECK_THAT(problem(endpoint), Catch::StartsWith("actortx.metrics-bind:  is invalid"));
 }
 
 TEST_CASE("the pool part names its keys", "[unit]") {

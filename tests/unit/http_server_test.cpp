@@ -11,9 +11,11 @@
 
 #include "runtime/observability/dashboard_page.hpp"
 #include "support/http_get.hpp"
+#include "support/http_with_headers.hpp"
 
 using namespace actortx;
 using actortx::test::http_get;
+using actortx::test::http_get_with_headers;
 using actortx::test::http_request;
 
 namespace {
@@ -37,7 +39,8 @@ TEST_CASE("http_server serves the routes with their content types", "[unit]") {
   CHECK(page.status == 200);
   CHECK(page.header("content-type") == "text/html; charset=utf-8");
   CHECK(page.body.find("id=\"health-score\"") != std::string::npos);
-  CHECK(page.body.find("<script src=\"/static/chart.js\">") != std::string::npos);
+  // Loaded by the page's script, with the token when there is one.
+  CHECK(page.body.find("'/static/chart.js'") != std::string::npos);
 
   auto metrics = http_get(server.port(), "/metrics");
   CHECK(metrics.status == 200);
@@ -100,7 +103,7 @@ TEST_CASE("http_server answers 500 when a route throws, and keeps serving", "[un
   auto csv = http_get(server.port(), "/api/transactions.csv");
   CHECK(csv.status == 500);
   CHECK(csv.body == "internal error\n");
-  CHECK(http_get(server.port(), "/metrics").status == 500);  // no route configured
+  CHECK(http_get(server.port(), "/metrics").status == 404);  // no route configured
   CHECK(http_get(server.port(), "/").status == 200);
 }
 
@@ -168,4 +171,83 @@ TEST_CASE("http_server handles concurrent requests, also while a route is slow",
   for (auto& c : clients) c.join();
   slow.join();
   CHECK(ok == 80);
+}
+
+TEST_CASE("http_server answers the probes with one line of text, 200 or 503", "[unit]") {
+  auto routes = fake_routes();
+  std::atomic<bool> ready{false};
+  routes.healthz = [] { return http_reply{200, "ok"}; };
+  routes.readyz = [&ready] {
+    return ready.load() ? http_reply{200, "ready"} : http_reply{503, "not ready: no database"};
+  };
+  http_server server{"127.0.0.1", 0, routes};
+  auto live = http_get(server.port(), "/healthz");
+  CHECK(live.status == 200);
+  CHECK(live.body == "ok\n");
+  CHECK(live.header("content-type") == "text/plain; charset=utf-8");
+  CHECK(live.header("cache-control") == "no-store");
+  auto unready = http_get(server.port(), "/readyz");
+  CHECK(unready.status == 503);
+  CHECK(unready.body == "not ready: no database\n");
+  ready = true;
+  CHECK(http_get(server.port(), "/readyz").body == "ready\n");
+  http_server without{"127.0.0.1", 0, fake_routes()};
+  CHECK(http_get(without.port(), "/healthz").status == 404);
+}
+
+TEST_CASE("a server without the page serves only its routes, 404 for the rest", "[unit]") {
+  http_routes routes;
+  routes.page = false;
+  routes.metrics_text = [] { return std::string{"x 1\n"}; };
+  routes.healthz = [] { return http_reply{200, "ok"}; };
+  routes.readyz = [] { return http_reply{200, "ready"}; };
+  http_server server{"127.0.0.1", 0, routes};
+  CHECK(http_get(server.port(), "/metrics").body == "x 1\n");
+  CHECK(http_get(server.port(), "/healthz").status == 200);
+  CHECK(http_get(server.port(), "/readyz").status == 200);
+  for (const char* path : {"/", "/index.html", "/static/chart.js", "/api/dashboard.json",
+                           "/api/transactions.csv", "/api/sagas", "/api/sagas/s-1"}) {
+    INFO(path);
+    auto r = http_get(server.port(), path);
+    CHECK(r.status == 404);
+    CHECK(r.body == "not found\n");
+  }
+}
+
+TEST_CASE("with a token every route needs it, as a Bearer header or ?token=", "[unit]") {
+  const std::string token = "0123456789abcdef-token";
+  auto routes = fake_routes();
+  routes.healthz = [] { return http_reply{200, "ok"}; };
+  http_server server{"127.0.0.1", 0, routes, token};
+  for (const char* path : {"/", "/metrics", "/healthz", "/api/dashboard.json", "/nope"}) {
+    INFO(path);
+    auto refused = http_get(server.port(), path);
+    CHECK(refused.status == 401);
+    CHECK(refused.header("www-authenticate") == "Bearer realm=\"actortx\"");
+    CHECK(refused.body.find(token) == std::string::npos);
+  }
+  CHECK(http_get(server.port(), "/metrics?token=wrong-token-0123456").status == 401);
+  CHECK(http_get_with_headers(server.port(), "/metrics", "Authorization: Bearer nope\r\n").status ==
+        401);
+
+  auto with_header =
+      http_get_with_headers(server.port(), "/metrics", "Authorization: Bearer " + token + "\r\n");
+  CHECK(with_header.status == 200);
+  CHECK(with_header.body == "# TYPE x gauge\nx 1\n");
+  CHECK(http_get(server.port(), "/metrics?token=" + token).status == 200);
+  CHECK(http_get(server.port(), "/?token=" + token).status == 200);
+  CHECK(http_get(server.port(), "/healthz?token=" + token).body == "ok\n");
+}
+
+TEST_CASE("the saga list never sees the token of the query", "[unit]") {
+  const std::string token = "0123456789abcdef-token";
+  std::string seen = "(not called)";
+  http_routes routes;
+  routes.saga_list = [&seen](std::string_view q) {
+    seen = std::string{q};
+    return http_reply{200, "{}"};
+  };
+  http_server server{"127.0.0.1", 0, routes, token};
+  CHECK(http_get(server.port(), "/api/sagas?state=FAILED&token=" + token).status == 200);
+  CHECK(seen == "state=FAILED");
 }
