@@ -247,6 +247,10 @@ class caf_config : public caf::actor_system_config {
   /// What the last parse() found wrong in the INI file, if anything.
   const std::optional<config_error>& file_problem() const noexcept { return file_problem_; }
 
+  /// What --dump-config prints: CAF's settings with actortx.dashboard-token hidden and the
+  /// DSN's password redacted.
+  caf::settings dump_content() const override;
+
  private:
   caf::error parse_text(string_list args, const std::string& text, const std::string& name);
 
