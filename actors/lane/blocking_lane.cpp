@@ -92,6 +92,7 @@ tx_outcome final_outcome(const lane_call& call, const tx_options& opts, lane_ans
   out.message = r.committed && !r.deduplicated ? std::string{} : r.record.message;
   out.deduplicated = r.deduplicated;
   out.results = std::move(r.results);
+  r.record.code = r.committed ? errc::none : r.code;  // as the supervisor logs its attempts
   out.attempt_log.push_back(r.record);
   out.duration = std::chrono::microseconds{(steady_now_ns() - call.started_ns) / 1000};
   if (out.state == tx_state::committed)

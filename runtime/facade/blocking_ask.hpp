@@ -8,6 +8,7 @@
 
 #include <actortx/runtime.hpp>
 #include <actortx/supervisor.hpp>
+#include <actortx/trace_context.hpp>
 #include <actortx/tx_outcome.hpp>
 
 #include "actors/lane/blocking_lane.hpp"
@@ -40,6 +41,13 @@ template <class Work>
 tx_outcome run_blocking(caf::actor_system& sys, const lane_context& lane,
                         const supervisor_impl_actor& sup, const tx_options& opts,
                         const Work& work) {
+  // One correlation id for every attempt, the lane's first among them: made here when the
+  // caller gave none (the supervisor keeps the one it is handed).
+  if (opts.correlation_id.empty()) {
+    tx_options traced = opts;
+    traced.correlation_id = new_traceparent();
+    return run_blocking(sys, lane, sup, traced, work);
+  }
   auto r = run_on_lane(lane, opts, work);
   if (r.outcome) return std::move(*r.outcome);
   if (r.handover) return ask(sys, sup, opts, work, *r.handover);

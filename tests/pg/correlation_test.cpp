@@ -169,3 +169,18 @@ TEST_CASE("the server shows the trace id in application_name while a transaction
   CHECK(db.value<long>("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE '%" +
                        trace + "'") == 0);
 }
+
+TEST_CASE("a transaction on the blocking lane without a correlation id has one in its record",
+          "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  // The first ones may find no idle connection yet and go to the supervisor; the later ones
+  // take the blocking lane.
+  for (int i = 0; i < 5; ++i) {
+    auto out = rt.transact(rt.default_options(), [](tx& t) { t.exec("SELECT 1"); });
+    REQUIRE(out.committed());
+    auto record = rt.transaction_record(out.id);
+    REQUIRE(record);
+    CHECK(valid_traceparent(record->correlation_id));
+  }
+}

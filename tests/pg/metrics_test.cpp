@@ -1,5 +1,6 @@
 // Metrics against a real workload: what the counters say matches what the database saw.
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -257,4 +258,27 @@ TEST_CASE(
   REQUIRE_FALSE(records.empty());
   for (const auto& r : records) CHECK(r.internal);
   CHECK_FALSE(rt.transaction_records("obs.app").at(0).internal);
+}
+
+TEST_CASE("a body's own exception is recorded as body_exception on every path", "[pg]") {
+  // The first transactions may find no idle connection and go through the supervisor; later
+  // ones run their one attempt on the caller's thread (the blocking lane). Both must name the
+  // cause, not "other".
+  test::test_schema db;
+  runtime rt{test::test_config(db)};
+  auto opts = rt.default_options();
+  opts.label = "obs.throws";
+  for (int i = 0; i < 5; ++i) {
+    const auto out = rt.transact(opts, [](tx& t) {
+      t.exec("SELECT 1");
+      throw std::runtime_error("the body's own bug");
+    });
+    REQUIRE(out.state == tx_state::failed);
+    REQUIRE(out.code == errc::body_failed);
+    REQUIRE(out.attempt_log.size() == 1);
+    CHECK(out.attempt_log[0].code == errc::body_failed);
+    const auto r = record_of(rt, out);
+    CHECK(r.failure_causes == std::vector<std::string>{"body_exception"});
+    CHECK(r.error_type == "body_exception");
+  }
 }
