@@ -79,10 +79,9 @@ class runtime {
   /// Drains, then stops: new requests are refused (FAILED, errc::shutting_down), running
   /// transactions get config().transactions.shutdown_grace to finish; what still runs then is
   /// stopped and answered FAILED (errc::shutting_down), or IN_DOUBT where its COMMIT is in flight.
-  /// Sagas stop and stay in the log for recovery. Destroy it on the thread that constructed it:
-  /// with its own actor system, destruction from another thread was seen to hang in ~actor_system
-  /// (CAF 0.17.6; not yet traced), while construction and destruction on one thread, whichever,
-  /// works.
+  /// Sagas stop and stay in the log for recovery. Any thread may destroy it. (CAF 0.17.6 keeps
+  /// a reference to the actor system's logger on every thread that spawned an actor, and
+  /// ~actor_system waits for them; the façade's blocking calls release theirs when they end.)
   ~runtime();
 
   runtime(const runtime&) = delete;
