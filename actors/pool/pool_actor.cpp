@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include <actortx/log.hpp>
+#include <actortx/metrics.hpp>
 
 #include "actors/lane/lane_call.hpp"
 #include "actors/pg/connection_actor.hpp"
@@ -99,13 +100,26 @@ void top_up(pool_ptr self) {
   if (!st.monitor) spawn_connection(self, true);
 }
 
-void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promise<lease>& rp) {
+/// Counts a granted lease in the lease-wait figures; `waited_ns` is 0 for one served at once.
+void count_lease_wait(pool_stats& stats, int64_t waited_ns) {
+  ++stats.leases;
+  const double waited_s = static_cast<double>(waited_ns) / 1e9;
+  const auto bound =
+      std::lower_bound(lease_wait_bucket_bounds.begin(), lease_wait_bucket_bounds.end(), waited_s);
+  ++stats.lease_wait_buckets[static_cast<size_t>(bound - lease_wait_bucket_bounds.begin())];
+  if (waited_ns <= 0) return;
+  stats.lease_wait_us += static_cast<uint64_t>(waited_ns / 1000);
+  if (waited_ns > 100'000'000) ++stats.leases_waited_over_100ms;
+}
+
+void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promise<lease>& rp,
+           int64_t waited_ns) {
   auto& st = self->state;
   auto& e = st.conns[addr];
   e.leased = true;
   auto id = ++st.next_lease;
   st.leases.emplace(id, addr);
-  ++st.stats.leases;
+  count_lease_wait(st.stats, waited_ns);
   rp.deliver(lease{e.handle, e.pid, id});
 }
 
@@ -118,10 +132,7 @@ void make_available(pool_ptr self, const caf::actor_addr& addr) {
     auto w = std::move(st.waiters.front());
     st.waiters.pop_front();
     st.desk->waiter_gone();
-    const auto waited_ns = steady_now_ns() - w.queued_ns;
-    st.stats.lease_wait_us += static_cast<uint64_t>(waited_ns / 1000);
-    if (waited_ns > 100'000'000) ++st.stats.leases_waited_over_100ms;
-    grant(self, addr, w.rp);
+    grant(self, addr, w.rp, steady_now_ns() - w.queued_ns);
     return;
   }
   st.desk->put(idle_conn{e.handle, e.pid});
@@ -168,7 +179,7 @@ caf::result<lease> on_acquire(pool_ptr self, caf::timespan timeout) {
   auto& st = self->state;
   auto rp = self->make_response_promise<lease>();
   if (auto c = st.desk->take()) {  // the most recently used: warm caches
-    grant(self, c->handle.address(), rp);
+    grant(self, c->handle.address(), rp, 0);
     return rp;
   }
   if (st.waiters.size() >= st.cfg.max_waiters) {
@@ -178,7 +189,7 @@ caf::result<lease> on_acquire(pool_ptr self, caf::timespan timeout) {
     return rp;
   }
   if (auto c = st.desk->take_or_wait()) {  // given back just now
-    grant(self, c->handle.address(), rp);
+    grant(self, c->handle.address(), rp, 0);
     return rp;
   }
   auto id = ++st.next_waiter;
@@ -212,7 +223,10 @@ void on_returned(pool_ptr self, const connection_actor& h, bool healthy) {
 
 pool_stats stats_of(const pool_state& st) {
   pool_stats s = st.stats;
-  s.leases += st.desk->lent();  // taken by the blocking lane without asking
+  // Taken by the blocking lane without asking: an idle connection, so no wait.
+  const auto lent = st.desk->lent();
+  s.leases += lent;
+  s.lease_wait_buckets.front() += lent;
   s.max = static_cast<uint32_t>(st.cfg.max_size);
   s.connecting = static_cast<uint32_t>(st.connecting());
   s.open = static_cast<uint32_t>(st.open_or_connecting() - st.connecting());
@@ -281,6 +295,7 @@ void on_spawn_timer(pool_ptr self) {
 
 pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
   self->state.cfg = std::move(settings);
+  self->state.stats.lease_wait_buckets.assign(lease_wait_bucket_count, 0);
   self->state.desk =
       self->state.cfg.desk ? self->state.cfg.desk : std::make_shared<connection_desk>();
   self->attach_functor([desk = self->state.desk] { desk->close(); });

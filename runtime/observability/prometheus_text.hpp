@@ -1,27 +1,34 @@
-// Prometheus text exposition (format 0.0.4) of a metrics snapshot, for GET /metrics.
+// Prometheus text exposition (format 0.0.4) of metrics snapshots, for GET /metrics.
 //
-// Names carry the "actortx_" prefix and base units: counters end in "_total", times are in
-// seconds, the latency histogram is actortx_transaction_duration_seconds_bucket/_sum/_count
-// with cumulative buckets. Transaction families have one series per label (label="" for
-// transactions without one); sum without (label) (...) gives the overall figure. Before any
-// transaction has finished there is one series with label="" holding zeros, so every family
-// exists from the first scrape on. The full list is in docs/observability.md.
+// Names follow the OpenTelemetry database client conventions where one exists
+// (db_client_operation_duration_seconds, db_client_connection_*), actortx_* otherwise; counters
+// end in "_total", times are in seconds, histograms have cumulative buckets. Every series
+// carries the runtime's identity, actortx_runtime and db_namespace, so several runtimes of one
+// process (exporter_registry.hpp) share one text: each family's HELP and TYPE once, then the
+// samples of every snapshot. No label value is ever empty. Families without labels of their
+// own have a sample from the first scrape on; labelled ones appear with their first label
+// value. The full list is in docs/observability.md.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <actortx/metrics.hpp>
 
+#include "runtime/observability/prometheus_writer.hpp"
+
 namespace actortx {
 
-/// The exposition text of `s`: HELP and TYPE lines, families in a fixed order, no timestamps.
+/// The exposition text of `snapshots`: HELP and TYPE lines, families in a fixed order, no
+/// timestamps. Snapshots whose (runtime, db_namespace) is taken by an earlier one get the
+/// runtime label "<runtime>#2", "#3"... so that no two series are the same.
+std::string prometheus_text(const std::vector<metrics_snapshot>& snapshots);
+
+/// The exposition text of one snapshot.
 std::string prometheus_text(const metrics_snapshot& s);
 
-/// A label value escaped for the exposition format: backslash, double quote and newline.
-std::string prometheus_escape_label(const std::string& value);
-
-/// A sample value or bucket bound: shortest text that reads back as the same double
-/// ("0.0005", "2.5", "10"), "+Inf", "-Inf" or "NaN".
-std::string prometheus_number(double value);
+/// Writes the families of `snapshots` into `w` (for callers that append their own families).
+void write_prometheus_families(prometheus_writer& w,
+                               const std::vector<metrics_snapshot>& snapshots);
 
 }  // namespace actortx
