@@ -48,6 +48,7 @@ void count_record(tx_aggregate& a, const tx_record& r, size_t latency_bucket) {
       break;
     case tx_state::in_doubt:
       ++a.in_doubt;
+      if (!r.idempotency_key && r.saga_id.empty()) ++a.in_doubt_unresolvable;
       break;
     case tx_state::failed:
     case tx_state::running:

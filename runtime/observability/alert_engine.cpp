@@ -128,7 +128,10 @@ std::vector<alert> alert_engine::evaluate(const metrics_snapshot& s, int64_t now
 std::optional<alert> alert_engine::on_record(const tx_record& r, int64_t now_unix_ms) {
   // The library's own transactions (saga log, leases) are not the application's to act on: a
   // lost COMMIT there is resolved by the library and visible in the internal figures.
-  if (!rules_.commit_in_doubt || r.internal || r.state != tx_state::in_doubt) return std::nullopt;
+  // A saga's step is resolved by its saga (its fence tells whether the step ran): the saga's
+  // own end is what the application sees, and a FAILED saga alerts.
+  if (!rules_.commit_in_doubt || r.internal || !r.saga_id.empty() || r.state != tx_state::in_doubt)
+    return std::nullopt;
   const auto id = std::to_string(r.id);
   auto msg = "commit of transaction " + id + (r.label.empty() ? "" : " (" + r.label + ")") +
              " is in doubt: the COMMIT reply was lost, so the outcome is unknown and must be "

@@ -115,11 +115,14 @@ uint64_t retries_used_up(const metrics_snapshot& s) {
 using advice = std::vector<std::string>;
 
 void advise_in_doubt(const metrics_snapshot& s, const health_settings&, advice& out) {
+  // Only those a key would have helped: a keyed transaction is resolved by running it again
+  // with its key, a saga's step by its saga.
   const auto& a = s.overall;
-  if (a.in_doubt == 0) return;
-  out.push_back(plural(a.in_doubt, "commit", "commits") +
-                " in doubt (outcome unknown, check them in the database): use idempotency keys "
-                "(tx_options::idempotency_key) so a lost COMMIT reply is retried safely");
+  if (a.in_doubt_unresolvable == 0) return;
+  out.push_back(plural(a.in_doubt_unresolvable, "commit", "commits") +
+                " in doubt without an idempotency key (outcome unknown, check them in the "
+                "database): use idempotency keys (tx_options::idempotency_key) so a lost COMMIT "
+                "reply is retried safely");
 }
 
 /// The label whose transactions timed out most, for naming the deadline they really had:

@@ -35,6 +35,7 @@ tx_record make_tx_record(const tx_outcome& out, const tx_options& opts, uint32_t
   r.internal = is_internal_label(r.label);
   r.timeout = opts.timeout;
   r.correlation_id = opts.correlation_id;
+  r.idempotency_key = !opts.idempotency_key.empty();
   return r;
 }
 

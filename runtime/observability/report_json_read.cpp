@@ -87,6 +87,7 @@ void from_json(const report_json& j, tx_aggregate& x) {
   read(j, "failed", x.failed);
   read(j, "timed_out", x.timed_out);
   read(j, "in_doubt", x.in_doubt);
+  read_if_present(j, "in_doubt_unresolvable", x.in_doubt_unresolvable);
   read(j, "active", x.active);
   read(j, "retries", x.retries);
   read(j, "deadlocks", x.deadlocks);
@@ -182,6 +183,7 @@ void from_json(const report_json& j, tx_record& x) {
   if (read_if_present(j, "timeout_ms", timeout_ms))
     x.timeout = std::chrono::milliseconds{timeout_ms};
   read_if_present(j, "correlation_id", x.correlation_id);
+  read_if_present(j, "idempotency_key", x.idempotency_key);
 }
 
 void from_json(const report_json& j, saga_record& x) {

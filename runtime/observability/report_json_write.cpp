@@ -22,6 +22,7 @@ void to_json(report_json& j, const tx_aggregate& x) {
        {"failed", x.failed},
        {"timed_out", x.timed_out},
        {"in_doubt", x.in_doubt},
+       {"in_doubt_unresolvable", x.in_doubt_unresolvable},
        {"errors", x.errors()},  // derived: failed + timed_out + in_doubt; not read back
        {"timeout_deadline_ms", x.timeout_deadline.count()},
        {"active", x.active},
@@ -107,7 +108,8 @@ void to_json(report_json& j, const tx_record& x) {
        {"saga_id", x.saga_id},
        {"internal", x.internal},
        {"timeout_ms", x.timeout.count()},
-       {"correlation_id", x.correlation_id}};
+       {"correlation_id", x.correlation_id},
+       {"idempotency_key", x.idempotency_key}};
 }
 
 void to_json(report_json& j, const saga_record& x) {

@@ -35,13 +35,14 @@ const std::vector<std::string> tx_columns{"id",
                                           "error_type",
                                           "internal",
                                           "timeout_ms",
-                                          "correlation_id"};
+                                          "correlation_id",
+                                          "idempotency_key"};
 
 /// Columns a file may lack: duration_seconds is derived from duration_us, the rest came
 /// later. failure_causes may be an older file's failed_sqlstates instead.
-const std::vector<std::string> optional_columns{"duration_seconds", "saga_id",    "error_type",
-                                                "internal",         "timeout_ms", "correlation_id",
-                                                "failure_causes"};
+const std::vector<std::string> optional_columns{
+    "duration_seconds", "saga_id",        "error_type",     "internal",
+    "timeout_ms",       "correlation_id", "failure_causes", "idempotency_key"};
 constexpr const char* legacy_causes_column = "failed_sqlstates";
 
 std::invalid_argument line_error(size_t line, const std::string& what) {
@@ -90,6 +91,7 @@ tx_record read_tx_row(const csv_record& in) {
   if (in.has("timeout_ms"))
     r.timeout = std::chrono::milliseconds{in.integer<int64_t>("timeout_ms")};
   if (in.has("correlation_id")) r.correlation_id = in.text("correlation_id");
+  if (in.has("idempotency_key")) r.idempotency_key = in.boolean("idempotency_key");
   return r;
 }
 
@@ -137,13 +139,14 @@ std::string transactions_csv(const std::vector<tx_record>& records) {
   std::string out = header_line();
   for (const auto& r : records) {
     using std::to_string;
-    append_csv_row(out, {to_string(r.id), r.label, isolation_name(r.iso), bool_text(r.read_only),
-                         to_string(r.start_unix_us), to_string(r.duration.count()),
-                         csv_number(static_cast<double>(r.duration.count()) / 1e6),
-                         to_string(r.attempts), to_string(r.state), join_causes(r.failure_causes),
-                         to_string(r.savepoints), to_string(r.rows), bool_text(r.deduplicated),
-                         r.saga_id, error_type_text(r.error_type), bool_text(r.internal),
-                         to_string(r.timeout.count()), r.correlation_id});
+    append_csv_row(
+        out, {to_string(r.id), r.label, isolation_name(r.iso), bool_text(r.read_only),
+              to_string(r.start_unix_us), to_string(r.duration.count()),
+              csv_number(static_cast<double>(r.duration.count()) / 1e6), to_string(r.attempts),
+              to_string(r.state), join_causes(r.failure_causes), to_string(r.savepoints),
+              to_string(r.rows), bool_text(r.deduplicated), r.saga_id,
+              error_type_text(r.error_type), bool_text(r.internal), to_string(r.timeout.count()),
+              r.correlation_id, bool_text(r.idempotency_key)});
   }
   return out;
 }

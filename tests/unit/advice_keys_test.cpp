@@ -25,6 +25,7 @@ metrics_snapshot everything_wrong() {
   a.failed = 300;
   a.timed_out = 150;
   a.in_doubt = 50;
+  a.in_doubt_unresolvable = 50;
   a.started = a.finished();
   a.success_rate = 0.5;
   a.retries = 10;
@@ -117,4 +118,13 @@ TEST_CASE("advice: an internal transaction in doubt raises no user-facing alert"
   r.internal = false;
   r.label = "transfer";
   CHECK(alerts.on_record(r, 1000).has_value());
+}
+
+TEST_CASE("advice: a saga step in doubt raises no alert: its saga resolves it", "[unit]") {
+  alert_engine alerts{alert_rules{}};
+  tx_record r;
+  r.state = tx_state::in_doubt;
+  r.label = "order/charge";
+  r.saga_id = "3f2a";
+  CHECK_FALSE(alerts.on_record(r, 1000).has_value());
 }

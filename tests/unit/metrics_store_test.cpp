@@ -112,6 +112,12 @@ TEST_CASE(
   m.add(with_failures(tx(3, "transfer", tx_state::timeout, 5000), 2, {"40001", "57014"}));
   m.add(with_failures(tx(4, "report", tx_state::failed, 5000), 1, {"42P01"}));
   m.add(with_failures(tx(5, "report", tx_state::in_doubt, 5000), 1, {"08006"}));
+  auto keyed = with_failures(tx(7, "report", tx_state::in_doubt, 5000), 1, {"08006"});
+  keyed.idempotency_key = true;  // resolvable: run it again with its key
+  m.add(keyed);
+  auto step = with_failures(tx(8, "report", tx_state::in_doubt, 5000), 1, {"08006"});
+  step.saga_id = "3f2a";  // resolved by its saga
+  m.add(step);
   auto big = tx(6, "report", tx_state::committed, 5000);
   big.rows = 100;
   m.add(big);
@@ -122,15 +128,16 @@ TEST_CASE(
   CHECK(o.rolled_back == 1);
   CHECK(o.failed == 1);
   CHECK(o.timed_out == 1);
-  CHECK(o.in_doubt == 1);
-  CHECK(o.finished() == 6);
-  CHECK(o.started == 6);
+  CHECK(o.in_doubt == 3);
+  CHECK(o.in_doubt_unresolvable == 1);
+  CHECK(o.finished() == 8);
+  CHECK(o.started == 8);
   CHECK(o.retries == 3);  // (3 - 1) + (2 - 1)
   CHECK(o.deadlocks == 1);
   CHECK(o.serialization_failures == 2);
   CHECK(o.savepoints == 2);
   CHECK(o.rows == 105);
-  CHECK(o.success_rate == Approx(3.0 / 6.0));  // committed or rolled back by the body
+  CHECK(o.success_rate == Approx(3.0 / 8.0));  // committed or rolled back by the body
 
   REQUIRE(s.by_label.size() == 2);
   CHECK(s.by_label[0].label == "report");  // sorted by label
@@ -146,7 +153,7 @@ TEST_CASE(
   CHECK(t.success_rate == Approx(2.0 / 3.0));
   const auto& r = s.by_label[0].agg;
   CHECK(r.failed == 1);
-  CHECK(r.in_doubt == 1);
+  CHECK(r.in_doubt == 3);
   CHECK(r.rows == 100);
   CHECK(r.retries == 0);
 }

@@ -19,14 +19,14 @@ const std::string trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-
 std::string csv_header() {
   return "id,label,isolation,read_only,start_unix_us,duration_us,duration_seconds,attempts,"
          "state,failure_causes,savepoints,rows,deduplicated,saga_id,error_type,internal,"
-         "timeout_ms,correlation_id\r\n";
+         "timeout_ms,correlation_id,idempotency_key\r\n";
 }
 
 /// A valid row of csv_header() with `state` and `causes` put in.
 std::string row(const std::string& state, const std::string& causes,
                 const std::string& error_type = "") {
   return "2,b,serializable,true,0,10,0.00001,1," + state + "," + causes + ",0,0,false,," +
-         error_type + ",false,500,\r\n";
+         error_type + ",false,500,,false\r\n";
 }
 
 }  // namespace
@@ -50,9 +50,9 @@ TEST_CASE("transactions_csv quotes fields per RFC 4180 and joins failure causes 
             "7,\"a,\"\"b\"\"\",serializable,true,1700000000123456,12500,0.0125,3,COMMITTED,"
             "40001;connection_lost,2,9,true,3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2,,false,30000," +
             trace +
-            "\r\n"
+            ",true\r\n"
             "8,\"two\nlines\",repeatable_read,false,1700000000123456,12500,0.0125,3,TIMEOUT,"
-            "deadline,2,9,false,,deadline,true,500,\r\n");
+            "deadline,2,9,false,,deadline,true,500,,true\r\n");
   CHECK(transactions_csv({}) == csv_header());
 }
 
@@ -115,7 +115,8 @@ TEST_CASE("transactions_from_csv names the line, the column and the bad value", 
                            Catch::Message(message));
   };
   const std::string first =
-      "1,\"multi\nline\",serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,\r\n";
+      "1,\"multi\nline\",serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,,"
+      "false\r\n";
   // The first record spans lines 2 and 3: the bad one starts on line 4.
   fails_with(csv_header() + first + row("COMMITED", ""),
              "line 4, column state: unknown state \"COMMITED\"");
@@ -130,15 +131,17 @@ TEST_CASE("transactions_from_csv names the line, the column and the bad value", 
   fails_with(csv_header() + row("FAILED", "deadline", "late"),
              "line 2, column error_type: not a failure cause: \"late\" (a SQLSTATE such as 40001 "
              "or a cause name such as connection_lost or deadline)");
+  fails_with(csv_header() +
+                 "1,b,serializable,yes,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,,false\r\n",
+             "line 2, column read_only: expected true or false, found \"yes\"");
   fails_with(
-      csv_header() + "1,b,serializable,yes,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,\r\n",
-      "line 2, column read_only: expected true or false, found \"yes\"");
-  fails_with(csv_header() + "1,b,chaos,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,\r\n",
-             "line 2, column isolation: unknown isolation \"chaos\"");
-  fails_with(csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,0,0,\r\n",
-             "line 2, column internal: expected true or false, found \"0\"");
+      csv_header() + "1,b,chaos,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,false,0,,false\r\n",
+      "line 2, column isolation: unknown isolation \"chaos\"");
+  fails_with(
+      csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,,,0,0,,false\r\n",
+      "line 2, column internal: expected true or false, found \"0\"");
   fails_with(csv_header() + "1,b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0\r\n",
-             "line 2: expected 18 fields, found 12");
+             "line 2: expected 19 fields, found 12");
   fails_with(csv_header() + first + "2,\"never closed,serializable\r\n",
              "line 4, column label: unterminated quoted field");
   fails_with(csv_header() + "2,a\"b,serializable,true,0,10,0.00001,1,COMMITTED,,0,0,false,\r\n",

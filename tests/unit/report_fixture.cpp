@@ -126,6 +126,7 @@ tx_aggregate aggregate(uint64_t seed) {
   a.failed = 3;
   a.timed_out = 1;
   a.in_doubt = 1;
+  a.in_doubt_unresolvable = 1;
   a.retries = 7;
   a.deadlocks = 2;
   a.serialization_failures = 5;
@@ -159,6 +160,7 @@ tx_record record(uint64_t id, const std::string& label) {
   r.saga_id = "3f2a7c1e-9b4d-4e8f-a1c2-5d6e7f8091a2";
   r.timeout = std::chrono::milliseconds{30000};
   r.correlation_id = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  r.idempotency_key = true;
   return r;
 }
 
@@ -190,6 +192,7 @@ void check_same(const tx_aggregate& a, const tx_aggregate& b) {
   CHECK(a.failed == b.failed);
   CHECK(a.timed_out == b.timed_out);
   CHECK(a.in_doubt == b.in_doubt);
+  CHECK(a.in_doubt_unresolvable == b.in_doubt_unresolvable);
   CHECK(a.retries == b.retries);
   CHECK(a.deadlocks == b.deadlocks);
   CHECK(a.serialization_failures == b.serialization_failures);
@@ -223,6 +226,7 @@ void check_same(const tx_record& a, const tx_record& b) {
   CHECK(a.internal == b.internal);
   CHECK(a.timeout == b.timeout);
   CHECK(a.correlation_id == b.correlation_id);
+  CHECK(a.idempotency_key == b.idempotency_key);
 }
 
 void check_same(const saga_record& a, const saga_record& b) {

@@ -71,13 +71,17 @@ struct tx_record {
   std::chrono::milliseconds timeout{0};
   /// The W3C traceparent it ran under (tx_options::correlation_id, or generated).
   std::string correlation_id;
+  /// It had an idempotency key (tx_options::idempotency_key): a commit in doubt can be
+  /// resolved by running it again with the same key. A saga's step (saga_id) is resolved by
+  /// its saga.
+  bool idempotency_key = false;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_record& x) {
     return f(caf::meta::type_name("actortx::tx_record"), x.id, x.label, x.iso, x.read_only,
              x.start_unix_us, x.duration, x.attempts, x.state, x.failure_causes, x.error_type,
              x.savepoints, x.rows, x.deduplicated, x.saga_id, x.internal, x.timeout,
-             x.correlation_id);
+             x.correlation_id, x.idempotency_key);
   }
 };
 
@@ -130,6 +134,9 @@ struct tx_aggregate {
   uint64_t failed = 0;
   uint64_t timed_out = 0;
   uint64_t in_doubt = 0;
+  /// IN_DOUBT ones with neither an idempotency key nor a saga to resolve them: where
+  /// idempotency keys would have helped (the advice counts these).
+  uint64_t in_doubt_unresolvable = 0;
   uint64_t retries = 0;  ///< attempts beyond the first
   uint64_t deadlocks = 0;
   uint64_t serialization_failures = 0;
@@ -157,9 +164,10 @@ struct tx_aggregate {
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_aggregate& x) {
     return f(caf::meta::type_name("actortx::tx_aggregate"), x.started, x.committed, x.rolled_back,
-             x.failed, x.timed_out, x.in_doubt, x.retries, x.deadlocks, x.serialization_failures,
-             x.savepoints, x.rows, x.active, x.latency_buckets, x.latency_sum_seconds,
-             x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate, x.timeout_deadline);
+             x.failed, x.timed_out, x.in_doubt, x.in_doubt_unresolvable, x.retries, x.deadlocks,
+             x.serialization_failures, x.savepoints, x.rows, x.active, x.latency_buckets,
+             x.latency_sum_seconds, x.p50_seconds, x.p95_seconds, x.p99_seconds, x.success_rate,
+             x.timeout_deadline);
   }
 };
 
@@ -241,8 +249,8 @@ struct latency_window {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, latency_window& x) {
-    return f(caf::meta::type_name("actortx::latency_window"), x.seconds, x.finished,
-             x.p50_seconds, x.p99_seconds, x.success_rate);
+    return f(caf::meta::type_name("actortx::latency_window"), x.seconds, x.finished, x.p50_seconds,
+             x.p99_seconds, x.success_rate);
   }
 };
 
@@ -339,11 +347,11 @@ struct metrics_snapshot {
   double uptime_seconds = 0;
   runtime_identity identity;
   tx_aggregate overall;
-  std::vector<label_aggregate> by_label;  ///< sorted by label; at most max_labels + "other"
+  std::vector<label_aggregate> by_label;     ///< sorted by label; at most max_labels + "other"
   std::vector<operation_series> operations;  ///< sorted by operation, outcome, error type
   saga_aggregate sagas;
   pool_gauges pool;
-  uint32_t long_running = 0;  ///< active transactions older than the threshold
+  uint32_t long_running = 0;                   ///< active transactions older than the threshold
   std::vector<cause_count> failures_by_cause;  ///< failed attempts; by count, descending
   std::vector<trend_point> trend;              ///< oldest first, up to 60 minutes
   std::vector<latency_window> windows;         ///< the last 1 min and 5 min, in that order

@@ -23,7 +23,8 @@ metrics_report report_from_json(const std::string& json);
 /// is one field, the cause of each failed attempt (a SQLSTATE or a cause name such as
 /// connection_lost, failure_cause.hpp) joined with ';'. The last columns are error_type (""
 /// unless FAILED, TIMEOUT or IN_DOUBT), internal (true for the library's own transactions),
-/// timeout_ms (the transaction's deadline) and correlation_id (its W3C traceparent).
+/// timeout_ms (the transaction's deadline), correlation_id (its W3C traceparent) and
+/// idempotency_key (whether it had one).
 std::string transactions_csv(const std::vector<tx_record>& records);
 /// Parses transactions_csv() back (quoted fields, embedded commas/quotes/newlines); a file
 /// of an older version (without the last columns, failed_sqlstates instead of
