@@ -25,13 +25,20 @@ std::string caf_version() {
 }
 
 void build_info(prometheus_writer& w, const metrics_snapshot&) {
-  static const std::string caf = caf_version();
+  const auto& v = actortx_build_versions();
   w.sample("actortx_build_info",
-           {{"version", ACTORTX_VERSION}, {"caf_version", caf}, {"libpqxx_version", PQXX_VERSION}},
+           {{"version", v.version},
+            {"caf_version", v.caf_version},
+            {"libpqxx_version", v.libpqxx_version}},
            uint64_t{1});
 }
 
 }  // namespace
+
+const build_versions& actortx_build_versions() {
+  static const build_versions versions{ACTORTX_VERSION, caf_version(), PQXX_VERSION};
+  return versions;
+}
 
 const std::vector<prometheus_family>& build_info_families() {
   static const std::vector<prometheus_family> families{

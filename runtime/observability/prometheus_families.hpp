@@ -29,6 +29,15 @@ const std::vector<prometheus_family>& transaction_families();
 /// Pool counters, sagas, health, alerts, uptime (prometheus_runtime.cpp).
 const std::vector<prometheus_family>& runtime_families();
 
+/// The labels of actortx_build_info: actortx's version (CMake's project version), CAF's and
+/// libpqxx's (the headers it was compiled against).
+struct build_versions {
+  std::string version;
+  std::string caf_version;
+  std::string libpqxx_version;
+};
+const build_versions& actortx_build_versions();
+
 /// The actortx_outcome value of a transaction state: "committed", "rolled_back", "failed",
 /// "timeout", "in_doubt" ("running" never reaches an exporter).
 const char* outcome_label(tx_state state) noexcept;
