@@ -8,3 +8,7 @@ actortx_embed_asset(actortx dashboard_css ${_obs_assets}/dashboard.css)
 actortx_embed_asset(actortx dashboard_js ${_obs_assets}/dashboard.js)
 actortx_embed_asset(actortx sagas_js ${_obs_assets}/sagas.js)
 unset(_obs_assets)
+
+# actortx_build_info{version} reads the project's version (CMakeLists.txt's project()).
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/prometheus_build_info.cpp PROPERTIES
+  COMPILE_DEFINITIONS "ACTORTX_VERSION=\"${PROJECT_VERSION}\"")
