@@ -141,7 +141,7 @@ TEST_CASE("the token never appears in what reading the config refuses", "[unit]"
   CHECK(why == "actortx.dashboard-token: (hidden) is invalid: must be at least 16 characters");
 }
 
-TEST_CASE("--dump-config hides the token and the DSN's password", "[unit]") {
+TEST_CASE("the config dump (--dump-config) hides the token and the DSN's password", "[unit]") {
   caf_config cfg;
   REQUIRE_FALSE(cfg.parse(string_list{std::string{"--actortx.dashboard-token="} + token,
                                       "--actortx.dsn=host=db user=app password=hunter2secret"}));
