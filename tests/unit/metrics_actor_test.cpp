@@ -21,14 +21,16 @@ struct threaded_config : caf::actor_system_config {
   }
 };
 
-/// A pool that only answers stats, with a lease-wait histogram and failure counters.
-pool_actor::behavior_type stats_only_pool() {
+/// A pool that only answers stats, with a lease-wait histogram and failure counters. It takes
+/// its size as an argument: CAF 0.17 spawns a function without arguments through a null
+/// shared_ptr<tuple<>> that it dereferences (UBSan: reference binding to null pointer).
+pool_actor::behavior_type stats_only_pool(uint32_t max) {
   return {
       [](acquire_atom, caf::timespan) -> caf::result<lease> { return caf::sec::invalid_argument; },
       [](release_atom, uint64_t, bool) {},
-      [](stats_atom) {
+      [max](stats_atom) {
         pool_stats p;
-        p.max = 8;
+        p.max = max;
         p.leased = 3;
         p.idle = 5;
         p.lease_wait_us = 1500;
@@ -70,7 +72,7 @@ TEST_CASE(
   metrics_settings settings;
   settings.identity = {"bank-a", "bank", "bank-a", "db.example:5432"};
   settings.log_interval = 0ms;
-  auto metrics = spawn_metrics(sys, sys.spawn(stats_only_pool), settings);
+  auto metrics = spawn_metrics(sys, sys.spawn(stats_only_pool, uint32_t{8}), settings);
   caf::scoped_actor self{sys};
 
   self->send(metrics, in_doubt(1, "actortx.saga_log"));
