@@ -12,7 +12,8 @@ bash scripts/install-deps.sh
 cmake_args=()
 if [[ "${ACTORTX_SANITIZE:-0}" == 1 ]]; then
   build_dir=${1:-build-asan}
-  cmake_args+=(-DACTORTX_SANITIZE=ON)
+  # -Og -g1 (CMakeLists.txt); the benchmarks measure nothing under a sanitizer.
+  cmake_args+=(-DACTORTX_SANITIZE=ON -DCMAKE_BUILD_TYPE=Sanitize -DACTORTX_BUILD_BENCH=OFF)
 else
   build_dir=${1:-build}
   # Explicitly 0 (as stress.sh sets it): make sure a reused build dir is not a sanitizer one.
