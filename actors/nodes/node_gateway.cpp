@@ -28,6 +28,7 @@ supervisor_actor::behavior_type gateway_fn(gw_ptr self, supervisor_actor sup) {
       [=](run_atom a, tx_options& o, local_body& w) { return self->delegate(s, a, o, w); },
       [=](run_atom a, tx_options& o, procedure_call& w) { return self->delegate(s, a, o, w); },
       [=](active_atom a) { return self->delegate(s, a); },
+      [=](cancel_tx_atom a, std::string& correlation_id) { self->send(s, a, correlation_id); },
       [=](saga_atom a, saga_request& r) { return self->delegate(s, a, r); },
       [=](sagas_atom a) { return self->delegate(s, a); },
       [=](saga_atom a, saga_filter& q) { return self->delegate(s, a, q); },

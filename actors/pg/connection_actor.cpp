@@ -13,6 +13,7 @@
 #include "actors/pg/hook_calls.hpp"
 #include "actors/pg/pg_connection.hpp"
 #include "actors/pg/pipeline_runner.hpp"
+#include "actors/pg/running_body.hpp"
 #include "actors/pg/statement_cache.hpp"
 #include "actors/supervisor/attempt_gate.hpp"
 #include "runtime/policy/text.hpp"
@@ -136,10 +137,15 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self,
         statements.get());
   };
   // A body. Guarded: the blocking caller waits until the body and its hooks are done.
+  const uint64_t pool_id = pool ? pool->id() : 0;
   auto body_attempt = [=](const exec_request& req, const local_body& body) {
     return body.state->guarded([&] {
       return run_attempt(
-          *conn, conn->link(), pid, req, [&](tx& t, attempt_result&) { (*body.state)(t); },
+          *conn, conn->link(), pid, req,
+          [&](tx& t, attempt_result&) {
+            running_body_scope running{t, pool_id};
+            (*body.state)(t);
+          },
           attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());
     });
   };

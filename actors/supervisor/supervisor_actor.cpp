@@ -85,6 +85,7 @@ supervisor_impl_actor::behavior_type supervisor_fn(sup_ptr self, pool_actor pool
       },
       [=](attempt_atom, uint64_t id, attempt_result& r) { self->state.on_attempt(id, r); },
       [=](deadline_atom, uint64_t id) { self->state.on_deadline(id); },
+      [=](cancel_tx_atom, std::string& correlation_id) { self->state.on_cancel(correlation_id); },
       [=](grace_atom, uint64_t id, uint32_t attempt) { self->state.on_commit_grace(id, attempt); },
       [=](drain_atom) { return self->state.drain(); },
       [=](retry_atom, uint64_t id) { self->state.on_retry(id); },

@@ -77,6 +77,8 @@ class supervisor_state {
   // --- deadlines and shutdown ----------------------------------------------------------------
   /// The deadline of transaction `id` passed.
   void on_deadline(uint64_t id);
+  /// A caller cancelled the transaction with this correlation id (supervisor_cancel.cpp).
+  void on_cancel(const std::string& correlation_id);
   /// The grace for a COMMIT in flight at the deadline is over: IN_DOUBT unless it answered.
   void on_commit_grace(uint64_t id, uint32_t attempt);
   /// Refuses new work from now on; answers how many transactions still run.

@@ -7,6 +7,7 @@
 #include <actortx/log.hpp>
 #include <actortx/runtime.hpp>
 
+#include "actors/pg/attempt_runner.hpp"
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
@@ -64,6 +65,9 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
 
 tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> body,
                              tx_hooks hooks) {
+  // On a body's thread: joined as a savepoint (its hooks are the outer transaction's), or
+  // refused when a separate one could deadlock (runtime_join.cpp).
+  if (auto inside = inside_body(opts, body)) return std::move(*inside);
   auto work = make_body(std::move(body), std::move(hooks));
   const auto unwind = impl_->cfg.transactions.cancel_grace + std::chrono::milliseconds(250);
   tx_outcome out = run_blocking(*impl_->sys, impl_->lane, impl_->sup, opts, work);
@@ -88,6 +92,16 @@ tx_outcome runtime::transact(std::function<void(tx&)> body) {
 }
 
 tx_outcome runtime::transact(const tx_options& opts, const tx_script& script) {
+  std::vector<result_set> results;
+  auto joined = inside_body(opts, [&](tx& t) {
+    attempt_result r;
+    run_script(t, script, r);
+    results = std::move(r.results);
+  });
+  if (joined) {
+    if (joined->ok()) joined->results = std::move(results);
+    return std::move(*joined);
+  }
   return run_blocking(*impl_->sys, impl_->lane, impl_->sup, opts, script);
 }
 

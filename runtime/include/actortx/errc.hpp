@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
@@ -30,6 +31,7 @@ enum class errc : uint8_t {
   unknown_procedure,    ///< no procedure of that name is registered on the executing node
   node_unreachable,     ///< a remote node could not be reached (or went away mid-request)
   unexpected_message,   ///< a node received a message its interface does not have
+  cancelled,            ///< the caller cancelled it (tx_ticket::cancel): rolled back
 };
 
 /// The CAF error category atom of actortx errors.
@@ -74,8 +76,20 @@ inline const char* to_string(errc x) noexcept {
       return "node_unreachable";
     case errc::unexpected_message:
       return "unexpected_message";
+    case errc::cancelled:
+      return "cancelled";
   }
   return "unknown";
+}
+
+/// The std::error_category of actortx errors, named "actortx": message() is a sentence for
+/// people ("the transaction's deadline passed"); errc::none is "no error". So an errc is a
+/// std::error_code: `std::error_code ec = errc::timeout;`, `ec == errc::timeout`.
+const std::error_category& error_category() noexcept;
+
+/// Found by ADL: makes std::error_code ec = errc::... work.
+inline std::error_code make_error_code(errc x) noexcept {
+  return {static_cast<int>(x), error_category()};
 }
 
 /// Builds a caf::error of category "actortx"; found by ADL, so `caf::error e = errc::timeout;`
@@ -86,3 +100,8 @@ caf::error make_error(errc x, Ts&&... context) {
 }
 
 }  // namespace actortx
+
+namespace std {
+template <>
+struct is_error_code_enum<actortx::errc> : true_type {};
+}  // namespace std

@@ -2,15 +2,19 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include <caf/fwd.hpp>
 
 #include <actortx/metrics.hpp>
 #include <actortx/metrics_report.hpp>
+#include <actortx/notification.hpp>
 #include <actortx/outcome_text.hpp>
 #include <actortx/retention.hpp>
 #include <actortx/retryable_error.hpp>
@@ -18,6 +22,8 @@
 #include <actortx/saga_registry.hpp>
 #include <actortx/supervisor.hpp>
 #include <actortx/tx.hpp>
+#include <actortx/tx_result.hpp>
+#include <actortx/tx_ticket.hpp>
 
 namespace actortx {
 
@@ -97,6 +103,81 @@ class runtime {
   tx_outcome transact(std::function<void(tx&)> body);
   /// Runs a script of parameterised statements; the outcome carries the result rows.
   tx_outcome transact(const tx_options& opts, const tx_script& script);
+  /// Runs a body that returns a value: the result holds the outcome and, when it committed,
+  /// the value of the attempt that committed (tx_result.hpp).
+  template <class F, class R = std::invoke_result_t<F&, tx&>,
+            std::enable_if_t<!std::is_void<R>::value, int> = 0>
+  tx_result<R> transact(const tx_options& opts, F body) {
+    std::optional<R> value;
+    tx_result<R> out;
+    // The blocking call returns only once the body is no longer running: the reference is safe.
+    out.outcome = transact(opts, std::function<void(tx&)>([&value, &body](tx& t) {
+                             value.reset();
+                             value.emplace(body(t));
+                           }));
+    if (out.outcome.ok() && !out.outcome.deduplicated) out.result = std::move(value);
+    return out;
+  }
+  template <class F, class R = std::invoke_result_t<F&, tx&>,
+            std::enable_if_t<!std::is_void<R>::value, int> = 0>
+  tx_result<R> transact(F body) {
+    return transact(default_options(), std::move(body));
+  }
+
+  // --- asynchronous API: for plain C++ threads that start several transactions and wait for
+  // them together. The body runs on a connection thread after the call returned: capture by
+  // value (or keep what it references alive until the outcome). The outcome comes within the
+  // deadline (plus its grace) like the blocking call's; the future is never left unfulfilled,
+  // also not when the runtime shuts down (FAILED, errc::shutting_down). From an actor, send
+  // (run_atom, tx_options, local_body) to supervisor() with request(..., timeout) instead.
+  tx_ticket<tx_outcome> transact_async(const tx_options& opts, std::function<void(tx&)> body);
+  tx_ticket<tx_outcome> transact_async(const tx_options& opts, const tx_script& script);
+  /// Callback form: `done` runs once with the outcome, on a runtime thread (must not block).
+  /// Returns the cancel handle.
+  tx_canceller transact_async(const tx_options& opts, std::function<void(tx&)> body,
+                              std::function<void(tx_outcome)> done);
+  /// A body returning a value: the future holds a tx_result<R>.
+  template <class F, class R = std::invoke_result_t<F&, tx&>,
+            std::enable_if_t<!std::is_void<R>::value, int> = 0>
+  tx_ticket<tx_result<R>> transact_async(const tx_options& opts, F body) {
+    auto value = std::make_shared<std::optional<R>>();
+    auto promise = std::make_shared<std::promise<tx_result<R>>>();
+    tx_ticket<tx_result<R>> ticket;
+    ticket.future = promise->get_future();
+    ticket.canceller = transact_async(
+        opts,
+        [value, body](tx& t) mutable {
+          value->reset();
+          value->emplace(body(t));
+        },
+        [value, promise](tx_outcome o) {
+          tx_result<R> r;
+          if (o.ok() && !o.deduplicated) r.result = std::move(*value);
+          r.outcome = std::move(o);
+          promise->set_value(std::move(r));
+        });
+    return ticket;
+  }
+  /// run_saga without waiting: the future holds the saga's outcome, or one with caller_gave_up
+  /// after `timeout` (the saga goes on; it is durable).
+  std::future<saga_outcome> run_saga_async(
+      saga_request req, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  /// Callback form: `done` runs once, on a runtime thread (must not block).
+  void run_saga_async(saga_request req, std::function<void(saga_outcome)> done,
+                      std::chrono::milliseconds timeout = std::chrono::minutes(5));
+
+  // --- LISTEN/NOTIFY ---------------------------------------------------------------------------
+  /// LISTENs on `channel` over a connection of its own (not from the pool), on a thread of its
+  /// own. `target` receives every NOTIFY as a `notification` message and, after the connection
+  /// was lost and LISTEN is in effect again, a `notification_gap` (reconnecting with backoff
+  /// until it works or the handle is dropped). Any channel name (quoted as an identifier).
+  /// Throws startup_error when the first connection or LISTEN fails. Listening ends with the
+  /// handle or the runtime.
+  listen_handle listen(const std::string& channel, caf::actor target);
+  /// Same with callbacks, called on the listener's thread, in order (must not block long).
+  listen_handle listen(const std::string& channel,
+                       std::function<void(const notification&)> on_notify,
+                       std::function<void(const notification_gap&)> on_gap = {});
 
   // --- sagas (blocking; from actors send (saga_atom, saga_request) to supervisor()) ----------
   /// Runs a saga of a registered type and returns its outcome. `timeout` is how long the caller
@@ -215,6 +296,11 @@ class runtime {
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
+
+  // runtime_join.cpp: transact on a body's thread (propagation).
+  std::optional<tx_outcome> inside_body(const tx_options& opts,
+                                        const std::function<void(tx&)>& body);
+  std::optional<tx_outcome> refuse_separate_without_connection(const tx_options& opts);
 };
 
 }  // namespace actortx

@@ -197,7 +197,9 @@ struct metrics_endpoint_config {
 };
 
 struct runtime_config {
-  /// actortx.dsn = "" (then $ACTORTX_DSN): libpq DSN or postgresql:// URI.
+  /// actortx.dsn = "" (then $ACTORTX_DSN): libpq DSN or postgresql:// URI. Empty (and no
+  /// $ACTORTX_DSN) follows libpq's own defaults, as psql does: PGHOST, PGPORT, PGDATABASE,
+  /// PGUSER, PGPASSWORD, PGSERVICE, ~/.pgpass, then the local socket.
   std::string dsn;
   pool_config pool;
   transaction_config transactions;

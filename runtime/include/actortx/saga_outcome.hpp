@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -116,6 +117,11 @@ struct saga_outcome {
   bool committed() const noexcept { return state == saga_state::committed; }
   /// The saga reached a final state and this outcome reports it.
   bool ended() const noexcept { return !caller_gave_up && is_final(state); }
+  /// The outcome's code as a std::error_code (category "actortx"); false when it committed.
+  std::error_code error() const noexcept { return make_error_code(code); }
+  /// Throws saga_error carrying this outcome unless it committed (COMPENSATED throws too:
+  /// the saga's work was undone).
+  void throw_if_failed() const;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, saga_outcome& x) {
@@ -123,6 +129,17 @@ struct saga_outcome {
              x.context, x.code, x.message, x.duration, x.recovered, x.caller_gave_up, x.version,
              x.correlation_id);
   }
+};
+
+/// What saga_outcome::throw_if_failed() throws: code() is the outcome's errc, what() names
+/// the saga's type, id and state and the message.
+class saga_error : public std::system_error {
+ public:
+  explicit saga_error(saga_outcome outcome);
+  const saga_outcome& outcome() const noexcept { return outcome_; }
+
+ private:
+  saga_outcome outcome_;
 };
 
 /// One saga in a listing (running ones from the supervisor, failed ones from the log).

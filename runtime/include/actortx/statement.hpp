@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -30,6 +31,11 @@ struct sql_value {
   template <class T, class = std::enable_if_t<std::is_arithmetic<T>::value>>
   static sql_value of(T x) {
     return of(exact_text(x));
+  }
+  /// NULL when empty.
+  template <class T>
+  static sql_value of(const std::optional<T>& x) {
+    return x ? of(*x) : null();
   }
 
   friend bool operator==(const sql_value& a, const sql_value& b) {

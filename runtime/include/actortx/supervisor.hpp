@@ -19,16 +19,19 @@
 
 namespace actortx {
 
-using run_atom = caf::atom_constant<caf::atom("run")>;        // run a transaction
-using active_atom = caf::atom_constant<caf::atom("active")>;  // list running transactions
-using saga_atom = caf::atom_constant<caf::atom("saga")>;      // run a saga
-using sagas_atom = caf::atom_constant<caf::atom("sagas")>;    // list running sagas
+using run_atom = caf::atom_constant<caf::atom("run")>;              // run a transaction
+using active_atom = caf::atom_constant<caf::atom("active")>;        // list running transactions
+using saga_atom = caf::atom_constant<caf::atom("saga")>;            // run a saga
+using sagas_atom = caf::atom_constant<caf::atom("sagas")>;          // list running sagas
+using cancel_tx_atom = caf::atom_constant<caf::atom("cancel_tx")>;  // a caller's cancel
 
 /// The runtime's front door, also the interface a node publishes to other nodes. Every request
 /// is answered with a tx_outcome or saga_outcome (also on failure, e.g. an unknown procedure);
 /// a caf::error only means the request itself could not be handled. Remote nodes can send
 /// scripts and procedure calls; a local_body cannot cross nodes.
 /// active_atom lists the transactions running now, sagas_atom the sagas this node drives.
+/// (cancel_tx_atom, correlation id) is a caller's cancel of its transaction (tx_canceller):
+/// ROLLED_BACK (errc::cancelled) unless its COMMIT may be on the wire; no reply.
 /// (saga_atom, saga_filter / saga_lookup / saga_command) operate the sagas in the log this node
 /// writes to (saga_operations.hpp).
 using supervisor_actor =
@@ -36,6 +39,7 @@ using supervisor_actor =
                      caf::replies_to<run_atom, tx_options, local_body>::with<tx_outcome>,
                      caf::replies_to<run_atom, tx_options, procedure_call>::with<tx_outcome>,
                      caf::replies_to<active_atom>::with<std::vector<active_tx>>,
+                     caf::reacts_to<cancel_tx_atom, std::string>,
                      caf::replies_to<saga_atom, saga_request>::with<saga_outcome>,
                      caf::replies_to<sagas_atom>::with<std::vector<saga_info>>,
                      caf::replies_to<saga_atom, saga_filter>::with<std::vector<saga_info>>,

@@ -4,9 +4,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -75,6 +79,16 @@ struct nested_result {
   explicit operator bool() const noexcept { return ok; }
 };
 
+/// What tx::nested() reports for a block returning T: why it was rolled back, or its value.
+template <class T>
+struct nested_value : nested_result {
+  std::optional<T> result;  ///< the block's value when its savepoint was released
+
+  /// The value; a rolled-back block throws actortx::rollback with its message, which rolls
+  /// the whole transaction back on purpose (ROLLED_BACK, not retried) unless caught.
+  T& value();
+};
+
 /// One attempt of a transaction, seen from its body. BEGIN has been sent with the requested
 /// isolation and access mode and a statement_timeout equal to the remaining deadline; the
 /// runtime sends COMMIT when the body returns and ROLLBACK when it throws. Throw to roll
@@ -132,6 +146,42 @@ class tx {
   /// serialization failures and deadlocks, a lost connection, the deadline's cancel (57014),
   /// SQLSTATEs made retryable for this transaction, and actortx::retryable_error.
   nested_result nested(const std::function<void(tx&)>& body);
+  /// Same for a block returning a value: nested_value<R>::result holds it when released.
+  template <class F, class R = std::invoke_result_t<F&, tx&>,
+            std::enable_if_t<!std::is_void<R>::value, int> = 0>
+  nested_value<R> nested(F&& body) {
+    nested_value<R> out;
+    static_cast<nested_result&>(out) =
+        nested([&out, &body](tx& t) { out.result.emplace(body(t)); });
+    if (!out.ok) out.result.reset();
+    return out;
+  }
+
+  /// COPY `table` (`columns`) FROM STDIN through libpqxx's stream_to: all rows in one stream,
+  /// for bulk loads (docs/benchmarks.md compares it with INSERTs). `table` may be
+  /// schema-qualified ("s.t"); table and column names must be plain identifiers (as for
+  /// savepoint names: else std::invalid_argument naming it) and are quoted, never spliced. A
+  /// row with the wrong number of values is std::invalid_argument naming the row. Returns the
+  /// rows copied. A server error (a constraint, a bad value) aborts the transaction like any
+  /// statement's.
+  uint64_t copy_from(const std::string& table, const std::vector<std::string>& columns,
+                     const std::vector<std::vector<sql_value>>& rows);
+  /// Same, rows as tuples of C++ values (std::optional<T> or sql_value::null() for NULL).
+  template <class... Ts>
+  uint64_t copy_from(const std::string& table, const std::vector<std::string>& columns,
+                     const std::vector<std::tuple<Ts...>>& rows) {
+    std::vector<std::vector<sql_value>> text;
+    text.reserve(rows.size());
+    for (const auto& r : rows)
+      text.push_back(std::apply(
+          [](const auto&... v) { return std::vector<sql_value>{sql_value::of(v)...}; }, r));
+    return copy_from(table, columns, text);
+  }
+  /// COPY `table` (`columns`; empty: all) TO STDOUT through libpqxx's stream_from: calls
+  /// `row` with every row's values (text or NULL) in column order. Names are checked and
+  /// quoted as for copy_from. Returns the rows read.
+  uint64_t copy_to(const std::string& table, const std::vector<std::string>& columns,
+                   const std::function<void(const std::vector<sql_value>&)>& row);
 
   /// Manual savepoints. `name` must be a plain identifier (letters, digits, '_', '$'; not
   /// starting with a digit; at most 63 bytes; not "actortx_sp_..."), else
@@ -179,5 +229,11 @@ class rollback : public std::runtime_error {
  public:
   explicit rollback(const std::string& why = "rolled back by the body") : std::runtime_error(why) {}
 };
+
+template <class T>
+T& nested_value<T>::value() {
+  if (!ok || !result) throw rollback(message.empty() ? "a nested block was rolled back" : message);
+  return *result;
+}
 
 }  // namespace actortx

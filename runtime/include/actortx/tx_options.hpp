@@ -53,6 +53,19 @@ struct classification_overrides {
   }
 };
 
+/// What runtime::transact does when called on the thread that runs a body (from inside a
+/// transaction of the same runtime). Elsewhere it always runs a transaction of its own.
+enum class propagation : uint8_t {
+  /// Join the running transaction as a savepoint (tx::nested()): sees its writes, commits
+  /// with it, and the answer is never COMMITTED (tx_outcome::joined; the outer outcome is the
+  /// truth). The joined call's own options (isolation, timeout, retries) do not apply.
+  join,
+  /// A transaction of its own on another connection, committed on its own. Refused at once
+  /// (FAILED, errc::pool_exhausted) when the pool has no free connection at that moment: the
+  /// body holds one and waiting for another could deadlock.
+  separate,
+};
+
 /// The longest deadline a transaction may have. Longer ones are refused (FAILED,
 /// errc::invalid_argument): a deadline is a promise of an answer, and absurd values overflow
 /// the clocks it is computed on.
@@ -89,12 +102,14 @@ struct tx_options {
   /// in the server's application_name ('actortx/<id>/<attempt>/<trace id>', pg_stat_activity).
   /// A malformed one is refused (FAILED, errc::invalid_argument).
   std::string correlation_id;
+  /// Inside a body of the same runtime: join it as a savepoint (default) or run apart.
+  propagation propagate = propagation::join;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_options& x) {
     return f(caf::meta::type_name("actortx::tx_options"), x.level, x.read_only, x.deferrable,
              x.timeout, x.retry, x.label, x.classification, x.idempotency_key, x.saga_id,
-             x.correlation_id);
+             x.correlation_id, x.propagate);
   }
 };
 

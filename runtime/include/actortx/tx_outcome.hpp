@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -60,14 +62,40 @@ struct tx_outcome {
   /// COMMITTED because its idempotency key had committed earlier (maybe by an attempt whose
   /// COMMIT reply was lost): the body did not run again, and results are empty.
   bool deduplicated = false;
+  /// Ran inside the transaction of the body that called runtime::transact (propagation::join):
+  /// as a savepoint, not a transaction of its own. Its state is RUNNING (the outer transaction
+  /// decides what commits); code is errc::none when the savepoint was released, otherwise why
+  /// it was rolled back to.
+  bool joined = false;
 
   bool committed() const noexcept { return state == tx_state::committed; }
+  /// Committed, or joined an outer transaction and released its savepoint.
+  bool ok() const noexcept { return committed() || (joined && code == errc::none); }
+  /// The outcome's code as a std::error_code (category "actortx"); false when it committed.
+  std::error_code error() const noexcept { return make_error_code(code); }
+  /// Throws tx_error carrying this outcome unless ok(): for code that prefers exceptions.
+  /// ROLLED_BACK throws too (nothing committed), with errc::rolled_back or errc::cancelled.
+  void throw_if_failed() const;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, tx_outcome& x) {
     return f(caf::meta::type_name("actortx::tx_outcome"), x.id, x.label, x.state, x.attempts,
-             x.results, x.code, x.sqlstate, x.message, x.attempt_log, x.duration, x.deduplicated);
+             x.results, x.code, x.sqlstate, x.message, x.attempt_log, x.duration, x.deduplicated,
+             x.joined);
   }
+};
+
+/// What tx_outcome::throw_if_failed() and tx_result::value() throw: a std::system_error whose
+/// code() is the outcome's errc and whose what() is "<label>: <STATE> (<code>): <message>"
+/// (never a password), with the whole outcome at hand.
+class tx_error : public std::system_error {
+ public:
+  explicit tx_error(tx_outcome outcome);
+  const tx_outcome& outcome() const noexcept { return outcome_; }
+  tx_state state() const noexcept { return outcome_.state; }
+
+ private:
+  tx_outcome outcome_;
 };
 
 inline const char* to_string(tx_state x) noexcept {
