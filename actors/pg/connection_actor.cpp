@@ -137,13 +137,13 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self,
         statements.get());
   };
   // A body. Guarded: the blocking caller waits until the body and its hooks are done.
-  const uint64_t pool_id = pool ? pool->id() : 0;
+  const void* pool_address = caf::actor_cast<caf::abstract_actor*>(pool);
   auto body_attempt = [=](const exec_request& req, const local_body& body) {
     return body.state->guarded([&] {
       return run_attempt(
           *conn, conn->link(), pid, req,
           [&](tx& t, attempt_result&) {
-            running_body_scope running{t, pool_id};
+            running_body_scope running{t, pool_address};
             (*body.state)(t);
           },
           attempt_hooks{hooks.get(), body.state->hooks()}, statements.get());

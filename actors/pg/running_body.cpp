@@ -10,8 +10,8 @@ running_body current_body() noexcept {
   return current;
 }
 
-running_body_scope::running_body_scope(tx& t, uint64_t pool_id) noexcept : previous_(current) {
-  current = running_body{&t, pool_id};
+running_body_scope::running_body_scope(tx& t, const void* pool) noexcept : previous_(current) {
+  current = running_body{&t, pool};
 }
 
 running_body_scope::~running_body_scope() {

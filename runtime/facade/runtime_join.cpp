@@ -27,7 +27,8 @@ errc code_of(const nested_result& r) {
 std::optional<tx_outcome> runtime::inside_body(const tx_options& opts,
                                                const std::function<void(tx&)>& body) {
   const auto running = current_body();
-  if (running.t == nullptr || !impl_->pool || running.pool_id != impl_->pool->id())
+  if (running.t == nullptr || running.pool == nullptr ||
+      running.pool != caf::actor_cast<caf::abstract_actor*>(impl_->pool))
     return std::nullopt;  // not on a body's thread of this runtime: a transaction of its own
   if (opts.propagate == propagation::separate) {
     auto refusal = refuse_separate_without_connection(opts);
