@@ -1,5 +1,6 @@
 #include <caf/all.hpp>
 
+#include <actortx/notification.hpp>
 #include <actortx/register_messages.hpp>
 #include <actortx/retention.hpp>
 
@@ -61,6 +62,8 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<value_kind>("actortx::value_kind");
   cfg.add_message_type<proc_value>("actortx::proc_value");
   cfg.add_message_type<procedure_call>("actortx::procedure_call");
+  cfg.add_message_type<notification>("actortx::notification");
+  cfg.add_message_type<notification_gap>("actortx::notification_gap");
   cfg.add_error_category(errc_category,
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
                            std::string out = "actortx::";

@@ -10,6 +10,7 @@
 #include <actortx/runtime.hpp>
 
 #include "actors/lane/blocking_lane.hpp"
+#include "actors/listen/listener_registry.hpp"
 #include "actors/maintenance/pruner_actor.hpp"
 #include "actors/observability/metrics_actor.hpp"
 #include "actors/pg/canceller.hpp"
@@ -53,6 +54,8 @@ struct runtime::impl {
   supervisor_actor gateway;    // what the node publishes; null unless it listens
   uint16_t node_port = 0;
   pruner_actor pruner;  // retention: prunes finished sagas and old idempotency keys
+  /// runtime::listen's listeners: stopped first on shutdown (they may send to actors).
+  listener_registry listeners;
 
   /// Validates the config, resolves the DSN and checks the server (runtime_boot.cpp).
   impl(runtime_config c, saga_registry registry);
@@ -72,6 +75,8 @@ struct runtime::impl {
   /// deadline; sagas stop and stay in the log for recovery (runtime_shutdown.cpp).
   void drain(caf::scoped_actor& self);
   void shutdown();
+  /// Starts a listener on its own connection and thread (runtime_listen.cpp).
+  listen_handle listen(const std::string& channel, listen_sink sink);
 
  private:
   pool_settings pool_settings_of() const;

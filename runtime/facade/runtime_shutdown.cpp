@@ -30,6 +30,8 @@ void runtime::impl::drain(caf::scoped_actor& self) {
 
 void runtime::impl::shutdown() {
   if (!sys) return;
+  // A listener may hold an actor handle and send to it: none outlives the actors.
+  listeners.stop_all();
   // Their handlers call into the actors below.
   http.reset();
   metrics_http.reset();
