@@ -181,6 +181,8 @@ uint64_t tx::copy_to(const std::string& table, const std::vector<std::string>& c
   pqxx::stream_from reader{work_, target, names};  // no names: every column
   uint64_t n = 0;
   std::string line;
+  // If `row` throws, the stream is left unread: the next statement (ROLLBACK TO SAVEPOINT,
+  // ROLLBACK) makes libpq drop the rest of the COPY output (PQexecStart).
   while (reader.get_raw_line(line)) {
     if (!line.empty() && line.back() == '\n') line.pop_back();
     row(parse_line(line));

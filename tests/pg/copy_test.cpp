@@ -299,3 +299,27 @@ TEST_CASE("copy_to reads the columns named in the order given from a schema-qual
       {sql_value::of("x"), sql_value::of("two"), sql_value::of("20")}};
   CHECK(got == expected);
 }
+
+TEST_CASE("a copy_to callback that throws fails only its nested block", "[pg]") {
+  test::test_schema db;
+  db.exec("CREATE TABLE t(id int)");
+  db.exec("INSERT INTO t SELECT generate_series(1, 5000)");
+  runtime rt{test::test_config(db)};
+  int seen = 0;
+  nested_result stopped;
+  auto out = rt.transact([&](tx& t) {
+    stopped = t.nested([&](tx& n) {
+      n.copy_to("t", {"id"}, [&](const std::vector<sql_value>&) {
+        if (++seen == 10) throw std::runtime_error("enough rows");
+      });
+    });
+    // The connection has left COPY mode: statements run on.
+    return t.query_value<long>("SELECT count(*) FROM t");
+  });
+  INFO(describe(out.outcome));
+  REQUIRE(out.committed());
+  CHECK(out.value() == 5000);
+  CHECK(seen == 10);
+  CHECK_FALSE(stopped);
+  CHECK(stopped.message == "enough rows");
+}
