@@ -1,3 +1,5 @@
+// Failure causes of attempts and outcomes (failure_cause.hpp): one word per cause, for records,
+// reports and the error_type label of exported metrics.
 #include <algorithm>
 #include <iterator>
 
@@ -46,7 +48,8 @@ const char* cause_of_code(errc code, error_class cls) noexcept {
 }  // namespace
 
 bool attempt_failed(const attempt_record& a) noexcept {
-  if (a.code == errc::rolled_back) return false;
+  // Rolled back on purpose: by its body, or stopped because its caller cancelled it.
+  if (a.code == errc::rolled_back || a.code == errc::cancelled) return false;
   return a.cls != error_class::none || a.code != errc::none;
 }
 
