@@ -305,6 +305,11 @@ pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
       drop(self, msg.source, msg.reason);
       return;
     }
+    // Queued lease requests are answered now rather than at their acquire timeout: a caller
+    // still waiting would otherwise hold ~runtime for up to actortx.acquire-timeout.
+    for (auto& w : self->state.waiters)
+      w.rp.deliver(make_error(errc::shutting_down, "the connection pool is stopping"));
+    self->state.waiters.clear();
     self->quit(msg.reason);
   });
   top_up(self);

@@ -116,9 +116,9 @@ TEST_CASE("destroying the runtime fulfils the futures of pending async transacti
   test::test_schema db;
   auto cfg = test::test_config(db, 1);
   cfg.transactions.shutdown_grace = 100ms;
-  // The pool does not answer the lease requests still queued when it stops: the waiting
-  // attempt ends at its acquire timeout, and the actor system waits for it.
-  cfg.pool.acquire_timeout = 1s;
+  // Longer than the test may take: the pool answers its queued lease requests when it stops,
+  // not at their acquire timeout.
+  cfg.pool.acquire_timeout = 10s;
   auto rt = std::make_unique<runtime>(cfg);
   auto opts = rt->default_options();
   opts.timeout = 30s;
