@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 
@@ -27,15 +28,21 @@ bool tcp_endpoint(const actortx::postgres_target& db, std::string& host, uint16_
     return true;
   }
   auto keys = actortx::parse_dsn(db.dsn);
-  auto get = [&](const char* k) { return keys.count(k) ? keys.at(k) : std::string{}; };
-  host = !get("hostaddr").empty() ? get("hostaddr") : get("host");
+  // What the DSN leaves out, libpq takes from its environment (an empty DSN: all of it).
+  auto get = [&](const char* key, const char* env) {
+    if (keys.count(key) != 0) return keys.at(key);
+    const char* v = std::getenv(env);
+    return std::string{v != nullptr ? v : ""};
+  };
+  host = get("hostaddr", "PGHOSTADDR");
+  if (host.empty()) host = get("host", "PGHOST");
   if (host.empty() || host.front() == '/' || host == "localhost") host = "127.0.0.1";
   in_addr addr{};
   if (::inet_pton(AF_INET, host.c_str(), &addr) != 1) {
     why = "the fault proxy needs an IPv4 address, not " + host;
     return false;
   }
-  const auto p = get("port").empty() ? std::string{"5432"} : get("port");
+  const auto p = get("port", "PGPORT").empty() ? std::string{"5432"} : get("port", "PGPORT");
   try {
     port = static_cast<uint16_t>(std::stoi(p));
   } catch (const std::exception&) {
@@ -74,8 +81,8 @@ fault_session::fault_session(const options& o, actortx::postgres_target& db, int
     std::string off;
     if ((k == fault_kind::restart || k == fault_kind::crash) && !db.embedded) {
       off =
-          "PostgreSQL was not started by the harness (run without --dsn and $ACTORTX_DSN / "
-          "$ACTORTX_DSN_FILE to let it start one)";
+          "PostgreSQL was not started by the harness (run without --dsn, $ACTORTX_DSN, "
+          "$ACTORTX_DSN_FILE and PGHOST and the like to let it start one)";
     } else if (k == fault_kind::kill_node && o.nodes == 0) {
       off = "no worker nodes in this run (--nodes N)";
     } else if (k == fault_kind::proxy) {

@@ -17,8 +17,9 @@ namespace {
 void add_run_options(CLI::App& app, options& o, raw_choices& raw) {
   app.add_option("--dsn", o.dsn,
                  "libpq DSN (default: $ACTORTX_DSN or the file in $ACTORTX_DSN_FILE, which must "
-                 "then be readable and not empty; if neither is set, an embedded PostgreSQL is "
-                 "started for the run)");
+                 "then be readable and not empty; else libpq's environment if PGHOST, "
+                 "PGHOSTADDR, PGPORT, PGDATABASE, PGUSER or PGSERVICE is set; else an embedded "
+                 "PostgreSQL is started for the run)");
   app.add_option("--accounts", o.accounts, "number of accounts, 2 to 10000000");
   app.add_option("--initial-balance", o.initial_balance,
                  "starting balance of each account, 0 to 1e15");

@@ -8,6 +8,7 @@
 
 #include <actortx/dsn.hpp>
 #include <actortx/runtime_config.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
 
 namespace stress {
 
@@ -168,9 +169,11 @@ void validate(options& o, const raw_choices& raw) {
 }
 
 void validate_against_dsn(const options& o, const raw_choices& raw) {
-  if (names_kind(o, fault_kind::crash) && !o.dsn.empty())
+  if (names_kind(o, fault_kind::crash) &&
+      actortx::choose_postgres_source(o.dsn) != actortx::postgres_source::embedded)
     throw usage_error{"--faults: " + raw.faults +
-                      " is invalid with a DSN (--dsn, $ACTORTX_DSN or $ACTORTX_DSN_FILE): crash "
+                      " is invalid with a DSN (--dsn, $ACTORTX_DSN, $ACTORTX_DSN_FILE or PGHOST "
+                      "and the like): crash "
                       "kills PostgreSQL with kill -9, so only the embedded server the harness "
                       "starts itself (no DSN) may be crashed"};
 }

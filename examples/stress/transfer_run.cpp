@@ -62,7 +62,8 @@ struct transfer_stage {
   }
 
   static actortx::postgres_target start_server(const options& o) {
-    if (o.dsn.empty()) std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
+    if (actortx::choose_postgres_source(o.dsn) == actortx::postgres_source::embedded)
+      std::cout << "no DSN given: starting an embedded PostgreSQL for this run\n";
     auto db = actortx::dsn_or_embedded(o.dsn);
     check_reachable(db.dsn);
     check_pool_fits(o, db.dsn);

@@ -1,3 +1,5 @@
+// libpq connection strings: parsed by libpq itself, redacted for messages, edited key by key,
+// and taken from $ACTORTX_DSN / $ACTORTX_DSN_FILE.
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -13,8 +15,6 @@
 #include <vector>
 
 #include <actortx/dsn.hpp>
-
-#include "runtime/config/dsn_endpoint.hpp"
 
 namespace actortx {
 
@@ -290,13 +290,6 @@ options_ptr parse_or_throw(const std::string& dsn) {
   return std::move(p.opts);
 }
 
-/// A keyword's value from libpq's defaults (environment, compiled-in); empty if none.
-std::string default_of(const PQconninfoOption* defaults, const char* key) {
-  for (auto* o = defaults; o != nullptr && o->keyword != nullptr; ++o)
-    if (std::string{o->keyword} == key) return o->val != nullptr ? o->val : "";
-  return {};
-}
-
 }  // namespace
 
 std::map<std::string, std::string> parse_dsn(const std::string& dsn) {
@@ -333,40 +326,6 @@ std::string dsn_with(const std::string& dsn, const std::string& key, const std::
     kvs.emplace_back(key, value);
   for (auto& kv : kvs) kv.second = quote(kv.second);
   return join(kvs);
-}
-
-dsn_endpoint dsn_endpoint_of(const std::string& dsn) noexcept {
-  try {
-    std::map<std::string, std::string> set;
-    auto p = parse_raw(dsn);
-    if (p.opts)
-      for (auto& kv : set_options(p.opts.get())) set.insert(std::move(kv));
-    options_ptr defaults{PQconndefaults()};
-    auto pick = [&](const char* key, const std::string& fallback) {
-      auto i = set.find(key);
-      if (i != set.end() && !i->second.empty()) return i->second;
-      auto d = default_of(defaults.get(), key);
-      return d.empty() ? fallback : d;
-    };
-    dsn_endpoint out;
-    out.host = pick("host", "");
-    if (out.host.empty()) out.host = pick("hostaddr", "localhost");
-    out.port = pick("port", "5432");
-    // libpq connects to the database named like the user when none is given.
-    out.dbname = pick("dbname", pick("user", "postgres"));
-    return out;
-  } catch (...) {
-    return {"localhost", "5432", "postgres"};
-  }
-}
-
-std::string dsn_target(const std::string& dsn) noexcept {
-  try {
-    auto e = dsn_endpoint_of(dsn);
-    return e.host + ":" + e.port + "/" + e.dbname;
-  } catch (...) {
-    return "localhost:5432/postgres";
-  }
 }
 
 std::string dsn_from_environment() {

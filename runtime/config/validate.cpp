@@ -161,6 +161,7 @@ void validate(const runtime_config& cfg) {
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,
                        std::string{"expected one of "} + log_level_names);
+  // An empty DSN is valid: $ACTORTX_DSN, else libpq's environment decides (resolve_dsn).
   if (!cfg.dsn.empty()) {
     try {
       parse_dsn(cfg.dsn);

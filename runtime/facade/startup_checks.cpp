@@ -10,8 +10,8 @@
 #include <actortx/dsn.hpp>
 #include <actortx/log.hpp>
 #include <actortx/runtime.hpp>
-#include <actortx/tooling/embedded_postgres.hpp>
 
+#include "runtime/config/dsn_endpoint.hpp"
 #include "runtime/policy/text.hpp"
 #include "runtime/schema/migrate.hpp"
 
@@ -83,17 +83,20 @@ std::string resolve_dsn(const runtime_config& cfg) {
       throw config_error("ACTORTX_DSN_FILE", file ? file : "", e.what());
     }
   }
-  if (dsn.empty())
-    throw config_error("actortx.dsn", "",
-                       "no DSN given: set actortx.dsn (or --dsn) or ACTORTX_DSN");
+  // Still empty: libpq's own defaults decide, as for psql (PGHOST, PGSERVICE, ~/.pgpass, the
+  // local socket). Only the bounds below are added, and only where neither the DSN nor the
+  // environment (PGCONNECT_TIMEOUT, a service's entries) gives them.
   try {
     auto keys = parse_dsn(dsn);
-    if (keys.count("connect_timeout") == 0) {
+    auto given = [&](const char* key) {
+      return keys.count(key) != 0 || !libpq_environment_value(key).empty();
+    };
+    if (!given("connect_timeout")) {
       auto secs = std::max<int64_t>(1, cfg.pool.connect_timeout.count() / 1000);
       dsn = dsn_with(dsn, "connect_timeout", std::to_string(secs));
     }
     for (const auto& [key, value] : tcp_liveness)
-      if (keys.count(key) == 0) dsn = dsn_with(dsn, key, value);
+      if (!given(key)) dsn = dsn_with(dsn, key, value);
   } catch (const dsn_error& e) {
     throw config_error("actortx.dsn", redact_dsn(dsn), e.what());
   }
@@ -104,10 +107,12 @@ void probe_server(const std::string& dsn, const runtime_config& cfg, bool sagas)
   std::unique_ptr<pqxx::connection> c;
   try {
     c = std::make_unique<pqxx::connection>(dsn);
-    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(), dsn_target(dsn),
-               c->server_version());
+    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(),
+               describe_target(dsn), c->server_version());
   } catch (const std::exception& e) {
-    throw startup_error("cannot connect to PostgreSQL at " + dsn_target(dsn) + ": " +
+    // describe_target names host, port and database as libpq took them (DSN, PG* variables,
+    // defaults) and the variables it read, never a value of PGPASSWORD.
+    throw startup_error("cannot connect to PostgreSQL at " + describe_target(dsn) + ": " +
                         first_line(e.what()));
   }
   check_room(*c, cfg, dsn);

@@ -98,6 +98,13 @@ pid_t spawn(const std::vector<std::string>& args, const child_setup& setup) {
   argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // The caller's PG* variables are for its clients, not for our server: initdb's bootstrap
+  // backend refuses an empty PGPORT, and PGDATA, PGOPTIONS and the like would change the
+  // cluster. dsn_or_embedded() starts one exactly when no PG* variable names a server.
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::strncmp(*e, "PG", 2) != 0) env.push_back(*e);
+  env.push_back(nullptr);
   int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull < 0) throw std::runtime_error("embedded_postgres: open /dev/null: " + errno_text());
   int in = setup.stdin_fd >= 0 ? setup.stdin_fd : devnull;
@@ -137,7 +144,7 @@ pid_t spawn(const std::vector<std::string>& args, const child_setup& setup) {
     }
     // initdb and pg_ctl fail when the working directory is not accessible to them.
     if (::chdir(setup.cwd) != 0 && ::chdir("/") != 0) ::_exit(126);
-    ::execve(argv[0], argv.data(), environ);
+    ::execve(argv[0], argv.data(), env.data());
     const char msg[] = "embedded_postgres: cannot execute ";
     [[maybe_unused]] auto n = ::write(2, msg, sizeof(msg) - 1);
     n = ::write(2, argv[0], std::strlen(argv[0]));

@@ -1,4 +1,7 @@
-// DSN handling: libpq parses, passwords never reach a message, values stay correctly quoted.
+// DSN handling: libpq parses, passwords never reach a message, values stay correctly quoted;
+// an empty DSN follows libpq's environment, and dsn_or_embedded() chooses in a fixed order.
+#include <pg_config_manual.h>  // DEFAULT_PGSOCKET_DIR
+
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -6,6 +9,11 @@
 #include <catch2/catch.hpp>
 
 #include <actortx/dsn.hpp>
+#include <actortx/runtime_config.hpp>
+#include <actortx/tooling/embedded_postgres.hpp>
+
+#include "runtime/config/dsn_endpoint.hpp"
+#include "runtime/facade/startup_checks.hpp"
 
 using namespace actortx;
 
@@ -21,20 +29,36 @@ std::string parse_error(const std::string& dsn) {
   return {};
 }
 
-/// Unsets an environment variable for one test and restores it afterwards.
-class scoped_unsetenv {
+/// Sets (or, without a value, unsets) an environment variable for one test and restores it
+/// afterwards, so that tests see neither the caller's PG* variables nor each other's.
+class scoped_env {
  public:
-  explicit scoped_unsetenv(const char* name) : name_(name) {
+  explicit scoped_env(const char* name, std::optional<std::string> value = std::nullopt)
+      : name_(name) {
     if (auto v = std::getenv(name)) old_ = v;
-    unsetenv(name);
+    if (value)
+      setenv(name, value->c_str(), 1);
+    else
+      unsetenv(name);
   }
-  ~scoped_unsetenv() {
-    if (old_) setenv(name_, old_->c_str(), 1);
+  ~scoped_env() {
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
   }
+  scoped_env(const scoped_env&) = delete;
+  scoped_env& operator=(const scoped_env&) = delete;
 
  private:
   const char* name_;
   std::optional<std::string> old_;
+};
+
+/// Every variable that decides where libpq or dsn_or_embedded() connects, unset for one test.
+struct clean_environment {
+  scoped_env a{"ACTORTX_DSN"}, f{"ACTORTX_DSN_FILE"}, h{"PGHOST"}, ha{"PGHOSTADDR"}, p{"PGPORT"},
+      d{"PGDATABASE"}, u{"PGUSER"}, s{"PGSERVICE"}, pw{"PGPASSWORD"}, ct{"PGCONNECT_TIMEOUT"};
 };
 
 }  // namespace
@@ -167,10 +191,105 @@ TEST_CASE("dsn_target shows host:port/dbname of the DSN", "[unit]") {
 }
 
 TEST_CASE("dsn_target fills in libpq's defaults and never throws", "[unit]") {
-  scoped_unsetenv h{"PGHOST"}, ha{"PGHOSTADDR"}, p{"PGPORT"}, d{"PGDATABASE"}, u{"PGUSER"},
-      s{"PGSERVICE"};
-  CHECK(dsn_target("dbname=app") == "localhost:5432/app");
-  CHECK(dsn_target("user=bob") == "localhost:5432/bob");
-  CHECK_THAT(dsn_target("not a dsn"), Catch::StartsWith("localhost:5432/"));
-  CHECK_THAT(dsn_target(""), Catch::StartsWith("localhost:5432/"));
+  clean_environment env;
+  // No host at all: libpq's compiled-in socket directory, as psql would use.
+  const std::string socket = DEFAULT_PGSOCKET_DIR;
+  CHECK(dsn_target("dbname=app") == socket + ":5432/app");
+  CHECK(dsn_target("user=bob") == socket + ":5432/bob");
+  CHECK_THAT(dsn_target("not a dsn"), Catch::StartsWith(socket + ":5432/"));
+  CHECK_THAT(dsn_target(""), Catch::StartsWith(socket + ":5432/"));
+}
+
+// --- an empty DSN follows libpq's environment ---------------------------------------------------
+
+TEST_CASE("dsn_target takes what the DSN leaves out from PGHOST PGPORT and PGDATABASE", "[unit]") {
+  clean_environment env;
+  scoped_env h{"PGHOST", "db.example"}, p{"PGPORT", "6000"}, d{"PGDATABASE", "shop"};
+  CHECK(dsn_target("") == "db.example:6000/shop");
+  CHECK(dsn_target("port=7000") == "db.example:7000/shop");
+  CHECK(dsn_target("host=other dbname=app") == "other:6000/app");
+}
+
+TEST_CASE("describe_target names the PG variables it used and never a password", "[unit]") {
+  clean_environment env;
+  scoped_env h{"PGHOST", "db.example"}, u{"PGUSER", "alice"}, pw{"PGPASSWORD", "Sup3rS3cret"};
+  auto text = describe_target("");
+  CHECK(text == "db.example:5432/alice (PGUSER, PGPASSWORD, PGHOST from the environment)");
+  CHECK(describe_target("host=x port=1 dbname=d user=u password=p") == "x:1/d");
+  CHECK(libpq_environment_used("host=x user=u") == std::vector<std::string>{"PGPASSWORD"});
+}
+
+TEST_CASE("libpq_environment_value sees PG variables but not compiled-in defaults", "[unit]") {
+  clean_environment env;
+  CHECK(libpq_environment_value("connect_timeout").empty());
+  CHECK(libpq_environment_value("port").empty());  // 5432 is compiled in, not configured
+  scoped_env ct{"PGCONNECT_TIMEOUT", "7"}, p{"PGPORT", "5433"};
+  CHECK(libpq_environment_value("connect_timeout") == "7");
+  CHECK(libpq_environment_value("port") == "5433");
+}
+
+TEST_CASE("an empty DSN resolves to libpq's environment plus the runtime's bounds", "[unit]") {
+  clean_environment env;
+  scoped_env h{"PGHOST", "db.example"};
+  runtime_config cfg;
+  cfg.pool.connect_timeout = std::chrono::seconds(4);
+  auto keys = parse_dsn(resolve_dsn(cfg));
+  CHECK(keys.count("host") == 0);  // left to libpq, which reads PGHOST when connecting
+  CHECK(keys.at("connect_timeout") == "4");
+  CHECK(keys.at("keepalives") == "1");
+  // $PGCONNECT_TIMEOUT is the user's bound: the runtime does not override it.
+  scoped_env ct{"PGCONNECT_TIMEOUT", "9"};
+  CHECK(parse_dsn(resolve_dsn(cfg)).count("connect_timeout") == 0);
+}
+
+TEST_CASE("dsn_or_embedded prefers a given DSN then ACTORTX_DSN then the PG variables", "[unit]") {
+  clean_environment env;
+  CHECK(choose_postgres_source("") == postgres_source::embedded);
+  CHECK(choose_postgres_source("host=x") == postgres_source::given);
+  for (const auto& name : libpq_connection_variables()) {
+    CAPTURE(name);
+    scoped_env var{name.c_str(), "x"};
+    CHECK(choose_postgres_source("") == postgres_source::libpq_environment);
+    CHECK(choose_postgres_source("host=y") == postgres_source::given);
+    {
+      scoped_env file{"ACTORTX_DSN_FILE", "/nonexistent/dsn"};
+      CHECK(choose_postgres_source("") == postgres_source::actortx_environment);
+    }
+    scoped_env dsn{"ACTORTX_DSN", "host=z"};
+    CHECK(choose_postgres_source("") == postgres_source::actortx_environment);
+  }
+}
+
+TEST_CASE("PGPASSWORD or PGSSLMODE alone or an empty PGHOST still mean the embedded server",
+          "[unit]") {
+  clean_environment env;
+  scoped_env pw{"PGPASSWORD", "secret"}, ssl{"PGSSLMODE", "disable"}, h{"PGHOST", ""};
+  CHECK(choose_postgres_source("") == postgres_source::embedded);
+}
+
+TEST_CASE("dsn_or_embedded hands PG variables to libpq with a connect bound", "[unit]") {
+  clean_environment env;
+  scoped_env h{"PGHOST", "db.example"};
+  auto t = dsn_or_embedded();
+  CHECK(t.source == postgres_source::libpq_environment);
+  CHECK(t.embedded == nullptr);
+  CHECK(t.dsn == "connect_timeout=10");
+  scoped_env ct{"PGCONNECT_TIMEOUT", "3"};
+  CHECK(dsn_or_embedded().dsn.empty());
+  auto given = dsn_or_embedded("host=x");
+  CHECK(given.source == postgres_source::given);
+  CHECK(given.dsn == "host=x");  // PGCONNECT_TIMEOUT bounds it already
+}
+
+TEST_CASE("dsn_or_embedded reads ACTORTX_DSN and fails on a missing DSN file", "[unit]") {
+  clean_environment env;
+  {
+    scoped_env dsn{"ACTORTX_DSN", "host=x connect_timeout=2"};
+    auto t = dsn_or_embedded();
+    CHECK(t.source == postgres_source::actortx_environment);
+    CHECK(t.dsn == "host=x connect_timeout=2");
+  }
+  scoped_env file{"ACTORTX_DSN_FILE", "/nonexistent/actortx-dsn"};
+  scoped_env h{"PGHOST", "db.example"};  // no silent fallback to libpq either
+  CHECK_THROWS_WITH(dsn_or_embedded(), Catch::Contains("/nonexistent/actortx-dsn"));
 }

@@ -91,14 +91,44 @@ class embedded_postgres {
   std::string failure(const std::string& what) const;
 };
 
+/// Where a program's PostgreSQL comes from: dsn_or_embedded()'s choice, first match wins.
+enum class postgres_source {
+  given,                ///< the DSN passed in (e.g. the program's first argument)
+  actortx_environment,  ///< $ACTORTX_DSN, else the first line of the file in $ACTORTX_DSN_FILE
+  libpq_environment,    ///< a PG* connection variable is set: libpq's own defaults decide
+  embedded,             ///< none of these: a throwaway cluster started for this program
+};
+
+/// "given", "actortx_environment", "libpq_environment" or "embedded".
+const char* to_string(postgres_source s) noexcept;
+
 /// Where a program's database is: a DSN, and the embedded cluster behind it if we started one
 /// (keep this object alive as long as the DSN is in use; the cluster goes with it).
 struct postgres_target {
   std::string dsn;
   std::unique_ptr<embedded_postgres> embedded;  ///< null for a given or configured server
+  postgres_source source = postgres_source::given;
 };
 
-/// `dsn` if not empty, else dsn_from_environment(), else a freshly started embedded cluster.
+/// The variables that make dsn_or_embedded() leave the server to libpq: PGHOST, PGHOSTADDR,
+/// PGPORT, PGDATABASE, PGUSER, PGSERVICE (set and not empty). PGPASSWORD, PGSSLMODE and the
+/// like alone do not: they say how to connect, not where.
+const std::vector<std::string>& libpq_connection_variables();
+
+/// dsn_or_embedded()'s choice for `dsn`, without reading a file or starting anything.
+postgres_source choose_postgres_source(const std::string& dsn);
+
+/// The database of a first program, a test or a demo, in this order:
+/// 1. `dsn` if not empty;
+/// 2. else $ACTORTX_DSN, else the first line of the file named by $ACTORTX_DSN_FILE (a missing,
+///    unreadable or empty file throws std::runtime_error naming it: never a silent fallback);
+/// 3. else, if any of libpq_connection_variables() is set, an empty DSN: libpq's environment
+///    decides (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSERVICE, ~/.pgpass), as in psql;
+/// 4. else a throwaway PostgreSQL started now (embedded_postgres; needs initdb and pg_ctl) and
+///    removed when the returned object goes.
+/// Unless the DSN or $PGCONNECT_TIMEOUT bounds connecting, "connect_timeout=10" is added (libpq
+/// otherwise waits for ever on a server that accepts and never answers): in case 3 it is the
+/// whole DSN. Pass the result's dsn to runtime_config::dsn.
 postgres_target dsn_or_embedded(const std::string& dsn = {});
 
 }  // namespace actortx
