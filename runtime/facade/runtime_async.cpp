@@ -20,6 +20,7 @@
 #include "messages/reply_timeout.hpp"
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/runtime_impl.hpp"
+#include "runtime/facade/saga_wait.hpp"
 #include "runtime/policy/failed_outcome.hpp"
 #include "runtime/policy/saga_id.hpp"
 
@@ -171,20 +172,6 @@ std::pair<std::future<T>, std::function<void(T)>> promised() {
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   return {std::move(future), [promise](T x) { promise->set_value(std::move(x)); }};
-}
-
-/// What run_saga answers when no outcome came: the caller's state, not the saga's.
-saga_outcome caller_gave_up(caf::actor_system& sys, const caf::error& err,
-                            const saga_request& req) {
-  saga_outcome out;
-  out.id = req.id;
-  out.type = req.type;
-  out.state = saga_state::started;
-  out.caller_gave_up = true;
-  out.code = err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
-  out.message = "stopped waiting for the saga's outcome (" + sys.render(err) +
-                "); the saga goes on: look it up with runtime::saga(\"" + req.id + "\")";
-  return out;
 }
 
 }  // namespace

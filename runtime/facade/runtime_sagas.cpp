@@ -6,6 +6,7 @@
 #include "runtime/facade/blocking_ask.hpp"
 #include "runtime/facade/blocking_self.hpp"
 #include "runtime/facade/runtime_impl.hpp"
+#include "runtime/facade/saga_wait.hpp"
 #include "runtime/policy/saga_id.hpp"
 #include "runtime/sagas/saga_admin_sql.hpp"
 
@@ -28,18 +29,21 @@ saga_outcome runtime::run_saga(saga_request req, std::chrono::milliseconds timeo
   saga_outcome out;
   blocking_self self{*impl_->sys};
   self->request(impl_->sup, timeout, saga_atom::value, req)
-      .receive(
-          [&](saga_outcome& o) { out = std::move(o); },
-          [&](caf::error& err) {
-            // Not the saga's state: the caller's. The saga goes on (it is durable).
-            out.id = req.id;
-            out.type = req.type;
-            out.state = saga_state::started;
-            out.caller_gave_up = true;
-            out.code = err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
-            out.message = "stopped waiting for the saga's outcome (" + impl_->sys->render(err) +
-                          "); the saga goes on: look it up with runtime::saga(\"" + req.id + "\")";
-          });
+      .receive([&](saga_outcome& o) { out = std::move(o); },
+               [&](caf::error& err) { out = caller_gave_up(*impl_->sys, err, req); });
+  return out;
+}
+
+saga_outcome caller_gave_up(caf::actor_system& sys, const caf::error& err,
+                            const saga_request& req) {
+  saga_outcome out;
+  out.id = req.id;
+  out.type = req.type;
+  out.state = saga_state::started;
+  out.caller_gave_up = true;
+  out.code = err == caf::sec::request_timeout ? errc::timeout : errc::attempt_crashed;
+  out.message = "stopped waiting for the saga's outcome (" + sys.render(err) +
+                "); the saga goes on: look it up with runtime::saga(\"" + req.id + "\")";
   return out;
 }
 

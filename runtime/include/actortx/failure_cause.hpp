@@ -23,8 +23,8 @@ inline constexpr const char* failure_cause_names[] = {
     "other",              // any other client-side error
 };
 
-/// True when the attempt counts as failed: it neither committed nor was rolled back by its
-/// body on purpose (errc::rolled_back).
+/// True when the attempt counts as failed: it neither committed nor was rolled back on purpose,
+/// by its body (errc::rolled_back) or its caller's cancel (errc::cancelled).
 bool attempt_failed(const attempt_record& a) noexcept;
 
 /// The attempt's SQLSTATE when the server gave one, otherwise its cause name from `code`
