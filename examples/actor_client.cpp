@@ -1,7 +1,7 @@
 // An actor-based service: an event-based actor sends typed run requests to the supervisor
 // and reacts to the outcomes, without ever blocking a scheduler thread.
 //
-//   actor_client [DSN]      (default: $ACTORTX_DSN, else a throwaway embedded PostgreSQL)
+//   actor_client [DSN]      (see example_usage.hpp for where the database comes from)
 #include <iostream>
 #include <memory>
 
@@ -10,9 +10,18 @@
 #include <actortx/runtime.hpp>
 #include <actortx/tooling/embedded_postgres.hpp>
 
+#include "example_usage.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
+
+const example::usage usage{
+    "actor_client [DSN]",
+    "An event-based actor talks to the runtime's supervisor with typed messages, never\n"
+    "blocking: it sends a tx_script (run_atom) that inserts user \"ada\" into table app_user\n"
+    "(created if missing), reacts to the tx_outcome, then asks for the user count the same way.",
+    "  DSN          the PostgreSQL to use (optional, see below)\n"};
 
 // A message this actor never gets: its behavior must not be empty (that would end it).
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
@@ -67,13 +76,15 @@ caf::behavior registrar(caf::event_based_actor* self, actortx::supervisor_actor 
 }  // namespace
 
 int main(int argc, char** argv) try {
+  if (auto exit = example::check_arguments(argc, argv, usage, 1)) return *exit;
   auto db = actortx::dsn_or_embedded(argc > 1 ? argv[1] : "");  // outlives the runtime
   actortx::runtime_config cfg;
   cfg.dsn = db.dsn;
   actortx::runtime rt{cfg};
-  rt.transact([](actortx::tx& t) {
+  auto setup = rt.transact([](actortx::tx& t) {
     t.exec("CREATE TABLE IF NOT EXISTS app_user(id serial PRIMARY KEY, name text NOT NULL)");
   });
+  setup.throw_if_failed();  // a failed set-up ends the program with its outcome
   caf::scoped_actor self{rt.system()};
   rt.system().spawn(registrar, rt.supervisor(), caf::actor{self});
   bool ok = false;

@@ -2,7 +2,7 @@
 // debit on database A and the credit on database B commit separately, and a credit that fails
 // is made good by refunding the debit. The money across both databases stays the same.
 //
-//   cross_db_transfer [DSN]   (default: $ACTORTX_DSN, else a throwaway embedded PostgreSQL)
+//   cross_db_transfer [DSN]   (see example_usage.hpp for where the database comes from)
 //
 // Database A is the DSN's database; B is a database "actortx_example_b" created next to it.
 #include <iostream>
@@ -14,10 +14,21 @@
 #include <actortx/runtime.hpp>
 #include <actortx/tooling/embedded_postgres.hpp>
 
+#include "example_usage.hpp"
+
 using actortx::saga_context;
 using actortx::tx;
 
 namespace {
+
+const example::usage usage{
+    "cross_db_transfer [DSN]",
+    "A transfer between two databases as a saga: the debit commits on database A (the DSN's),\n"
+    "the credit on database B (\"actortx_example_b\", created next to A: needs the right to\n"
+    "CREATE DATABASE). 30 to a normal account commits; 20 to a frozen one fails its credit and\n"
+    "the debit is refunded. The money across both databases stays 100. Resets table account\n"
+    "in both.",
+    "  DSN          the PostgreSQL to use for database A (optional, see below)\n"};
 
 /// CREATE DATABASE cannot run inside a transaction (and a runtime always opens one), so the
 /// second database is made over a plain libpqxx connection. Returns its DSN.
@@ -31,26 +42,31 @@ std::string second_database(const std::string& dsn, const std::string& name) {
 
 /// The demo's accounts, reset on every run so that the output is always the same.
 void create_accounts(actortx::runtime& rt, const std::string& rows) {
-  rt.transact([&](tx& t) {
+  auto out = rt.transact([&](tx& t) {
     t.exec(
         "CREATE TABLE IF NOT EXISTS account(id int PRIMARY KEY, balance bigint NOT NULL, "
         "frozen boolean NOT NULL DEFAULT false)");
+    // bank_transfer's table of the same name (a shared database) lacks the flag.
+    t.exec("ALTER TABLE account ADD COLUMN IF NOT EXISTS frozen boolean NOT NULL DEFAULT false");
     t.exec("DELETE FROM account");
     t.exec("INSERT INTO account(id, balance, frozen) VALUES " + rows);
   });
+  out.throw_if_failed();
 }
 
 int64_t total(actortx::runtime& rt) {
   int64_t sum = 0;
-  rt.transact([&](tx& t) {
+  auto out = rt.transact([&](tx& t) {
     sum = t.query_value<int64_t>("SELECT coalesce(sum(balance), 0)::bigint FROM account");
   });
+  out.throw_if_failed();
   return sum;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) try {
+  if (auto exit = example::check_arguments(argc, argv, usage, 1)) return *exit;
   auto db = actortx::dsn_or_embedded(argc > 1 ? argv[1] : "");  // outlives everything below
   const std::string dsn_b = second_database(db.dsn, "actortx_example_b");
 

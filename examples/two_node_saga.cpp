@@ -4,9 +4,10 @@
 // no SQL travels — only the procedure's name and typed arguments. A failed credit (a frozen
 // account) is compensated by refunding the debit on A.
 //
-//   two_node_saga                            the whole demo in one command: a CA and node
-//                                            certificates (openssl CLI), a throwaway PostgreSQL,
-//                                            node B as a child process, node A here
+//   two_node_saga [DSN]                      the whole demo in one command: a CA and node
+//                                            certificates (openssl CLI), two databases on the
+//                                            DSN's server (see example_usage.hpp), node B as a
+//                                            child process, node A here
 //   two_node_saga node-b DSN CERTDIR PORT    node B: publishes on 127.0.0.1:PORT (0: any;
 //                                            prints "listening on N"), until SIGTERM / Ctrl-C
 //   two_node_saga node-a DSN CERTDIR PORT    node A: runs two transfers against B at PORT
@@ -28,11 +29,29 @@
 #include <actortx/runtime.hpp>
 #include <actortx/tooling/embedded_postgres.hpp>
 
+#include "example_usage.hpp"
+
 using actortx::procedure_call;
 using actortx::saga_context;
 using actortx::tx;
 
 namespace {
+
+const example::usage usage{
+    "two_node_saga [DSN]\n"
+    "       two_node_saga node-b DSN CERTDIR PORT\n"
+    "       two_node_saga node-a DSN CERTDIR PORT",
+    "A saga across two CAF nodes over TLS: node A owns the saga and debits the payer; node B\n"
+    "offers the procedures \"credit\" and \"uncredit\", called by name with typed arguments.\n"
+    "A credit to a frozen account is compensated by refunding the debit. Without a role, the\n"
+    "whole demo: a CA and node certificates (openssl command line), databases\n"
+    "actortx_two_node_a and actortx_two_node_b next to the DSN's (needs CREATE DATABASE), node\n"
+    "B as a child process and node A here.",
+    "  node-b       run node B: publish on 127.0.0.1:PORT until SIGTERM or Ctrl-C\n"
+    "  node-a       run node A: two transfers against node B at 127.0.0.1:PORT\n"
+    "  DSN          the PostgreSQL to use (optional for the demo, see below)\n"
+    "  CERTDIR      ca.pem, and a.pem/a.key, b.pem/b.key signed by that CA\n"
+    "  PORT         node B's port (node-b: 0 picks a free one, printed as \"listening on N\")\n"};
 
 /// TLS material of node `name` in `dir`: its certificate and key, and the CA of its peers.
 void use_tls(actortx::runtime_config& cfg, const std::string& dir, const std::string& name) {
@@ -42,13 +61,14 @@ void use_tls(actortx::runtime_config& cfg, const std::string& dir, const std::st
 }
 
 void create_accounts(actortx::runtime& rt, const std::string& rows) {
-  rt.transact([&](tx& t) {
+  auto out = rt.transact([&](tx& t) {
     t.exec(
         "CREATE TABLE IF NOT EXISTS account(id int PRIMARY KEY, balance bigint NOT NULL, "
         "frozen boolean NOT NULL DEFAULT false)");
     t.exec("DELETE FROM account");
     t.exec("INSERT INTO account(id, balance, frozen) VALUES " + rows);
   });
+  out.throw_if_failed();
 }
 
 int run_node_b(const std::string& dsn, const std::string& certs, const std::string& port) {
@@ -186,9 +206,9 @@ std::string create_database(const std::string& dsn, const std::string& name) {
 }
 
 /// The whole demo: node B runs as a child process (this program, role node-b).
-int run_demo(const char* self_path) {
+int run_demo(const char* self_path, const std::string& dsn) {
   auto certs = make_certificates();
-  auto db = actortx::dsn_or_embedded("");
+  auto db = actortx::dsn_or_embedded(dsn);
   auto dsn_a = create_database(db.dsn, "actortx_two_node_a");
   auto dsn_b = create_database(db.dsn, "actortx_two_node_b");
   int out[2];
@@ -223,10 +243,19 @@ int run_demo(const char* self_path) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  if (auto exit = example::check_arguments(argc, argv, usage, 4)) return *exit;
   std::string role = argc > 1 ? argv[1] : "";
-  if (role.empty()) return run_demo(argv[0]);
-  if (argc != 5 || (role != "node-a" && role != "node-b")) {
-    std::cerr << "usage: two_node_saga [node-a|node-b DSN CERTDIR PORT]\n";
+  if (role != "node-a" && role != "node-b") {
+    if (argc > 2) {
+      std::cerr << "two_node_saga: too many arguments for the demo (a role is node-a or "
+                   "node-b)\nRun with --help for usage.\n";
+      return 2;
+    }
+    return run_demo(argv[0], role);  // the argument, if any, is the DSN
+  }
+  if (argc != 5) {
+    std::cerr << "two_node_saga: " << role
+              << " needs DSN CERTDIR PORT\nRun with --help for usage.\n";
     return 2;
   }
   return role == "node-b" ? run_node_b(argv[2], argv[3], argv[4])

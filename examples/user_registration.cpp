@@ -1,16 +1,31 @@
 // A saga: register a user in three steps (user row, account row, welcome e-mail as an outbox
 // row); when a later step fails, the earlier ones are compensated in reverse order.
 //
-//   user_registration [DSN]   (default: $ACTORTX_DSN, else a throwaway embedded PostgreSQL)
+//   user_registration [DSN]   (see example_usage.hpp for where the database comes from)
 #include <iostream>
 
 #include <actortx/runtime.hpp>
 #include <actortx/tooling/embedded_postgres.hpp>
 
+#include "example_usage.hpp"
+
 using actortx::saga_context;
 using actortx::tx;
 
+namespace {
+
+const example::usage usage{
+    "user_registration [DSN]",
+    "A saga in three steps: a users row, an accounts row, a welcome e-mail as an outbox row.\n"
+    "\"ada\" registers (COMMITTED); \"bob\" fails at the third step and steps 2 and 1 are\n"
+    "compensated in reverse order (COMPENSATED). Empties tables users, accounts and outbox\n"
+    "(created if missing) first, and creates actortx's saga log in the database.",
+    "  DSN          the PostgreSQL to use (optional, see below)\n"};
+
+}  // namespace
+
 int main(int argc, char** argv) try {
+  if (auto exit = example::check_arguments(argc, argv, usage, 1)) return *exit;
   auto db = actortx::dsn_or_embedded(argc > 1 ? argv[1] : "");  // outlives the runtime
 
   // Saga types are registered before the runtime starts: after a crash, a restarted node
@@ -49,7 +64,7 @@ int main(int argc, char** argv) try {
   cfg.dsn = db.dsn;
   cfg.log_level = "error";
   actortx::runtime rt{cfg, std::move(sagas)};
-  rt.transact([](tx& t) {
+  auto setup = rt.transact([](tx& t) {
     t.exec("CREATE TABLE IF NOT EXISTS users(id serial PRIMARY KEY, name text UNIQUE NOT NULL)");
     t.exec("CREATE TABLE IF NOT EXISTS accounts(id serial PRIMARY KEY, user_id int NOT NULL)");
     t.exec(
@@ -58,6 +73,7 @@ int main(int argc, char** argv) try {
     // A fresh start on every run, so that "ada" can register again.
     t.exec("TRUNCATE users, accounts, outbox RESTART IDENTITY");
   });
+  setup.throw_if_failed();
 
   // The second address violates the outbox's CHECK: step 3 fails, steps 2 and 1 are undone.
   for (const auto& [name, email] :
@@ -72,13 +88,14 @@ int main(int argc, char** argv) try {
     if (!out.message.empty()) std::cout << "  why: " << out.message.substr(0, 90) << '\n';
   }
   // Only ada's rows are left: bob's user and account rows were deleted by the compensations.
-  rt.transact([](tx& t) {
+  auto counted = rt.transact([](tx& t) {
     std::cout << "users now: " << t.query_value<int64_t>("SELECT count(*) FROM users")
               << ", accounts now: " << t.query_value<int64_t>("SELECT count(*) FROM accounts")
               << ", outbox now: " << t.query_value<int64_t>("SELECT count(*) FROM outbox")
               << ", bob's rows: "
               << t.query_value<int64_t>("SELECT count(*) FROM users WHERE name = 'bob'") << '\n';
   });
+  counted.throw_if_failed();
   return 0;
 } catch (const std::exception& e) {
   std::cerr << "user_registration: " << e.what() << '\n';
