@@ -12,7 +12,7 @@ bash scripts/install-deps.sh
 cmake_args=()
 if [[ "${ACTORTX_SANITIZE:-0}" == 1 ]]; then
   build_dir=${1:-build-asan}
-  # -Og -g1 (CMakeLists.txt); the benchmarks measure nothing under a sanitizer.
+  # -O0 -g1 (CMakeLists.txt); the benchmarks measure nothing under a sanitizer.
   cmake_args+=(-DACTORTX_SANITIZE=ON -DCMAKE_BUILD_TYPE=Sanitize -DACTORTX_BUILD_BENCH=OFF)
 else
   build_dir=${1:-build}
