@@ -157,13 +157,15 @@ class tx {
     return out;
   }
 
-  /// COPY `table` (`columns`) FROM STDIN through libpqxx's stream_to: all rows in one stream,
-  /// for bulk loads (docs/benchmarks.md compares it with INSERTs). `table` may be
-  /// schema-qualified ("s.t"); table and column names must be plain identifiers (as for
-  /// savepoint names: else std::invalid_argument naming it) and are quoted, never spliced. A
-  /// row with the wrong number of values is std::invalid_argument naming the row. Returns the
-  /// rows copied. A server error (a constraint, a bad value) aborts the transaction like any
-  /// statement's.
+  /// COPY `table` (`columns`) FROM STDIN: all rows in one stream, in COPY's text format escaped
+  /// by actortx (sent with libpqxx's tablewriter::write_raw_line: 6.4's stream_to cannot take
+  /// rows of run-time width), for bulk loads (docs/copy.md: 12-15x the rows/s of one INSERT per
+  /// row). `table` may be schema-qualified ("s.t"); table and column names must be plain
+  /// identifiers (else std::invalid_argument naming it, before any SQL), are folded to lower
+  /// case as unquoted names are, then quoted, never spliced; empty `columns`: every column in
+  /// table order. A row with the wrong number of values is std::invalid_argument naming the
+  /// row. Returns the rows copied. A server error (a constraint, a bad value) aborts the
+  /// transaction like any statement's.
   uint64_t copy_from(const std::string& table, const std::vector<std::string>& columns,
                      const std::vector<std::vector<sql_value>>& rows);
   /// Same, rows as tuples of C++ values (std::optional<T> or sql_value::null() for NULL).
