@@ -115,30 +115,36 @@ void spawn_requester(caf::actor_system& sys, const supervisor_impl_actor& sup,
                      std::shared_ptr<pending_reply<Reply>> reply, caf::timespan timeout,
                      const std::string& cancel_id, std::tuple<Request...> request) {
   spawn_guard guard;
-  auto requester = sys.spawn([=](caf::event_based_actor* self) -> caf::behavior {
-    self->monitor(sup);
-    self->set_down_handler([=](caf::down_msg& dm) {
-      if (dm.source != sup.address()) return;
-      reply->hand_on(reply->no_answer(self->system(), as_request_error(dm.reason)));
-      self->quit();
-    });
-    auto ask = [&](const auto&... xs) { return self->request(sup, timeout, xs...); };
-    std::apply(ask, request)
-        .then(
-            [=](Reply& r) {
-              reply->hand_on(std::move(r));
-              self->quit();
+  // The reply goes in as a spawn argument, not only as a capture: CAF 0.17 binds a reference to
+  // a null std::tuple<> for a function actor spawned without arguments (UBSan reports it).
+  auto requester = sys.spawn(
+      [sup, timeout, cancel_id, request](
+          caf::event_based_actor* self,
+          std::shared_ptr<pending_reply<Reply>> reply) -> caf::behavior {
+        self->monitor(sup);
+        self->set_down_handler([=](caf::down_msg& dm) {
+          if (dm.source != sup.address()) return;
+          reply->hand_on(reply->no_answer(self->system(), as_request_error(dm.reason)));
+          self->quit();
+        });
+        auto ask = [&](const auto&... xs) { return self->request(sup, timeout, xs...); };
+        std::apply(ask, request)
+            .then(
+                [=](Reply& r) {
+                  reply->hand_on(std::move(r));
+                  self->quit();
+                },
+                [=](caf::error& err) {
+                  reply->hand_on(reply->no_answer(self->system(), err));
+                  self->quit();
+                });
+        return {
+            [=](cancel_tx_atom) {
+              if (!cancel_id.empty()) self->send(sup, cancel_tx_atom::value, cancel_id);
             },
-            [=](caf::error& err) {
-              reply->hand_on(reply->no_answer(self->system(), err));
-              self->quit();
-            });
-    return {
-        [=](cancel_tx_atom) {
-          if (!cancel_id.empty()) self->send(sup, cancel_tx_atom::value, cancel_id);
-        },
-    };
-  });
+        };
+      },
+      reply);
   reply->link->open(requester.address());
 }
 
