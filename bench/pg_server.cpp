@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -97,6 +98,18 @@ void make_durable(const actortx::embedded_postgres& pg, const std::string& dsn) 
                              std::to_string(r.exit_code) + ":\n" + r.output);
   if (server_setting(dsn, "fsync") != "on" || server_setting(dsn, "full_page_writes") != "on")
     throw std::runtime_error("the embedded cluster restarted, but not with fsync=on");
+}
+
+actortx::postgres_target open_server(const std::string& dsn, bool durable) {
+  if (actortx::choose_postgres_source(dsn) == actortx::postgres_source::embedded)
+    std::cerr << "starting an embedded PostgreSQL\n";
+  auto db = actortx::dsn_or_embedded(dsn);
+  if (durable) {
+    if (!db.embedded) throw std::runtime_error("--durable applies to the embedded cluster only");
+    std::cerr << "restarting the embedded cluster with fsync=on, full_page_writes=on\n";
+    make_durable(*db.embedded, db.dsn);
+  }
+  return db;
 }
 
 std::string load_average() {

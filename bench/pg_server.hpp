@@ -4,9 +4,7 @@
 
 #include <string>
 
-namespace actortx {
-class embedded_postgres;
-}
+#include <actortx/tooling/embedded_postgres.hpp>
 
 namespace bench {
 
@@ -23,6 +21,12 @@ std::string server_setting(const std::string& dsn, const std::string& name);
 /// postmaster.opts, edited; as the postgres user when we are root, as the cluster does.
 /// Throws std::runtime_error with pg_ctl's output if it does not come back durable.
 void make_durable(const actortx::embedded_postgres& pg, const std::string& dsn);
+
+/// The server a benchmark runs on, as dsn_or_embedded() picks it (a given DSN, $ACTORTX_DSN,
+/// PG* variables, else a throwaway cluster, which it says on stderr); with `durable`, that
+/// cluster restarted with fsync=on (make_durable). Throws std::runtime_error for `durable` on a
+/// server that is not the embedded one. Keep the result alive for the whole run.
+actortx::postgres_target open_server(const std::string& dsn, bool durable);
 
 /// /proc/loadavg's first three fields: other work on the machine moves every figure.
 std::string load_average();

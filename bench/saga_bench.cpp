@@ -295,14 +295,7 @@ sb::memory_result run_memory(const bench_options& o, const std::string& dsn, sb:
 
 int run(const bench_options& o, const std::string& command) {
   actortx::set_log_level(o.log_level);
-  if (o.dsn.empty() && actortx::dsn_from_environment().empty())
-    std::cerr << "starting an embedded PostgreSQL\n";
-  auto db = actortx::dsn_or_embedded(o.dsn);  // destroyed last: the server goes at the end
-  if (o.durable) {
-    if (!db.embedded) throw std::runtime_error("--durable applies to the embedded cluster only");
-    std::cerr << "restarting the embedded cluster with fsync=on, full_page_writes=on\n";
-    bench::make_durable(*db.embedded, db.dsn);
-  }
+  auto db = bench::open_server(o.dsn, o.durable);  // destroyed last: the server goes at the end
   const auto dsn = make_database(db.dsn, o.database);
   std::cerr << "saga benchmark on " << actortx::dsn_target(dsn)
             << (db.embedded ? " (embedded)" : "") << "\n";

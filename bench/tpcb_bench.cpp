@@ -106,15 +106,8 @@ void print_report(const bench_options& o, const std::string& command, const std:
 int run(const bench_options& o, const std::string& command) {
   actortx::set_log_level(o.log_level);
   auto sides = o.sides.empty() ? bench::all_sides() : bench::parse_sides(o.sides);
-  if (o.dsn.empty() && actortx::dsn_from_environment().empty())
-    std::cerr << "starting an embedded PostgreSQL\n";
-  auto db = actortx::dsn_or_embedded(o.dsn);  // destroyed last: the server goes at the end
+  auto db = bench::open_server(o.dsn, o.durable);  // destroyed last: the server goes at the end
   const std::string& dsn = db.dsn;
-  if (o.durable) {
-    if (!db.embedded) throw std::runtime_error("--durable applies to the embedded cluster only");
-    std::cerr << "restarting the embedded cluster with fsync=on, full_page_writes=on\n";
-    bench::make_durable(*db.embedded, dsn);
-  }
   const auto settings = bench::server_settings(dsn);
   const auto target = actortx::dsn_target(dsn) + (db.embedded ? " (embedded)" : "");
   std::cerr << settings << "\n";
