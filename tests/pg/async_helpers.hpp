@@ -17,17 +17,6 @@
 
 namespace actortx::test {
 
-/// Polls `condition` until it holds or `limit` passed; true if it held.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  const auto until = clock_type::now() + limit;
-  while (!condition()) {
-    if (clock_type::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
 /// Backends running a statement containing `needle`, seen from an independent connection.
 inline long running(test_schema& db, const std::string& needle) {
   return db.value<long>(

@@ -88,10 +88,7 @@ std::vector<int> listener_pids(const std::string& dsn, const std::string& channe
 /// leaves the view a moment after its client closed the connection.
 template <class Pred>
 bool wait_listener_pids(const std::string& dsn, const std::string& channel, Pred pred) {
-  const auto t0 = test::clock_type::now();
-  while (!pred(listener_pids(dsn, channel)))
-    if (test::ms_since(t0) > 5000) return false;
-  return true;
+  return test::eventually([&] { return pred(listener_pids(dsn, channel)); });
 }
 
 bool wait_listener_backends(const std::string& dsn, const std::string& channel, size_t count) {
