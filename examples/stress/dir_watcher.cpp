@@ -21,11 +21,17 @@ namespace {
 namespace fs = std::filesystem;
 
 // $1: the directory. "q" on stdin: keep it; EOF (the owner is gone) or anything else: remove.
+// Removal is retried for up to 10 s: workers that lose the owner at the same moment still write
+// their last files (e.g. *.deadlines) into it, and one `rm -rf` racing them fails "not empty".
 constexpr const char* watcher_script = R"sh(trap '' INT TERM HUP QUIT
 line=
 IFS= read -r line
 [ "$line" = q ] && exit 0
-rm -rf -- "$1"
+tries=0
+while [ -e "$1" ] && [ $tries -lt 100 ]; do
+  rm -rf -- "$1" 2>/dev/null || sleep 0.1
+  tries=$((tries + 1))
+done
 )sh";
 
 void write_all(int fd, const char* s, size_t n) noexcept {
