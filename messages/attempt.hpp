@@ -48,11 +48,14 @@ struct attempt_result {
   uint64_t rows = 0;        ///< rows returned or affected by its statements
   /// This attempt wrote its idempotency key: no earlier attempt of the transaction committed.
   bool key_recorded = false;
+  /// The body may have changed its session (tx::session_changed()): reset before reuse.
+  bool session_changed = false;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, attempt_result& x) {
     return f(caf::meta::type_name("actortx::attempt_result"), x.record, x.committed, x.deduplicated,
-             x.connection_ok, x.code, x.results, x.savepoints, x.rows, x.key_recorded);
+             x.connection_ok, x.code, x.results, x.savepoints, x.rows, x.key_recorded,
+             x.session_changed);
   }
 };
 

@@ -51,6 +51,7 @@ using pool_actor =
                      caf::reacts_to<ready_atom, int32_t>,    // from a connection: connected, pid
                      caf::reacts_to<waiter_atom, uint64_t>,  // timer: waiter's acquire timeout
                      caf::reacts_to<spawn_atom>,             // timer: top up connections
+                     caf::reacts_to<tick_atom>,  // timer: retire old and long-idle connections
                      caf::reacts_to<returned_atom, connection_actor, bool>>;  // from a lane,
                                                                               // healthy?
 

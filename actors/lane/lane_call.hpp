@@ -19,6 +19,15 @@ class attempt_gate;
 struct idle_conn {
   connection_actor handle;
   int32_t pid = 0;
+  /// Steady-clock time past which it must not go back to the desk (pool-max-lifetime, with
+  /// jitter), but to the pool, which closes it; 0: never.
+  int64_t retire_at_ns = 0;
+  /// Since when it is idle (pool-idle-timeout).
+  int64_t idle_since_ns = 0;
+
+  bool expired(int64_t now_ns) const noexcept {
+    return retire_at_ns != 0 && now_ns >= retire_at_ns;
+  }
 };
 
 using connection_desk = idle_desk<idle_conn>;

@@ -174,7 +174,7 @@ void listen_connection::on_notice(void* self, const PGresult* notice) {
     me->fatal_ = first_line(text);
     return;
   }
-  log().debug("listener notice: {}", first_line(text));
+  log(log_component::listen).debug("listener notice: {}", first_line(text));
 }
 
 }  // namespace actortx

@@ -49,9 +49,10 @@ void call_guarded(const Fn& fn, const Arg& arg, const std::string& channel) {
     fn(arg);
   } catch (const std::exception& e) {
     // One failing callback must not end the subscription for the notifications after it.
-    log().error("listener on channel \"{}\": the callback threw: {}", channel, e.what());
+    log(log_component::listen)
+        .error("listener on channel \"{}\": the callback threw: {}", channel, e.what());
   } catch (...) {
-    log().error("listener on channel \"{}\": the callback threw", channel);
+    log(log_component::listen).error("listener on channel \"{}\": the callback threw", channel);
   }
 }
 
@@ -65,7 +66,8 @@ std::shared_ptr<listener> listener::start(listener_settings settings, listen_sin
   const auto& s = l->settings_;
   auto opened = l->conn_.open(s.dsn, s.channel, clock_type::now() + s.connect_timeout, l->wake_);
   if (opened.outcome != open_state::listening) throw std::runtime_error(opened.reason);
-  log().info("listening on channel \"{}\" at {}", s.channel, dsn_target(s.dsn));
+  log(log_component::listen)
+      .info("listening on channel \"{}\" at {}", s.channel, dsn_target(s.dsn));
   // The thread keeps its listener alive: a callback may drop the last handle.
   l->thread_ = std::thread([self = l->shared_from_this()] { self->run(); });
   return l;
@@ -98,18 +100,20 @@ void listener::run() {
     gap.channel = settings_.channel;
     gap.lost_at_ms = unix_ms();
     gap.reason = *lost;
-    log().warn(
-        "listener on channel \"{}\" lost its connection ({}); reconnecting, NOTIFYs until it "
-        "listens again are not received",
-        settings_.channel, gap.reason);
+    log(log_component::listen)
+        .warn(
+            "listener on channel \"{}\" lost its connection ({}); reconnecting, NOTIFYs until it "
+            "listens again are not received",
+            settings_.channel, gap.reason);
     if (!reconnect(gap)) break;
-    log().info("listening on channel \"{}\" again after {} ms ({} connection attempt(s))",
-               settings_.channel, gap.resumed_at_ms - gap.lost_at_ms, gap.reconnects);
+    log(log_component::listen)
+        .info("listening on channel \"{}\" again after {} ms ({} connection attempt(s))",
+              settings_.channel, gap.resumed_at_ms - gap.lost_at_ms, gap.reconnects);
     deliver(gap);
   }
   conn_.close();
   sink_ = listen_sink{};
-  log().info("stopped listening on channel \"{}\"", settings_.channel);
+  log(log_component::listen).info("stopped listening on channel \"{}\"", settings_.channel);
   std::lock_guard<std::mutex> guard{finished_mutex_};
   finished_ = true;
   finished_cv_.notify_all();
@@ -128,8 +132,9 @@ bool listener::reconnect(notification_gap& gap) {
     }
     if (opened.outcome == open_state::stopped) return false;
     auto delay = jittered_delay(settings_.reconnect, attempt, uniform01(random));
-    log().debug("listener on channel \"{}\": reconnect attempt {} failed ({}); next in {} ms",
-                settings_.channel, attempt, opened.reason, delay.count());
+    log(log_component::listen)
+        .debug("listener on channel \"{}\": reconnect attempt {} failed ({}); next in {} ms",
+               settings_.channel, attempt, opened.reason, delay.count());
     if (woken_within(wake_, delay)) return false;
   }
 }

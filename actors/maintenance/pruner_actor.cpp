@@ -62,14 +62,16 @@ prune_batch_args batch_args(const pruner_settings& cfg, int64_t as_of_us) {
 
 void log_round(const pruner_settings& cfg, const prune_report& r) {
   if (r.lease_held_elsewhere() && r.batches == 0) {
-    log().debug("prune: node {} skipped the round: node {} holds the pruning lease", cfg.node_id,
-                r.held_by);
+    log(log_component::maintenance)
+        .debug("prune: node {} skipped the round: node {} holds the pruning lease", cfg.node_id,
+               r.held_by);
     return;
   }
-  log().info(
-      "prune: node {} deleted {} saga(s) ({} step(s), {} event(s)) and {} key(s) older "
-      "than {} in {} batch(es)",
-      cfg.node_id, r.sagas, r.steps, r.events, r.keys, r.cutoff, r.batches);
+  log(log_component::maintenance)
+      .info(
+          "prune: node {} deleted {} saga(s) ({} step(s), {} event(s)) and {} key(s) older "
+          "than {} in {} batch(es)",
+          cfg.node_id, r.sagas, r.steps, r.events, r.keys, r.cutoff, r.batches);
 }
 
 /// The round ends: its requester (if any) gets the sums, or `failure`; the next round starts.
@@ -79,8 +81,9 @@ void finish(pruner_ptr self, round_run& run, const std::string& failure) {
     log_round(cfg, run.sums);
     if (run.request.reply) run.request.reply->deliver(run.sums);
   } else {
-    log().warn("prune: node {} stopped its round after {} batch(es): {}", cfg.node_id,
-               run.sums.batches, failure);
+    log(log_component::maintenance)
+        .warn("prune: node {} stopped its round after {} batch(es): {}", cfg.node_id,
+              run.sums.batches, failure);
     if (run.request.reply) run.request.reply->deliver(make_error(errc::sql_error, failure));
   }
   self->state.busy = false;

@@ -74,8 +74,9 @@ void finish(dir_ptr self, const std::string& name, const supervisor_actor& peer,
   auto waiting = std::move(st.waiting[name]);
   st.waiting.erase(name);
   if (peer) {
-    log().info("connected to node '{}' at {}{}", name, st.node.peers[name],
-               st.node.tls() ? " (TLS)" : "");
+    log(log_component::nodes)
+        .info("connected to node '{}' at {}{}", name, st.node.peers[name],
+              st.node.tls() ? " (TLS)" : "");
     self->monitor(peer);
     st.connected[name] = peer;
   }
@@ -89,7 +90,7 @@ void finish(dir_ptr self, const std::string& name, const supervisor_actor& peer,
 
 void fail(dir_ptr self, const std::string& name, const std::string& cause) {
   auto why = "cannot reach node '" + name + "' at " + self->state.node.peers[name] + ": " + cause;
-  log().warn("{}", why);
+  log(log_component::nodes).warn("{}", why);
   finish(self, name, {}, make_error(errc::node_unreachable, why));
 }
 
@@ -159,7 +160,8 @@ void on_down(dir_ptr self, const caf::down_msg& dm) {
   auto& c = self->state.connected;
   for (auto i = c.begin(); i != c.end(); ++i) {
     if (i->second.address() == dm.source) {
-      log().warn("lost node '{}': {}", i->first, self->system().render(dm.reason));
+      log(log_component::nodes)
+          .warn("lost node '{}': {}", i->first, self->system().render(dm.reason));
       c.erase(i);
       return;
     }

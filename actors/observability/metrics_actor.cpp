@@ -43,16 +43,16 @@ void emit(metrics_ptr self, const alert& a) {
   const auto text = a.subject.empty() ? a.message : a.subject + ": " + a.message;
   switch (a.level) {
     case alert_level::info:
-      log().info("alert [{}] {}", a.rule, text);
+      log(log_component::metrics).info("alert [{}] {}", a.rule, text);
       break;
     case alert_level::warning:
-      log().warn("alert [{}] {}", a.rule, text);
+      log(log_component::metrics).warn("alert [{}] {}", a.rule, text);
       break;
     case alert_level::error:
-      log().error("alert [{}] {}", a.rule, text);
+      log(log_component::metrics).error("alert [{}] {}", a.rule, text);
       break;
     case alert_level::critical:
-      log().critical("alert [{}] {}", a.rule, text);
+      log(log_component::metrics).critical("alert [{}] {}", a.rule, text);
       break;
   }
   auto& sink = self->state.cfg.on_alert;
@@ -60,9 +60,9 @@ void emit(metrics_ptr self, const alert& a) {
   try {
     sink(a);
   } catch (const std::exception& e) {
-    log().error("the on_alert callback threw: {}", e.what());
+    log(log_component::metrics).error("the on_alert callback threw: {}", e.what());
   } catch (...) {
-    log().error("the on_alert callback threw a non-standard exception");
+    log(log_component::metrics).error("the on_alert callback threw a non-standard exception");
   }
 }
 
@@ -103,6 +103,8 @@ pool_gauges gauges_of(const pool_stats& p) {
     g.lease_wait_buckets = p.lease_wait_buckets;
   g.replaced = p.replaced;
   g.connect_failures = p.connect_failures;
+  g.retired = p.retired;
+  g.resets = p.resets;
   return g;
 }
 
@@ -115,17 +117,19 @@ void log_summary(metrics_ptr self, const metrics_snapshot& s) {
       secs > 0 ? static_cast<double>(finished - st.finished_at_last_log) / secs : 0.0;
   st.last_log_ns = now;
   st.finished_at_last_log = finished;
-  log().info(
-      "metrics: {} finished ({:.1f}/s), {:.1f} % succeeded, p50 {} p99 {}, active {}, "
-      "retries {}, timeouts {}, in doubt {}; pool {}/{} in use, {} waiting; sagas {} running, {} "
-      "failed; health {}",
-      finished, rate, s.overall.success_rate * 100, ms_text(s.overall.p50_seconds),
-      ms_text(s.overall.p99_seconds), s.overall.active, s.overall.retries, s.overall.timed_out,
-      s.overall.in_doubt, s.pool.in_use, s.pool.max, s.pool.waiting,
-      s.sagas.by_state[static_cast<size_t>(saga_state::executing)] +
-          s.sagas.by_state[static_cast<size_t>(saga_state::compensating)] +
-          s.sagas.by_state[static_cast<size_t>(saga_state::started)],
-      s.sagas.by_state[static_cast<size_t>(saga_state::failed)], s.health.score);
+  log(log_component::metrics)
+      .info(
+          "metrics: {} finished ({:.1f}/s), {:.1f} % succeeded, p50 {} p99 {}, active {}, "
+          "retries {}, timeouts {}, in doubt {}; pool {}/{} in use, {} waiting; sagas {} running, "
+          "{} "
+          "failed; health {}",
+          finished, rate, s.overall.success_rate * 100, ms_text(s.overall.p50_seconds),
+          ms_text(s.overall.p99_seconds), s.overall.active, s.overall.retries, s.overall.timed_out,
+          s.overall.in_doubt, s.pool.in_use, s.pool.max, s.pool.waiting,
+          s.sagas.by_state[static_cast<size_t>(saga_state::executing)] +
+              s.sagas.by_state[static_cast<size_t>(saga_state::compensating)] +
+              s.sagas.by_state[static_cast<size_t>(saga_state::started)],
+          s.sagas.by_state[static_cast<size_t>(saga_state::failed)], s.health.score);
 }
 
 /// Runs `then` once the pool's gauges are fresh (or, if the pool does not answer within a

@@ -198,7 +198,7 @@ void release_evicted(pqxx::connection_base& conn, statement_cache* statements) n
     } catch (const pqxx::broken_connection&) {
       return;  // the statements went with the session; BEGIN will report the connection
     } catch (const std::exception& e) {
-      log().debug("DEALLOCATE {} failed: {}", name, first_line(e.what()));
+      log(log_component::connection).debug("DEALLOCATE {} failed: {}", name, first_line(e.what()));
     }
   }
 }
@@ -230,6 +230,13 @@ bool run_transaction(pqxx::transaction_base& work, const exec_request& req, int3
     res.key_recorded = true;
   }
   tx t{work, req, backend_pid, statements};
+  // Whatever ends the attempt (a throw included), the connection learns whether the body may
+  // have changed its session, to reset it before its next lease.
+  struct session_note {
+    const tx& t;
+    attempt_result& res;
+    ~session_note() { res.session_changed = res.session_changed || t.session_changed(); }
+  } note{t, res};
   body(t, res);
   res.savepoints = t.savepoints_used();
   res.rows += t.rows();

@@ -44,8 +44,9 @@ struct canceller::shared {
     if (!link) return;  // the attempt ended meanwhile: nothing to cancel
     std::string why;
     if (!link->cancel(why))
-      log().warn("cancel of backend {} failed: {} (the connection is cut if it stays stuck)",
-                 link->backend_pid(), why);
+      log(log_component::connection)
+          .warn("cancel of backend {} failed: {} (the connection is cut if it stays stuck)",
+                link->backend_pid(), why);
     gate.cancel_done();
   }
 
@@ -66,9 +67,10 @@ struct canceller::shared {
       guard.unlock();
       const bool cut = gate && gate->cut_if_stuck();
       if (cut)
-        log().warn(
-            "cut a connection whose attempt was still on it past its deadline (a "
-            "frozen server, a dropped network path, or an unanswered COMMIT): replaced");
+        log(log_component::connection)
+            .warn(
+                "cut a connection whose attempt was still on it past its deadline (a "
+                "frozen server, a dropped network path, or an unanswered COMMIT): replaced");
       guard.lock();
       if (cut) {
         // The backend may still run the statement (it notices a closed socket only when it

@@ -56,11 +56,13 @@ void notify_hooks(const attempt_hooks& hooks, hook_kind kind, const hook_event& 
       try {
         fn(ev);
       } catch (const std::exception& e) {
-        log().error("{} attempt {}: {} hook threw: {}", tx_name{ev.tx_id, ev.label, ev.saga_id},
-                    ev.attempt, name_of(kind), e.what());
+        log(log_component::connection)
+            .error("{} attempt {}: {} hook threw: {}", tx_name{ev.tx_id, ev.label, ev.saga_id},
+                   ev.attempt, name_of(kind), e.what());
       } catch (...) {
-        log().error("{} attempt {}: {} hook threw a non-standard exception",
-                    tx_name{ev.tx_id, ev.label, ev.saga_id}, ev.attempt, name_of(kind));
+        log(log_component::connection)
+            .error("{} attempt {}: {} hook threw a non-standard exception",
+                   tx_name{ev.tx_id, ev.label, ev.saga_id}, ev.attempt, name_of(kind));
       }
     }
   }

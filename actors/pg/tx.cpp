@@ -12,6 +12,7 @@
 #include "runtime/policy/clock.hpp"
 #include "runtime/policy/error_classifier.hpp"
 #include "runtime/policy/savepoint_name.hpp"
+#include "runtime/policy/session_statement.hpp"
 #include "runtime/policy/text.hpp"
 
 namespace actortx {
@@ -89,7 +90,12 @@ const pqxx::result& expect_one_row(const pqxx::result& r) {
 
 }  // namespace detail
 
+void tx::note(const std::string& sql) noexcept {
+  if (!session_changed_ && may_change_session(sql)) session_changed_ = true;
+}
+
 pqxx::result tx::exec(const statement& st) {
+  note(st.sql);
   std::vector<const char*> params;
   params.reserve(st.params.size());
   for (const auto& p : st.params) params.push_back(p.is_null ? nullptr : p.text.c_str());
@@ -132,6 +138,7 @@ std::string with_literals(pqxx::transaction_base& work, const statement& st) {
 }  // namespace
 
 void tx::exec_at_commit(const statement& st) {
+  note(st.sql);
   at_commit_ += with_literals(work_, st);
   at_commit_ += ";\n";
 }

@@ -87,6 +87,35 @@ class idle_desk {
     return idle_.size();
   }
 
+  /// The pool's sweep: takes out every idle connection `pick` chooses, oldest idle first
+  /// (`pick` may count: it sees them in that order).
+  template <class Pred>
+  std::vector<Conn> take_if(Pred pick) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    std::vector<Conn> out;
+    auto keep = idle_.begin();
+    for (auto i = idle_.begin(); i != idle_.end(); ++i) {
+      if (pick(*i)) {
+        out.push_back(std::move(*i));
+      } else {
+        if (keep != i) *keep = std::move(*i);  // never a self-move
+        ++keep;
+      }
+    }
+    idle_.erase(keep, idle_.end());
+    return out;
+  }
+
+  /// A connection thread reset a session (counted in the pool's stats).
+  void count_reset() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++resets_;
+  }
+  uint64_t resets() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return resets_;
+  }
+
  private:
   std::optional<Conn> pop() {
     if (idle_.empty()) return std::nullopt;
@@ -100,6 +129,7 @@ class idle_desk {
   size_t waiting_ = 0;
   bool closed_ = false;
   uint64_t lent_ = 0;
+  uint64_t resets_ = 0;
 };
 
 }  // namespace actortx

@@ -1,8 +1,6 @@
 #include "actors/pool/pool_actor.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <unordered_map>
 
 #include <caf/all.hpp>
 
@@ -11,64 +9,19 @@
 
 #include "actors/lane/lane_call.hpp"
 #include "actors/pg/connection_actor.hpp"
+#include "actors/pool/pool_state.hpp"
 #include "runtime/policy/clock.hpp"
 
 namespace actortx {
 
 namespace {
 
-struct conn_entry {
-  connection_actor handle;
-  int32_t pid = 0;
-  bool ready = false;  // connected (sent ready_atom)
-  bool leased = false;
-  bool monitor = false;  // the monitor connection (pg_stat_activity), never leased
-};
-
-struct waiter {
-  uint64_t id;
-  caf::typed_response_promise<lease> rp;
-  int64_t queued_ns = 0;  // for the lease-wait figures
-};
-
-}  // namespace
-
-struct pool_state {
-  pool_settings cfg;
-  std::unordered_map<caf::actor_addr, conn_entry> conns;
-  /// Idle connections; the blocking lane takes from it and gives back without a message.
-  std::shared_ptr<connection_desk> desk;
-  std::unordered_map<uint64_t, caf::actor_addr> leases;
-  std::deque<waiter> waiters;
-  caf::actor_addr monitor;
-  uint64_t next_lease = 0;
-  uint64_t next_waiter = 0;
-  uint32_t failed_connects_in_a_row = 0;
-  bool top_up_scheduled = false;
-  std::string last_connect_error;
-  pool_stats stats;
-
-  size_t open_or_connecting() const {
-    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(),
-                                             [](const auto& kv) { return !kv.second.monitor; }));
-  }
-  size_t connecting() const {
-    return static_cast<size_t>(std::count_if(conns.begin(), conns.end(), [](const auto& kv) {
-      return !kv.second.monitor && !kv.second.ready;
-    }));
-  }
-
-  static inline const char* name = "actortx.pool";
-};
-
-namespace {
-
-using pool_ptr = pool_actor::stateful_pointer<pool_state>;
-
 void spawn_connection(pool_ptr self, bool monitor) {
+  const auto& cfg = self->state.cfg;
   auto h = self->spawn<caf::detached + caf::linked>(
-      connection_fn, self->state.cfg.dsn, caf::actor_cast<pool_actor>(self), self->state.cfg.hooks,
-      self->state.cfg.statement_cache_size);
+      connection_fn,
+      connection_settings{cfg.dsn, caf::actor_cast<pool_actor>(self), cfg.hooks,
+                          cfg.statement_cache_size, cfg.reset_session, self->state.desk});
   conn_entry e;
   e.handle = h;
   e.monitor = monitor;
@@ -84,6 +37,8 @@ bool needs_more(const pool_state& st) {
 /// Opens connections while requests wait (and up to min_size), never beyond max_size. While
 /// connects keep failing, probes with one connection at a time, 25 ms doubling to 200 ms apart:
 /// a refused connect is cheap, and the pool must be back within 500 ms of the server.
+}  // namespace
+
 void top_up(pool_ptr self) {
   auto& st = self->state;
   if (st.top_up_scheduled) return;
@@ -99,6 +54,8 @@ void top_up(pool_ptr self) {
   while (needs_more(st)) spawn_connection(self, false);
   if (!st.monitor) spawn_connection(self, true);
 }
+
+namespace {
 
 /// Counts a granted lease in the lease-wait figures; `waited_ns` is 0 for one served at once.
 void count_lease_wait(pool_stats& stats, int64_t waited_ns) {
@@ -123,11 +80,16 @@ void grant(pool_ptr self, const caf::actor_addr& addr, caf::typed_response_promi
   rp.deliver(lease{e.handle, e.pid, id});
 }
 
-/// A connection is free: the oldest waiter gets it, else it goes idle.
+/// A connection is free: the oldest waiter gets it, else it goes idle. One past its lifetime
+/// is closed instead (and replaced if the waiters or pool-min need it).
 void make_available(pool_ptr self, const caf::actor_addr& addr) {
   auto& st = self->state;
   auto& e = st.conns[addr];
   e.leased = false;
+  if (e.retire_at_ns != 0 && steady_now_ns() >= e.retire_at_ns) {
+    retire(self, addr, "pool-max-lifetime");
+    return;
+  }
   if (!st.waiters.empty()) {
     auto w = std::move(st.waiters.front());
     st.waiters.pop_front();
@@ -135,7 +97,7 @@ void make_available(pool_ptr self, const caf::actor_addr& addr) {
     grant(self, addr, w.rp, steady_now_ns() - w.queued_ns);
     return;
   }
-  st.desk->put(idle_conn{e.handle, e.pid});
+  st.desk->put(idle_conn{e.handle, e.pid, e.retire_at_ns, steady_now_ns()});
 }
 
 /// A connection came back in doubt: ping it before anyone else gets it.
@@ -146,31 +108,47 @@ void validate_then_offer(pool_ptr self, const caf::actor_addr& addr) {
           [=](int32_t) {
             if (self->state.conns.count(addr) > 0) make_available(self, addr);
           },
-          [=](caf::error&) {
-            // Its exit message (we are linked) drops and replaces it; dropping it here
-            // too would make that message look like one from a stranger.
-            if (self->state.conns.count(addr) > 0) self->send_exit(h, caf::exit_reason::kill);
+          [=](caf::error& err) {
+            if (self->state.conns.count(addr) == 0) return;
+            // Dropped here: it unlinks from us on our exit message, so no exit comes back.
+            stop_connection(self, addr, caf::exit_reason::kill);
+            ++self->state.stats.replaced;
+            log(log_component::pool)
+                .warn("pool: a connection failed its check ({}), replacing it",
+                      self->system().render(err));
+            top_up(self);
           });
 }
 
-void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) {
-  auto& st = self->state;
+}  // namespace
+
+void forget(pool_state& st, const caf::actor_addr& addr) {
   auto i = st.conns.find(addr);
   if (i == st.conns.end()) return;
-  bool was_ready = i->second.ready;
   if (i->second.monitor) st.monitor = nullptr;
   st.conns.erase(i);
   st.desk->remove_if([&](const idle_conn& c) { return c.handle.address() == addr; });
   for (auto l = st.leases.begin(); l != st.leases.end();)
     l = l->second == addr ? st.leases.erase(l) : std::next(l);
+}
+
+namespace {
+
+void drop(pool_ptr self, const caf::actor_addr& addr, const caf::error& reason) {
+  auto& st = self->state;
+  auto i = st.conns.find(addr);
+  if (i == st.conns.end()) return;
+  const bool was_ready = i->second.ready;
+  forget(st, addr);
   if (!was_ready) {
     ++st.stats.connect_failures;
     ++st.failed_connects_in_a_row;
     st.last_connect_error = self->system().render(reason);
-    log().warn("pool: cannot connect: {}", st.last_connect_error);
+    log(log_component::pool).warn("pool: cannot connect: {}", st.last_connect_error);
   } else {
     ++st.stats.replaced;
-    log().warn("pool: connection dropped ({}), replacing it", self->system().render(reason));
+    log(log_component::pool)
+        .warn("pool: connection dropped ({}), replacing it", self->system().render(reason));
   }
   top_up(self);
 }
@@ -234,6 +212,7 @@ pool_stats stats_of(const pool_state& st) {
   // Lent by the pool or taken from the desk by the blocking lane.
   s.leased = s.open > s.idle ? s.open - s.idle : 0;
   s.waiting = static_cast<uint32_t>(st.waiters.size());
+  s.resets = st.desk->resets();
   return s;
 }
 
@@ -254,10 +233,12 @@ void on_ready(pool_ptr self, int32_t pid) {
   auto& st = self->state;
   auto i = st.conns.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
   if (i == st.conns.end()) return;
-  if (st.failed_connects_in_a_row > 0) log().info("pool: PostgreSQL accepts connections again");
+  if (st.failed_connects_in_a_row > 0)
+    log(log_component::pool).info("pool: PostgreSQL accepts connections again");
   st.failed_connects_in_a_row = 0;
   i->second.ready = true;
   i->second.pid = pid;
+  i->second.retire_at_ns = retire_time(st, steady_now_ns());
   if (!i->second.monitor) make_available(self, i->first);
   top_up(self);  // more may be needed now that connects succeed again
 }
@@ -313,6 +294,8 @@ pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
     self->quit(msg.reason);
   });
   top_up(self);
+  const auto every = sweep_interval(self->state.cfg);
+  if (every.count() > 0) self->delayed_send(self, every, tick_atom::value);
   return {
       [=](acquire_atom, caf::timespan timeout) { return on_acquire(self, timeout); },
       [=](release_atom, uint64_t id, bool healthy) { on_release(self, id, healthy); },
@@ -322,6 +305,10 @@ pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
       [=](ready_atom, int32_t pid) { on_ready(self, pid); },
       [=](waiter_atom, uint64_t id) { on_waiter_timeout(self, id); },
       [=](spawn_atom) { on_spawn_timer(self); },
+      [=](tick_atom) {
+        sweep_idle(self);
+        self->delayed_send(self, every, tick_atom::value);
+      },
   };
 }
 

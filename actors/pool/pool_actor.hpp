@@ -30,6 +30,12 @@ struct pool_settings {
   std::shared_ptr<const tx_hooks> hooks;
   /// The idle connections, shared with the blocking lane; the pool makes one if null.
   std::shared_ptr<connection_desk> desk;
+  /// pool-max-lifetime (less up to 10 % jitter per connection); 0: unlimited.
+  std::chrono::milliseconds max_lifetime{0};
+  /// pool-idle-timeout for connections beyond min_size; 0: never.
+  std::chrono::milliseconds idle_timeout{0};
+  /// pool-reset-session: reset a session a body may have changed before its next lease.
+  bool reset_session = true;
 };
 
 /// Spawns connections (detached, linked) up to max_size on demand and keeps min_size open.
@@ -37,7 +43,10 @@ struct pool_settings {
 /// is released or opened; past the timeout, or with the queue full, it answers
 /// errc::pool_exhausted. A connection released as unhealthy is pinged before it is leased
 /// again and dropped if the ping fails; a connection that dies is replaced, with backoff while
-/// PostgreSQL refuses connections. One extra connection is kept for cancelling queries.
+/// PostgreSQL refuses connections. One extra connection is kept for cancelling queries. A
+/// connection past max_lifetime is closed instead of being made idle again (an idle one within
+/// a sweep, every quarter of the shorter of the two limits, at most 30 s apart), and idle ones
+/// beyond min_size past idle_timeout likewise; what min_size and the waiters need is reopened.
 pool_actor spawn_pool(caf::actor_system& sys, pool_settings settings);
 
 }  // namespace actortx

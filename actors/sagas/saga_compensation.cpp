@@ -42,8 +42,9 @@ void on_compensated(saga_ptr self, size_t k, const tx_outcome& out) {
   }
   if (lost_ownership(out)) return stop_not_owner(self, out);
   rep.message = out.message;
-  log().warn("saga {} [{}]: compensation of step '{}' failed (run {}): {}", st.args.id,
-             st.args.type, rep.name, rep.compensation_attempts, out.message);
+  log(log_component::saga)
+      .warn("saga {} [{}]: compensation of step '{}' failed (run {}): {}", st.args.id, st.args.type,
+            rep.name, rep.compensation_attempts, out.message);
   if (!retry_later(self, [=] { run_compensation(self); })) {
     rep.state = step_state::compensation_failed;
     auto why = "compensation of step '" + rep.name + "' failed " +

@@ -36,7 +36,8 @@ void step_committed(saga_ptr self, size_t i, bool logged) {
 void on_step_resolved(saga_ptr self, size_t i, bool ran, bool in_doubt, std::string error_before) {
   auto& st = self->state;
   if (ran && in_doubt) {
-    log().info("saga {}: step '{}' did commit; going on", st.args.id, st.steps[i].name);
+    log(log_component::saga)
+        .info("saga {}: step '{}' did commit; going on", st.args.id, st.steps[i].name);
     st.error = std::move(error_before);
     st.code = errc::sql_error;
     progress(self, saga_state::executing);
@@ -47,8 +48,9 @@ void on_step_resolved(saga_ptr self, size_t i, bool ran, bool in_doubt, std::str
     st.pending.push_back({i, step_state::failed});
     return start_compensation(self, i);
   }
-  log().warn("saga {}: step '{}' committed after all; compensating it too", st.args.id,
-             st.steps[i].name);
+  log(log_component::saga)
+      .warn("saga {}: step '{}' committed after all; compensating it too", st.args.id,
+            st.steps[i].name);
   st.steps[i].state = step_state::done;
   if (!is_local(self, i)) {
     st.pending.push_back({i, step_state::done});
@@ -76,7 +78,7 @@ void on_step_failed(saga_ptr self, size_t i, const tx_outcome& out) {
     st.error = st.stop_reason + " (during step '" + rep.name + "': " + out.message + ")";
     st.code = st.stop_code;
   }
-  log().warn("saga {} [{}]: {}", st.args.id, st.args.type, st.error);
+  log(log_component::saga).warn("saga {} [{}]: {}", st.args.id, st.args.type, st.error);
   progress(self, saga_state::compensating);
   // A lost COMMIT reply of a step on the log's database: it has no key for the supervisor to
   // retry it under, so the fence below tells; if it committed, the saga goes on as if the
@@ -98,7 +100,8 @@ void on_step_done(saga_ptr self, size_t i, const tx_outcome& out, step_run* run)
       // Its row is there: an earlier transaction of the step committed (e.g. one of the node
       // that drove the saga before). It ran once, and this run rolled back: go on from the
       // context that one left.
-      log().info("saga {}: step '{}' had committed before; going on", st.args.id, rep.name);
+      log(log_component::saga)
+          .info("saga {}: step '{}' had committed before; going on", st.args.id, rep.name);
       return reload_context(self, [=] { step_committed(self, i, false); });
     }
     return on_step_failed(self, i, out);

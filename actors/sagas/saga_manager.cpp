@@ -180,8 +180,9 @@ void saga_manager_state::adopt(const std::string& id) {
 void saga_manager_state::start_or_queue(const std::string& id, saga_entry& e) {
   if (running_ < cfg_.max_running) {
     spawn_for(id, e, e.mode);
-    log().debug("saga {} [{}] started{}{}", id, e.type, e.correlation_id.empty() ? "" : " trace ",
-                trace_id_of(e.correlation_id));
+    log(log_component::saga)
+        .debug("saga {} [{}] started{}{}", id, e.type, e.correlation_id.empty() ? "" : " trace ",
+               trace_id_of(e.correlation_id));
   } else {
     queue_.push_back(id);
   }
@@ -223,8 +224,9 @@ void saga_manager_state::on_done(saga_outcome& out) {
   if (i->second.has_requester) {
     i->second.rp.deliver(out);
   } else {
-    log().info("recovered saga {} [{}] ended {}{}{}", out.id, out.type, to_string(out.state),
-               out.message.empty() ? "" : ": ", out.message);
+    log(log_component::saga)
+        .info("recovered saga {} [{}] ended {}{}{}", out.id, out.type, to_string(out.state),
+              out.message.empty() ? "" : ": ", out.message);
   }
   erase(i);
 }
@@ -249,12 +251,14 @@ void saga_manager_state::on_saga_down(const std::string& id, const caf::error& r
   auto why = self_->system().render(reason);
   if (e.restarts < max_restarts) {
     ++e.restarts;
-    log().warn("saga {} [{}]: its actor died ({}); compensating from the log", id, e.type, why);
+    log(log_component::saga)
+        .warn("saga {} [{}]: its actor died ({}); compensating from the log", id, e.type, why);
     spawn_for(id, e, saga_start::compensate);
     return;
   }
-  log().error("saga {} [{}]: its actor died {} times ({}); left to recovery", id, e.type,
-              e.restarts + 1, why);
+  log(log_component::saga)
+      .error("saga {} [{}]: its actor died {} times ({}); left to recovery", id, e.type,
+             e.restarts + 1, why);
   if (e.has_requester)
     e.rp.deliver(refused(
         id, e.type, errc::attempt_crashed,

@@ -46,7 +46,7 @@ caf::result<Answer> run(op_ptr self, const supervisor_impl_actor& home, const tx
             try {
               rp.deliver(parse(out));
             } catch (const std::exception& e) {
-              log().warn("saga operator: {}: {}", what, e.what());
+              log(log_component::saga).warn("saga operator: {}: {}", what, e.what());
               rp.deliver(make_error(errc::sql_error, what + ": " + e.what()));
             }
           },
@@ -62,7 +62,8 @@ caf::result<Answer> run(op_ptr self, const supervisor_impl_actor& home, const tx
 void act_on(op_ptr self, const saga_operator_settings& s, const saga_command& c,
             const saga_command_result& r) {
   if (!r.accepted) return;
-  log().info("saga {}: {} by {} ({}): {}", c.id, to_string(c.kind), c.by, c.reason, r.message);
+  log(log_component::saga)
+      .info("saga {}: {} by {} ({}): {}", c.id, to_string(c.kind), c.by, c.reason, r.message);
   const bool running = r.before == saga_state::started || r.before == saga_state::executing;
   if (c.kind == saga_command_kind::cancel && running) {
     self->send(s.host, cancel_atom::value, c.id, c.by + ": " + c.reason);
@@ -72,8 +73,9 @@ void act_on(op_ptr self, const saga_operator_settings& s, const saga_command& c,
   self->request(s.recovery, std::chrono::seconds(30), recover_atom::value)
       .then([](uint32_t) {},
             [=](caf::error& err) {
-              log().warn("saga {}: recovery did not claim it now ({}); its next round will", c.id,
-                         self->system().render(err));
+              log(log_component::saga)
+                  .warn("saga {}: recovery did not claim it now ({}); its next round will", c.id,
+                        self->system().render(err));
             });
 }
 

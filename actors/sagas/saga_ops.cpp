@@ -15,8 +15,9 @@ void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
   auto fail = std::move(st.peer.fail);
   st.peer = {};
   const auto why = self->system().render(dm.reason);
-  log().warn("saga {} [{}]: the node running its transaction went away ({})", st.args.id,
-             st.args.type, why);
+  log(log_component::saga)
+      .warn("saga {} [{}]: the node running its transaction went away ({})", st.args.id,
+            st.args.type, why);
   // Did its transaction commit there? The caller asks the peer's database by the step's key.
   tx_outcome out;
   out.state = tx_state::in_doubt;
@@ -27,7 +28,8 @@ void on_peer_down(saga_ptr self, const caf::down_msg& dm) {
 
 void stop_not_owner(saga_ptr self, const tx_outcome& out) {
   self->state.error = "stopped driving the saga: " + out.message;
-  log().warn("saga {} [{}]: {}", self->state.args.id, self->state.args.type, self->state.error);
+  log(log_component::saga)
+      .warn("saga {} [{}]: {}", self->state.args.id, self->state.args.type, self->state.error);
   finish(self, self->state.state, errc::not_owner);
 }
 
@@ -56,12 +58,13 @@ void write_log(saga_ptr self, saga_state state, const std::function<void()>& the
       return;
     }
     if (lost_ownership(out)) return stop_not_owner(self, out);
-    log().warn("saga {}: writing the log failed: {}", st.args.id, out.message);
+    log(log_component::saga).warn("saga {}: writing the log failed: {}", st.args.id, out.message);
     if (!retry_later(self, [=] { write_log(self, state, then); })) {
       // Without the log we cannot go on; the saga stays unfinished in the log, and recovery
       // (here after a restart, or on another node) takes it up.
       st.error = "cannot write the saga log: " + out.message;
-      log().error("saga {} [{}]: {}; left to recovery", st.args.id, st.args.type, st.error);
+      log(log_component::saga)
+          .error("saga {} [{}]: {}; left to recovery", st.args.id, st.args.type, st.error);
       finish(self, saga_state::failed, errc::connection_failed);
     }
   });
@@ -107,8 +110,9 @@ void reload_context(saga_ptr self, const std::function<void()>& then) {
                self->state.ctx = std::make_shared<const saga_context>(std::move(snap.context));
            } catch (const std::exception& e) {
              if (retry_later(self, [=] { reload_context(self, then); })) return;
-             log().warn("saga {}: context of a late step not reloaded: {}", self->state.args.id,
-                        e.what());
+             log(log_component::saga)
+                 .warn("saga {}: context of a late step not reloaded: {}", self->state.args.id,
+                       e.what());
            }
            self->state.op_failures = 0;
            then();

@@ -45,13 +45,14 @@ void claim(rec_ptr self, const std::function<void(uint32_t)>& done) {
             try {
               ids = parse_claim(out);
             } catch (const std::exception& e) {
-              log().warn("saga recovery: claiming failed: {}", e.what());
+              log(log_component::saga).warn("saga recovery: claiming failed: {}", e.what());
               return done(0);
             }
             st.first_round = false;
             if (!ids.empty())
-              log().info("saga recovery: node {} claimed {} saga(s)", st.settings->node_id,
-                         ids.size());
+              log(log_component::saga)
+                  .info("saga recovery: node {} claimed {} saga(s)", st.settings->node_id,
+                        ids.size());
             for (auto& id : ids) self->send(st.host, recover_atom::value, std::move(id));
             auto n = static_cast<uint32_t>(ids.size());
             done(n);
@@ -60,7 +61,8 @@ void claim(rec_ptr self, const std::function<void(uint32_t)>& done) {
             if (st.cfg.caught_up) st.cfg.caught_up->store(true);
           },
           [=](caf::error& err) {
-            log().warn("saga recovery: claiming failed: {}", self->system().render(err));
+            log(log_component::saga)
+                .warn("saga recovery: claiming failed: {}", self->system().render(err));
             done(0);
           });
 }
@@ -82,15 +84,17 @@ void renew(rec_ptr self) {
                 .then(
                     [=](tx_outcome& out) {
                       if (!out.committed())
-                        return log().warn("saga recovery: renewing leases failed: {}", out.message);
+                        return log(log_component::saga)
+                            .warn("saga recovery: renewing leases failed: {}", out.message);
                       // An operator's cancel of a saga this node drives, written on another
                       // node (or by the command-line tool): the saga hears it now.
                       for (auto& [id, why] : parse_renew(out))
                         self->send(self->state.host, cancel_atom::value, id, why);
                     },
                     [=](caf::error& err) {
-                      log().warn("saga recovery: renewing leases failed: {}",
-                                 self->system().render(err));
+                      log(log_component::saga)
+                          .warn("saga recovery: renewing leases failed: {}",
+                                self->system().render(err));
                     });
           },
           [=](caf::error&) {});

@@ -57,9 +57,10 @@ bool take_logged_steps(saga_ptr self, const saga_snapshot& snap) {
 /// saga was claimed, otherwise compensating what ran.
 void continue_from_log(saga_ptr self, const saga_snapshot& snap) {
   auto& st = self->state;
-  log().info("saga {} [{}]: recovering from the log ({}, mode {})", st.args.id, st.args.type,
-             to_string(snap.found ? snap.state : saga_state::started),
-             st.args.mode == saga_start::compensate ? "compensate" : "recover");
+  log(log_component::saga)
+      .info("saga {} [{}]: recovering from the log ({}, mode {})", st.args.id, st.args.type,
+            to_string(snap.found ? snap.state : saga_state::started),
+            st.args.mode == saga_start::compensate ? "compensate" : "recover");
   if (snap.found && snap.state == saga_state::compensating) {
     st.state = saga_state::compensating;
     return start_compensation(self, st.steps.size());
@@ -96,7 +97,7 @@ void release(saga_ptr self, const saga_snapshot& snap) {
              (have.empty() ? std::string{" (it has no version of it)"}
                            : " (it has version(s) " + have + ")") +
              ": left for a node that has it";
-  log().warn("saga {}: {}", st.args.id, st.error);
+  log(log_component::saga).warn("saga {}: {}", st.args.id, st.error);
   tx_script s;
   s.add(
       "UPDATE actortx.saga SET lease_until = now() - interval '1 millisecond' "
@@ -108,8 +109,9 @@ void release(saga_ptr self, const saga_snapshot& snap) {
       st.args.id, "node:" + settings(self).node_id, st.error);
   run_tx(self, st.home, settings(self).log_options, std::move(s), [=](const tx_outcome& out) {
     if (!out.committed())
-      log().warn("saga {}: giving up its lease failed ({}); it expires", self->state.args.id,
-                 out.message);
+      log(log_component::saga)
+          .warn("saga {}: giving up its lease failed ({}); it expires", self->state.args.id,
+                out.message);
     finish(self, snap.state, errc::invalid_argument);
   });
 }

@@ -173,12 +173,15 @@ void finish(saga_ptr self, saga_state s, errc code) {
   out.duration = std::chrono::microseconds{(steady_now_ns() - st.started_ns) / 1000};
   const auto trace = trace_id_of(out.correlation_id);
   if (s == saga_state::failed)
-    log().error("saga {} [{}] trace {} FAILED and needs an operator: {}", out.id, out.type, trace,
-                out.message);
+    log(log_component::saga)
+        .error("saga {} [{}] trace {} FAILED and needs an operator: {}", out.id, out.type, trace,
+               out.message);
   else if (s == saga_state::compensated)
-    log().warn("saga {} [{}] trace {} COMPENSATED: {}", out.id, out.type, trace, out.message);
+    log(log_component::saga)
+        .warn("saga {} [{}] trace {} COMPENSATED: {}", out.id, out.type, trace, out.message);
   else
-    log().debug("saga {} [{}] trace {} {}", out.id, out.type, trace, to_string(s));
+    log(log_component::saga)
+        .debug("saga {} [{}] trace {} {}", out.id, out.type, trace, to_string(s));
   self->send(st.host, saga_done_atom::value, std::move(out));
   self->quit();
 }

@@ -28,8 +28,9 @@ void log_deadline_event(saga_ptr self, const std::function<void()>& then) {
   // The event is for people; the compensation goes on whether or not it was written.
   run_tx(self, st.home, settings(self).log_options, std::move(s), [=](const tx_outcome& out) {
     if (!out.committed())
-      log().warn("saga {}: the deadline's history row was not written: {}", self->state.args.id,
-                 out.message);
+      log(log_component::saga)
+          .warn("saga {}: the deadline's history row was not written: {}", self->state.args.id,
+                out.message);
     then();
   });
 }
@@ -37,8 +38,9 @@ void log_deadline_event(saga_ptr self, const std::function<void()>& then) {
 void request_stop(saga_ptr self, errc code, std::string why) {
   auto& st = self->state;
   if (!st.stop_reason.empty() || st.state == saga_state::compensating || is_final(st.state)) return;
-  log().info("saga {} [{}]: {}; compensating after the step in flight", st.args.id, st.args.type,
-             why);
+  log(log_component::saga)
+      .info("saga {} [{}]: {}; compensating after the step in flight", st.args.id, st.args.type,
+            why);
   st.stop_reason = std::move(why);
   st.stop_code = code;
 }

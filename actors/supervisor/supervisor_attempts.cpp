@@ -102,10 +102,11 @@ void supervisor_state::on_attempt(uint64_t id, attempt_result& r) {
     // Answered already: TIMEOUT only ever when this attempt could not commit, IN_DOUBT when
     // its COMMIT outlived the grace; say how that ended.
     if (r.committed)
-      log().warn(
-          "tx {} was answered IN_DOUBT (COMMIT unanswered past its deadline); its "
-          "attempt {} did commit",
-          id, r.record.number);
+      log(log_component::supervisor)
+          .warn(
+              "tx {} was answered IN_DOUBT (COMMIT unanswered past its deadline); its "
+              "attempt {} did commit",
+              id, r.record.number);
     return;
   }
   auto& e = i->second;
@@ -149,9 +150,10 @@ void supervisor_state::on_failed_attempt(uint64_t id, const attempt_result& r) {
                   "the next retry (after " + std::to_string(delay.count()) +
                       " ms backoff) would start past the deadline; last error: " + rec.message);
   }
-  log().debug("{} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", name_of(id, e.opts),
-              e.attempts, to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate,
-              delay.count());
+  log(log_component::supervisor)
+      .debug("{} attempt {} failed ({}, SQLSTATE {}), retry in {} ms", name_of(id, e.opts),
+             e.attempts, to_string(rec.cls), rec.sqlstate.empty() ? "-" : rec.sqlstate,
+             delay.count());
   self_->delayed_send(self_, delay, retry_atom::value, id);
 }
 

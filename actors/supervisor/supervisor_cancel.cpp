@@ -42,7 +42,8 @@ void supervisor_state::on_cancel(const std::string& correlation_id) {
     if (stop_attempt(e, cancelled_text) != attempt_gate::phase::expired) {
       // COMMIT may have reached the server, or the attempt's result is on its way: its reply
       // (or the deadline's grace) tells the truth.
-      log().info("{}: cancel came too late, COMMIT may be on the wire", name_of(id, e.opts));
+      log(log_component::supervisor)
+          .info("{}: cancel came too late, COMMIT may be on the wire", name_of(id, e.opts));
       continue;
     }
     if (e.log.size() > logged) {
@@ -50,7 +51,7 @@ void supervisor_state::on_cancel(const std::string& correlation_id) {
       e.log.back().code = errc::cancelled;
       e.log.back().cls = error_class::fail_fast;
     }
-    log().debug("{} cancelled by its caller", name_of(id, e.opts));
+    log(log_component::supervisor).debug("{} cancelled by its caller", name_of(id, e.opts));
     finish(id, tx_state::rolled_back, errc::cancelled, cancelled_text);
   }
 }

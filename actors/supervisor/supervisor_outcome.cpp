@@ -59,11 +59,13 @@ void supervisor_state::finish(uint64_t id, tx_state state, errc code, std::strin
   out.results = std::move(results);
   out.deduplicated = deduplicated;
   if (out.state == tx_state::committed) {
-    log().debug("{} committed after {} attempt(s)", name_of(id, e.opts), out.attempts);
+    log(log_component::supervisor)
+        .debug("{} committed after {} attempt(s)", name_of(id, e.opts), out.attempts);
   } else {
-    log().warn("{} {} after {} attempt(s): {} (SQLSTATE {})", name_of(id, e.opts),
-               to_string(out.state), out.attempts, out.message,
-               out.sqlstate.empty() ? "-" : out.sqlstate);
+    log(log_component::supervisor)
+        .warn("{} {} after {} attempt(s): {} (SQLSTATE {})", name_of(id, e.opts),
+              to_string(out.state), out.attempts, out.message,
+              out.sqlstate.empty() ? "-" : out.sqlstate);
   }
   // One message per transaction, sent before the answer: a caller that asks for its record
   // right after must find it (the metrics actor's mailbox has it first).

@@ -13,7 +13,8 @@
 namespace actortx {
 
 tx_outcome supervisor_state::refused(const tx_options& opts, errc code, std::string why) {
-  log().warn("refused a request from {} {}: {}", sender_of(self_), name_of(0, opts), why);
+  log(log_component::supervisor)
+      .warn("refused a request from {} {}: {}", sender_of(self_), name_of(0, opts), why);
   return failed_outcome(opts, code, std::move(why));
 }
 

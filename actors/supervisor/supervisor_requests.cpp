@@ -55,7 +55,7 @@ caf::result<tx_outcome> supervisor_state::accept(tx_options opts, Work work) {
     return rp;
   }
   ensure_correlation_id(opts);  // before the first attempt: every attempt carries the same
-  log().debug("{} started", name_of(id, opts));
+  log(log_component::supervisor).debug("{} started", name_of(id, opts));
   tx_entry e;
   e.started_ns = steady_now_ns();
   e.deadline_ns = e.started_ns + to_ns(opts.timeout);

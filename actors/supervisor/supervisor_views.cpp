@@ -49,17 +49,19 @@ void supervisor_state::warn_long_running() {
   for (auto& [id, e] : txs_) {
     if (e.long_warned || now - e.started_ns < threshold) continue;
     e.long_warned = true;
-    log().warn("{} is long-running: {} ms so far, attempt {}, backend {}", name_of(id, e.opts),
-               (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
+    log(log_component::supervisor)
+        .warn("{} is long-running: {} ms so far, attempt {}, backend {}", name_of(id, e.opts),
+              (now - e.started_ns) / 1000000, e.attempts, e.backend_pid);
   }
   std::unordered_set<uint64_t> still;
   for (const auto& c : lane_calls()) {
     if (now - c->started_ns < threshold) continue;
     still.insert(c->tx_id);
     if (lane_warned_.count(c->tx_id) > 0) continue;
-    log().warn("{} is long-running: {} ms so far, attempt 1, backend {}",
-               tx_name{c->tx_id, c->label, c->saga_id}, (now - c->started_ns) / 1000000,
-               c->conn.pid);
+    log(log_component::supervisor)
+        .warn("{} is long-running: {} ms so far, attempt 1, backend {}",
+              tx_name{c->tx_id, c->label, c->saga_id}, (now - c->started_ns) / 1000000,
+              c->conn.pid);
   }
   lane_warned_ = std::move(still);  // forget the ones that ended
 }
@@ -126,7 +128,8 @@ caf::result<std::vector<active_tx>> supervisor_state::active() {
             rp.deliver(std::move(list));
           },
           [=](caf::error& err) mutable {
-            log().warn("active transactions without statements: {}", self->system().render(err));
+            log(log_component::supervisor)
+                .warn("active transactions without statements: {}", self->system().render(err));
             rp.deliver(std::move(list));
           });
   return rp;

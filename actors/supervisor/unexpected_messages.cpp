@@ -34,7 +34,8 @@ caf::error unexpected_messages::reject(caf::local_actor* self, caf::message_view
   if (what.size() > max_shown) what = what.substr(0, max_shown) + "...";
   auto who = sender_of(self);
   if (logged_.size() < max_kinds && logged_.insert(who + " " + kind_of(self, x)).second)
-    log().warn("{} ignored a message from {} that it does not understand: {}", receiver, who, what);
+    log(log_component::supervisor)
+        .warn("{} ignored a message from {} that it does not understand: {}", receiver, who, what);
   return make_error(errc::unexpected_message,
                     std::string{receiver} + " does not understand the message " + what);
 }

@@ -16,7 +16,14 @@ void add_pool_options(caf::config_option_adder group) {
       .add<size_t>("pool-max", "most connections (default 8)")
       .add<size_t>("pool-max-waiters", "bound of the lease queue (default 10000)")
       .add<caf::timespan>("acquire-timeout", "longest wait for a connection (default 5s)")
-      .add<caf::timespan>("connect-timeout", "libpq connect timeout, >= 1s (default 5s)");
+      .add<caf::timespan>("connect-timeout", "libpq connect timeout, >= 1s (default 5s)")
+      .add<caf::timespan>("pool-max-lifetime",
+                          "close connections older than this when idle, 0 = never (default 1h)")
+      .add<caf::timespan>("pool-idle-timeout",
+                          "close connections beyond pool-min idle this long, 0 = never "
+                          "(default 10min)")
+      .add<bool>("pool-reset-session",
+                 "reset a session a body changed before the next lease (default true)");
 }
 
 void add_transaction_options(caf::config_option_adder group) {
@@ -52,6 +59,7 @@ void add_runtime_options(caf::config_option_adder group) {
                    "prepared statements per connection, LRU, 1..10000 (default 256)")
       .add<size_t>("scheduler-threads", "CAF scheduler threads, 0 = cores (default 0)")
       .add<std::string>("log-level", "trace, debug, info, warn, error, critical, off")
+      .add<std::string>("log-levels", "levels per component, e.g. pool=debug,saga=warn")
       .add<std::string>("node-id", "owner name of this node's sagas (default host:pid)")
       .add<caf::timespan>("saga-lease", "lease of a node on its sagas (default 30s)")
       .add<caf::timespan>("saga-recovery-interval",

@@ -71,6 +71,7 @@ void read_peers(const std::vector<std::string>& entries, node_config& node) {
 void read_top(const caf::settings& c, runtime_config& out) {
   if (auto x = read<std::string>(c, "actortx.dsn", "a string")) out.dsn = *x;
   if (auto x = read<std::string>(c, "actortx.log-level", "a string")) out.log_level = *x;
+  if (auto x = read<std::string>(c, "actortx.log-levels", "a string")) out.log_levels = *x;
   if (auto x = read<size_t>(c, "actortx.scheduler-threads", "a count")) out.scheduler_threads = *x;
 }
 
@@ -84,6 +85,11 @@ void read_pool(const caf::settings& c, pool_config& out) {
     out.acquire_timeout = to_ms(*x);
   if (auto x = read<caf::timespan>(c, "actortx.connect-timeout", "a duration"))
     out.connect_timeout = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.pool-max-lifetime", "a duration"))
+    out.max_lifetime = to_ms(*x);
+  if (auto x = read<caf::timespan>(c, "actortx.pool-idle-timeout", "a duration"))
+    out.idle_timeout = to_ms(*x);
+  if (auto x = read<bool>(c, "actortx.pool-reset-session", "true or false")) out.reset_session = *x;
 }
 
 void read_transactions(const caf::settings& c, transaction_config& out) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <actortx/dsn.hpp>
+#include <actortx/log.hpp>
 #include <actortx/runtime_config.hpp>
 
 #include "runtime/config/config_value.hpp"
@@ -90,6 +91,11 @@ void pool_config::validate() const {
                        "least 1s");
   check_range("actortx.connect-timeout", connect_timeout, std::chrono::seconds(1),
               std::chrono::minutes(10));
+  // 0 turns either off; a few milliseconds would close every connection after each use.
+  for (auto [key, v] : {std::pair{"actortx.pool-max-lifetime", max_lifetime},
+                        std::pair{"actortx.pool-idle-timeout", idle_timeout}})
+    if (v != milliseconds(0) && (v < std::chrono::seconds(1) || v > std::chrono::hours(24 * 30)))
+      throw config_error(key, ms_text(v), "must be 0 (off) or between 1s and 720h");
 }
 
 void transaction_config::validate() const {
@@ -161,6 +167,8 @@ void validate(const runtime_config& cfg) {
   if (!known_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level,
                        std::string{"expected one of "} + log_level_names);
+  if (auto problem = log_levels_problem(cfg.log_levels); !problem.empty())
+    throw config_error("actortx.log-levels", cfg.log_levels, problem);
   // An empty DSN is valid: $ACTORTX_DSN, else libpq's environment decides (resolve_dsn).
   if (!cfg.dsn.empty()) {
     try {

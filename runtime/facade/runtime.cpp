@@ -76,13 +76,14 @@ tx_outcome runtime::transact(const tx_options& opts, std::function<void(tx&)> bo
   // blocked in the database unwinds at once (its query is cancelled, its connection cut if the
   // server does not obey); one blocked in its own code cannot be stopped: say so, then wait.
   if (!work.state->wait_idle_for(unwind)) {
-    log().error(
-        "{} was answered {} but its body still runs {} ms later, outside the "
-        "database (a body blocked in its own code cannot be stopped); the caller waits "
-        "for it",
-        name_of(out.id, opts), to_string(out.state), unwind.count());
+    log(log_component::runtime)
+        .error(
+            "{} was answered {} but its body still runs {} ms later, outside the "
+            "database (a body blocked in its own code cannot be stopped); the caller waits "
+            "for it",
+            name_of(out.id, opts), to_string(out.state), unwind.count());
     work.state->wait_idle();
-    log().warn("{}: its body returned", name_of(out.id, opts));
+    log(log_component::runtime).warn("{}: its body returned", name_of(out.id, opts));
   }
   return out;
 }

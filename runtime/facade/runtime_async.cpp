@@ -76,9 +76,10 @@ struct pending_reply {
     try {
       done(std::move(r));
     } catch (const std::exception& e) {
-      log().error("an asynchronous caller's callback threw: {}", e.what());
+      log(log_component::runtime).error("an asynchronous caller's callback threw: {}", e.what());
     } catch (...) {
-      log().error("an asynchronous caller's callback threw a non-std exception");
+      log(log_component::runtime)
+          .error("an asynchronous caller's callback threw a non-std exception");
     }
   }
 };

@@ -91,8 +91,11 @@ runtime::impl::impl(runtime_config c, saga_registry registry)
       saga_cfg(make_saga_settings(cfg)),
       procedures(std::make_shared<const procedure_registry>(cfg.procedures)) {
   validate(cfg);
+  if (cfg.logger) set_log_destination(cfg.logger);
   if (!set_log_level(cfg.log_level))
     throw config_error("actortx.log-level", cfg.log_level, "unknown level");
+  if (!set_log_levels(cfg.log_levels))
+    throw config_error("actortx.log-levels", cfg.log_levels, log_levels_problem(cfg.log_levels));
   dsn = resolve_dsn(cfg);
   redacted = redact_dsn(dsn);
   probe_server(dsn, cfg, !sagas->empty());
@@ -107,6 +110,9 @@ pool_settings runtime::impl::pool_settings_of() const {
   ps.statement_cache_size = statement_cache_size(cfg);
   if (!cfg.hooks.empty()) ps.hooks = std::make_shared<const tx_hooks>(cfg.hooks);
   ps.desk = std::make_shared<connection_desk>();
+  ps.max_lifetime = cfg.pool.max_lifetime;
+  ps.idle_timeout = cfg.pool.idle_timeout;
+  ps.reset_session = cfg.pool.reset_session;
   return ps;
 }
 
@@ -157,9 +163,10 @@ void runtime::impl::spawn_sagas(caf::actor_system& s, std::shared_ptr<saga_censu
   // Always: a runtime without saga types (the actortx-saga tool's) operates on the log too.
   spawn_saga_operator(s, sup, saga_operator_settings{saga_cfg, host, recovery});
   if (sagas->empty()) return;
-  log().info("sagas: node {} runs {} saga type(s); recovery every {} ms, lease {} ms",
-             saga_cfg->node_id, sagas->names().size(), cfg.sagas.recovery_interval.count(),
-             cfg.sagas.lease.count());
+  log(log_component::runtime)
+      .info("sagas: node {} runs {} saga type(s); recovery every {} ms, lease {} ms",
+            saga_cfg->node_id, sagas->names().size(), cfg.sagas.recovery_interval.count(),
+            cfg.sagas.lease.count());
 }
 
 void runtime::impl::boot(caf::actor_system& s) {
@@ -185,7 +192,8 @@ void runtime::impl::boot(caf::actor_system& s) {
                       cancel,  ss.lane, ss.ids,
                       metrics, outbox,  cfg.transactions.commit_grace};
   if (!cfg.node.listen.empty()) publish(s);
-  log().info("actortx runtime up: pool {}..{} on {}", cfg.pool.min, cfg.pool.max, redacted);
+  log(log_component::runtime)
+      .info("actortx runtime up: pool {}..{} on {}", cfg.pool.min, cfg.pool.max, redacted);
 }
 
 void runtime::impl::publish(caf::actor_system& s) {
@@ -199,9 +207,10 @@ void runtime::impl::publish(caf::actor_system& s) {
     throw startup_error("cannot publish the node on " + cfg.node.listen + ": " + why);
   }
   node_port = *port;
-  log().info("node {} listening on {}:{} ({})", saga_cfg->node_id, ep.host, node_port,
-             cfg.node.tls() ? "TLS, peers must present a certificate signed by the CA"
-                            : "plain TCP, loopback development only");
+  log(log_component::runtime)
+      .info("node {} listening on {}:{} ({})", saga_cfg->node_id, ep.host, node_port,
+            cfg.node.tls() ? "TLS, peers must present a certificate signed by the CA"
+                           : "plain TCP, loopback development only");
 }
 
 }  // namespace actortx

@@ -73,8 +73,9 @@ void runtime::impl::start_dashboard(runtime& rt) {
     throw startup_error(std::string{"cannot start the dashboard: "} + e.what());
   }
   // The URL without the token: it is a secret, and never logged.
-  log().info("dashboard on {} (metrics on /metrics, probes on /healthz and /readyz{})", http->url(),
-             cfg.dashboard.token.empty() ? "" : "; every request must carry the dashboard token");
+  log(log_component::metrics)
+      .info("dashboard on {} (metrics on /metrics, probes on /healthz and /readyz{})", http->url(),
+            cfg.dashboard.token.empty() ? "" : "; every request must carry the dashboard token");
 }
 
 void runtime::impl::start_metrics_endpoint(runtime& rt) {
@@ -88,7 +89,8 @@ void runtime::impl::start_metrics_endpoint(runtime& rt) {
     shutdown();
     throw startup_error(std::string{"cannot start the metrics endpoint: "} + e.what());
   }
-  log().info("metrics endpoint on {}metrics (probes on /healthz and /readyz)", metrics_http->url());
+  log(log_component::metrics)
+      .info("metrics endpoint on {}metrics (probes on /healthz and /readyz)", metrics_http->url());
 }
 
 }  // namespace actortx

@@ -71,7 +71,8 @@ std::optional<tx_outcome> runtime::refuse_separate_without_connection(const tx_o
   out.state = tx_state::failed;
   out.code = errc::pool_exhausted;
   out.message = std::move(why);
-  log().warn("{}: refused: {}", opts.label.empty() ? "a transaction" : opts.label, out.message);
+  log(log_component::runtime)
+      .warn("{}: refused: {}", opts.label.empty() ? "a transaction" : opts.label, out.message);
   return out;
 }
 

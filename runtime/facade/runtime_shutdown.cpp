@@ -19,13 +19,16 @@ void runtime::impl::drain(caf::scoped_actor& self) {
     running = 0;  // also when the supervisor does not answer: nothing to wait for then
     self->request(sup, std::chrono::seconds(1), drain_atom::value)
         .receive([&](uint64_t n) { running = n; },
-                 [&](caf::error& err) { log().warn("drain: {}", sys->render(err)); });
+                 [&](caf::error& err) {
+                   log(log_component::runtime).warn("drain: {}", sys->render(err));
+                 });
     if (running == 0 || std::chrono::steady_clock::now() >= until) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (running > 0)
-    log().warn("shutdown: {} transaction(s) still running after the {} ms grace are stopped",
-               running, cfg.transactions.shutdown_grace.count());
+    log(log_component::runtime)
+        .warn("shutdown: {} transaction(s) still running after the {} ms grace are stopped",
+              running, cfg.transactions.shutdown_grace.count());
 }
 
 void runtime::impl::shutdown() {

@@ -54,8 +54,9 @@ void migrate_at_start(pqxx::connection& c, const runtime_config& cfg, const std:
   try {
     auto r = migrate_schema(c, cfg.sagas.node_id);
     if (!r.applied.empty())
-      log().info("actortx schema on {}: version {} -> {} ({} migration(s) applied here)",
-                 dsn_target(dsn), r.found, r.current, r.applied.size());
+      log(log_component::runtime)
+          .info("actortx schema on {}: version {} -> {} ({} migration(s) applied here)",
+                dsn_target(dsn), r.found, r.current, r.applied.size());
   } catch (const schema_too_new& e) {
     // Fatal with or without sagas: keyed transactions write the newer layout too.
     throw startup_error("refusing to start on " + dsn_target(dsn) + ": " + e.what());
@@ -65,8 +66,9 @@ void migrate_at_start(pqxx::connection& c, const runtime_config& cfg, const std:
                           dsn_target(dsn) + ": " + first_line(e.what()));
     // Not fatal without sagas: only transactions with an idempotency key need the tables (and
     // will fail naming them), e.g. when this role may not create them.
-    log().warn("cannot migrate actortx's tables on {} (idempotency keys will fail): {}",
-               dsn_target(dsn), first_line(e.what()));
+    log(log_component::runtime)
+        .warn("cannot migrate actortx's tables on {} (idempotency keys will fail): {}",
+              dsn_target(dsn), first_line(e.what()));
   }
 }
 
@@ -107,8 +109,9 @@ void probe_server(const std::string& dsn, const runtime_config& cfg, bool sagas)
   std::unique_ptr<pqxx::connection> c;
   try {
     c = std::make_unique<pqxx::connection>(dsn);
-    log().info("connected to PostgreSQL {} at {} (server version {})", c->dbname(),
-               describe_target(dsn), c->server_version());
+    log(log_component::runtime)
+        .info("connected to PostgreSQL {} at {} (server version {})", c->dbname(),
+              describe_target(dsn), c->server_version());
   } catch (const std::exception& e) {
     // describe_target names host, port and database as libpq took them (DSN, PG* variables,
     // defaults) and the variables it read, never a value of PGPASSWORD.

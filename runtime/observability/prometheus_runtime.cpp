@@ -23,6 +23,14 @@ void pool_connect_failures(prometheus_writer& w, const metrics_snapshot& s) {
   w.sample("actortx_pool_connect_failures_total", {}, s.pool.connect_failures);
 }
 
+void pool_retired(prometheus_writer& w, const metrics_snapshot& s) {
+  w.sample("actortx_pool_connections_retired_total", {}, s.pool.retired);
+}
+
+void pool_resets(prometheus_writer& w, const metrics_snapshot& s) {
+  w.sample("actortx_pool_session_resets_total", {}, s.pool.resets);
+}
+
 uint64_t sagas_in(const saga_aggregate& a, saga_state st) {
   auto i = static_cast<size_t>(st);
   return i < a.by_state.size() ? a.by_state[i] : 0;
@@ -112,6 +120,12 @@ const std::vector<prometheus_family>& runtime_families() {
        "Pool connections dropped as broken and replaced.", pool_replaced},
       {"actortx_pool_connect_failures_total", "counter",
        "Connection attempts of the pool that failed.", pool_connect_failures},
+      {"actortx_pool_connections_retired_total", "counter",
+       "Pool connections closed on purpose at actortx.pool-max-lifetime or "
+       "actortx.pool-idle-timeout.",
+       pool_retired},
+      {"actortx_pool_session_resets_total", "counter",
+       "Sessions reset after a body changed them (actortx.pool-reset-session).", pool_resets},
       {"actortx_sagas_started_total", "counter", "Sagas started on this node.", sagas_started},
       {"actortx_sagas_total", "counter", "Sagas that reached a final state, by that state.",
        sagas_finished},

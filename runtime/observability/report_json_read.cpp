@@ -130,6 +130,8 @@ void from_json(const report_json& j, pool_gauges& x) {
     read(j, "lease_wait_buckets", x.lease_wait_buckets, read_lease_wait_buckets);
   read_if_present(j, "replaced", x.replaced);
   read_if_present(j, "connect_failures", x.connect_failures);
+  read_if_present(j, "retired", x.retired);
+  read_if_present(j, "resets", x.resets);
 }
 
 void from_json(const report_json& j, alert& x) {

@@ -65,7 +65,9 @@ void to_json(report_json& j, const pool_gauges& x) {
        {"lease_wait_sum_seconds", json_number(x.lease_wait_sum_seconds)},
        {"lease_wait_buckets", buckets_json(x.lease_wait_buckets, lease_wait_bucket_bounds)},
        {"replaced", x.replaced},
-       {"connect_failures", x.connect_failures}};
+       {"connect_failures", x.connect_failures},
+       {"retired", x.retired},
+       {"resets", x.resets}};
 }
 
 void to_json(report_json& j, const alert& x) {

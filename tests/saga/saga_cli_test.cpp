@@ -168,6 +168,9 @@ TEST_CASE("actortx-saga refuses bad input with a clear message and never echoes 
   auto unknown = run_cli(db.dsn(), "frobnicate");
   CHECK(unknown.status == 2);
   CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'"));
+  auto bogus = run_cli(db.dsn(), "--bogus");  // no command either: the option is the mistake
+  CHECK(bogus.status == 2);
+  CHECK_THAT(bogus.err, Catch::Contains("unknown option '--bogus'"));
   auto since = run_cli(db.dsn(), "list --since yesterday");
   CHECK(since.status == 2);
   CHECK_THAT(since.err, Catch::Contains("--since 'yesterday'"));

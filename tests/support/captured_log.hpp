@@ -1,4 +1,5 @@
-// Captures what the "actortx" logger writes while it lives, for tests of log lines.
+// Captures what actortx's loggers write while it lives (a sink on their destination), for tests
+// of log lines.
 #pragma once
 
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -15,9 +16,10 @@ namespace actortx::test {
 struct captured_log {
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink =
       std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
-  captured_log() { log().sinks().push_back(sink); }
+  std::shared_ptr<spdlog::logger> destination = log_destination();
+  captured_log() { destination->sinks().push_back(sink); }
   ~captured_log() {
-    auto& sinks = log().sinks();
+    auto& sinks = destination->sinks();
     sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
   }
   captured_log(const captured_log&) = delete;

@@ -265,16 +265,18 @@ TEST_CASE_METHOD(fixture, "exec_request, attempt_result and pool_stats round-tri
   a.connection_ok = false;
   a.code = errc::connection_lost;
   a.results = {sample_result()};
+  a.session_changed = true;
   for (const auto& copy : {round_trip(a), message_round_trip(a)}) {
     check_equal(copy.record, a.record);
     CHECK(copy.committed == a.committed);
+    CHECK(copy.session_changed);
     CHECK(copy.connection_ok == a.connection_ok);
     CHECK(copy.code == a.code);
     REQUIRE(copy.results.size() == 1);
     check_equal(copy.results[0], a.results[0]);
   }
 
-  pool_stats p{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, {13, 14}};
+  pool_stats p{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 10, 11, 12, {13, 14}};
   for (const auto& copy : {round_trip(p), message_round_trip(p)}) {
     CHECK(copy.open == 1);
     CHECK(copy.idle == 2);
@@ -285,6 +287,8 @@ TEST_CASE_METHOD(fixture, "exec_request, attempt_result and pool_stats round-tri
     CHECK(copy.exhausted == 7);
     CHECK(copy.replaced == 8);
     CHECK(copy.connect_failures == 9);
+    CHECK(copy.retired == 15);
+    CHECK(copy.resets == 16);
     CHECK(copy.max == 10);
     CHECK(copy.lease_wait_us == 12);
     CHECK(copy.lease_wait_buckets == std::vector<uint64_t>{13, 14});

@@ -45,6 +45,7 @@ pool_actor::behavior_type stats_only_pool(uint32_t max) {
       [](ready_atom, int32_t) {},
       [](waiter_atom, uint64_t) {},
       [](spawn_atom) {},
+      [](tick_atom) {},
       [](returned_atom, const connection_actor&, bool) {},
   };
 }

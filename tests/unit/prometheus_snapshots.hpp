@@ -57,6 +57,8 @@ inline metrics_snapshot billing() {
   s.pool.exhausted = 1;
   s.pool.replaced = 2;
   s.pool.connect_failures = 3;
+  s.pool.retired = 4;
+  s.pool.resets = 5;
 
   s.sagas.started = 7;
   s.sagas.by_state[static_cast<size_t>(saga_state::executing)] = 1;
@@ -100,6 +102,8 @@ inline const std::vector<std::string> all_families{
     "actortx_pool_exhausted_total",
     "actortx_pool_connections_replaced_total",
     "actortx_pool_connect_failures_total",
+    "actortx_pool_connections_retired_total",
+    "actortx_pool_session_resets_total",
     "actortx_sagas_started_total",
     "actortx_sagas_total",
     "actortx_sagas_active",

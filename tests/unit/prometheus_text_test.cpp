@@ -90,6 +90,8 @@ TEST_CASE("prometheus_text writes the pool as OpenTelemetry connection metrics",
   CHECK(p.value("actortx_pool_exhausted_total") == "1");
   CHECK(p.value("actortx_pool_connections_replaced_total") == "2");
   CHECK(p.value("actortx_pool_connect_failures_total") == "3");
+  CHECK(p.value("actortx_pool_connections_retired_total") == "4");
+  CHECK(p.value("actortx_pool_session_resets_total") == "5");
 }
 
 TEST_CASE("prometheus_text writes actortx counters with the operation or cause as label",

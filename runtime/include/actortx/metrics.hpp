@@ -29,7 +29,9 @@ struct pool_stats {
   uint64_t exhausted = 0;  ///< acquire requests that ended pool_exhausted
   uint64_t replaced = 0;   ///< connections dropped as broken
   uint64_t connect_failures = 0;
-  uint32_t max = 0;                       ///< configured maximum size
+  uint64_t retired = 0;  ///< connections closed at pool-max-lifetime or pool-idle-timeout
+  uint64_t resets = 0;   ///< session resets after bodies that changed their session
+  uint32_t max = 0;      ///< configured maximum size
   uint64_t leases_waited_over_100ms = 0;  ///< leases granted after queueing > 100 ms
   uint64_t lease_wait_us = 0;             ///< total queueing time of granted leases
   /// Non-cumulative counts of granted leases per bucket of lease_wait_bucket_bounds (+Inf
@@ -39,8 +41,8 @@ struct pool_stats {
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
     return f(caf::meta::type_name("actortx::pool_stats"), x.open, x.idle, x.leased, x.connecting,
-             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.max,
-             x.leases_waited_over_100ms, x.lease_wait_us, x.lease_wait_buckets);
+             x.waiting, x.leases, x.exhausted, x.replaced, x.connect_failures, x.retired, x.resets,
+             x.max, x.leases_waited_over_100ms, x.lease_wait_us, x.lease_wait_buckets);
   }
 };
 
@@ -210,12 +212,14 @@ struct pool_gauges {
   std::vector<uint64_t> lease_wait_buckets = std::vector<uint64_t>(lease_wait_bucket_count, 0);
   uint64_t replaced = 0;          ///< connections dropped as broken
   uint64_t connect_failures = 0;  ///< connection attempts that failed
+  uint64_t retired = 0;           ///< closed at pool-max-lifetime or pool-idle-timeout
+  uint64_t resets = 0;            ///< session resets (pool-reset-session)
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pool_gauges& x) {
     return f(caf::meta::type_name("actortx::pool_gauges"), x.max, x.in_use, x.idle, x.waiting,
              x.leases, x.leases_waited_over_100ms, x.exhausted, x.lease_wait_sum_seconds,
-             x.lease_wait_buckets, x.replaced, x.connect_failures);
+             x.lease_wait_buckets, x.replaced, x.connect_failures, x.retired, x.resets);
   }
 };
 

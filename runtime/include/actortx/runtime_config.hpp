@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,10 @@
 #include <actortx/procedure_registry.hpp>
 #include <actortx/tx_hooks.hpp>
 #include <actortx/tx_options.hpp>
+
+namespace spdlog {
+class logger;
+}  // namespace spdlog
 
 namespace actortx {
 
@@ -38,6 +43,23 @@ struct pool_config {
   /// actortx.connect-timeout = 5s, 1s..10min: libpq's connect_timeout for new connections
   /// (whole seconds; a connect_timeout in the DSN wins).
   std::chrono::milliseconds connect_timeout{5000};
+  /// actortx.pool-max-lifetime = 1h, 0 (= unlimited) or 1s..30d: a connection older than this
+  /// (less up to 10 % jitter, so that connections opened together do not all go at once) is
+  /// closed when it is next idle, and replaced as pool-min and demand require: a server-side
+  /// change (failover behind a DNS name, pg_hba, a backend's grown memory) reaches every
+  /// connection in bounded time.
+  std::chrono::milliseconds max_lifetime{std::chrono::hours(1)};
+  /// actortx.pool-idle-timeout = 10min, 0 (= never) or 1s..30d: a connection beyond pool-min
+  /// that stayed idle this long is closed.
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
+  /// actortx.pool-reset-session = true: after a transaction whose body may have changed its
+  /// session (SET, RESET, PREPARE, DEALLOCATE, LISTEN, DECLARE, CREATE TEMP, session advisory
+  /// locks, set_config(), any use of tx::raw(), or tx::mark_session_changed()), the connection
+  /// resets it before anyone leases it again, in one round trip that only such transactions
+  /// pay: role, settings, temp tables, cursors, LISTENs, advisory locks and the body's own
+  /// prepared statements (the runtime's stay). false: session state carries over (documented
+  /// hazard: the next transaction on that connection sees it).
+  bool reset_session = true;
 
   void validate() const;
 };
@@ -216,8 +238,18 @@ struct runtime_config {
   procedure_registry procedures;
   /// Runtime-wide hooks around every transaction's end (code only).
   tx_hooks hooks;
-  /// actortx.log-level = "info": trace, debug, info, warn, error, critical or off (spdlog).
+  /// actortx.log-level = "info": trace, debug, info, warn, error, critical or off (spdlog): the
+  /// level of every component that log-levels does not name.
   std::string log_level = "info";
+  /// actortx.log-levels = "": levels per component over log-level, e.g. "pool=debug,saga=warn".
+  /// Components (log.hpp): runtime, pool, connection, supervisor, saga, listen, metrics,
+  /// nodes, maintenance; each logs as the spdlog logger "actortx.<component>".
+  std::string log_levels;
+  /// Where actortx's lines go (code only): every component writes to this logger's sinks
+  /// (its level filters too). Null: a logger already registered with spdlog as "actortx",
+  /// else stderr. Loggers are process-wide: the runtime constructed last sets destination and
+  /// levels for all runtimes of the process.
+  std::shared_ptr<spdlog::logger> logger;
   /// actortx.scheduler-threads = 0 (= number of cores): CAF scheduler threads of a runtime
   /// that owns its actor system.
   size_t scheduler_threads = 0;

@@ -109,6 +109,7 @@ class tx {
   /// keeps it prepared (actortx.prepared-statements), so a repeated `sql` is planned once.
   template <class... Args>
   pqxx::result exec(const std::string& sql, Args&&... args) {
+    note(sql);
     return counted(detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...));
   }
 
@@ -127,6 +128,7 @@ class tx {
   /// Runs a query that returns exactly one row with one column and converts it to T.
   template <class T, class... Args>
   T query_value(const std::string& sql, Args&&... args) {
+    note(sql);
     const auto r = detail::exec_cached(work_, statements_, sql, std::forward<Args>(args)...);
     return counted(detail::expect_one_row(r)[0])[0].template as<T>();
   }
@@ -197,8 +199,22 @@ class tx {
   /// Rows returned or affected by the statements run through exec()/query_value() (not raw()).
   uint64_t rows() const noexcept { return rows_; }
 
-  /// Escape hatch to libpqxx (e.g. stream_to). Do not COMMIT or ROLLBACK through it.
-  pqxx::transaction_base& raw() noexcept { return work_; }
+  /// Escape hatch to libpqxx (e.g. stream_to). Do not COMMIT or ROLLBACK through it. Marks the
+  /// session as changed (mark_session_changed()): the runtime cannot see what runs through it.
+  pqxx::transaction_base& raw() noexcept {
+    session_changed_ = true;
+    return work_;
+  }
+
+  /// Tells the runtime that this attempt changed session state in a way its SQL does not show
+  /// (a function that calls set_config(), a procedure's SET): with actortx.pool-reset-session
+  /// the connection is reset before its next lease. exec(), query_value() and scripts mark
+  /// what they recognise themselves: SET (not SET LOCAL), RESET, PREPARE, DEALLOCATE, LISTEN,
+  /// UNLISTEN, DECLARE, DISCARD, LOAD, DO, CREATE TEMP, pg_temp, session advisory locks and
+  /// set_config().
+  void mark_session_changed() noexcept { session_changed_ = true; }
+  /// Whether this attempt may have changed its session (see mark_session_changed()).
+  bool session_changed() const noexcept { return session_changed_; }
 
  private:
   pqxx::transaction_base& work_;
@@ -209,8 +225,11 @@ class tx {
   uint32_t nested_counter_ = 0;
   uint32_t savepoints_used_ = 0;
   uint64_t rows_ = 0;
+  bool session_changed_ = false;
   std::string at_commit_;  // statements for COMMIT's round trip, ';'-terminated
 
+  /// Marks the session changed if `sql` may change it (session_statement.hpp).
+  void note(const std::string& sql) noexcept;
   pqxx::result counted(const pqxx::result& r) {
     rows_ += r.columns() > 0 ? r.size() : r.affected_rows();
     return r;

@@ -135,6 +135,22 @@ std::string first_word(int argc, char** argv) {
   return "";
 }
 
+/// The first option that is not one of the top-level ones ("" if none): CLI11 would report the
+/// missing command first ("A subcommand is required"), hiding the mistake.
+std::string first_unknown_option(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.empty() || a[0] != '-') return "";  // the command: its own options are its business
+    const auto name = a.substr(0, a.find('='));
+    if (name == "--dsn" || name == "--dsn-file") {
+      if (a.find('=') == std::string::npos) ++i;  // its value follows
+      continue;
+    }
+    if (name != "--json" && name != "--help" && name != "-h") return name;
+  }
+  return "";
+}
+
 /// CLI11's complaint, unless it would echo an argument holding a password.
 int usage_exit(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (e.get_exit_code() == 0) return app.exit(e);  // --help
@@ -142,6 +158,8 @@ int usage_exit(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const auto word = first_word(argc, argv);
   if (!word.empty() && word != "list" && word != "show" && word != "retry" && word != "cancel")
     text = "unknown command '" + word + "': expected list, show, retry or cancel";
+  else if (const auto option = first_unknown_option(argc, argv); !option.empty())
+    text = "unknown option '" + option + "' (commands: list, show, retry, cancel)";
   for (int i = 1; i < argc; ++i)
     if (std::string{argv[i]}.find("password") != std::string::npos)
       text =
