@@ -1,24 +1,29 @@
 #include "runtime/policy/session_statement.hpp"
 
 #include <array>
-#include <cctype>
 
 namespace actortx {
 
 namespace {
 
+// ASCII only, without the locale: this runs for every statement a body sends.
 char lower(char c) noexcept {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 bool word_char(char c) noexcept {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  const char l = lower(c);
+  return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /// Skips blanks and -- / /* */ comments from `i`.
 size_t skip_blanks(std::string_view s, size_t i) noexcept {
   while (i < s.size()) {
-    if (std::isspace(static_cast<unsigned char>(s[i])) != 0) {
+    if (blank(s[i])) {
       ++i;
     } else if (s.compare(i, 2, "--") == 0) {
       while (i < s.size() && s[i] != '\n') ++i;
@@ -69,14 +74,24 @@ bool creates_temp(std::string_view s, size_t i) noexcept {
   return is(w, "temp") || is(w, "temporary");
 }
 
-/// Whether a lower-cased needle occurs anywhere, case-insensitively.
-bool contains(std::string_view s, std::string_view lower_needle) noexcept {
-  if (lower_needle.size() > s.size()) return false;
-  for (size_t i = 0; i + lower_needle.size() <= s.size(); ++i) {
-    size_t k = 0;
-    while (k < lower_needle.size() && lower(s[i + k]) == lower_needle[k]) ++k;
-    if (k == lower_needle.size()) return true;
-  }
+/// Whether `lower_needle`, whose '_' is at `underscore`, is in `s` around its '_' at `at`.
+bool needle_at(std::string_view s, size_t at, std::string_view lower_needle,
+               size_t underscore) noexcept {
+  if (at < underscore || at - underscore + lower_needle.size() > s.size()) return false;
+  const size_t start = at - underscore;
+  for (size_t k = 0; k < lower_needle.size(); ++k)
+    if (lower(s[start + k]) != lower_needle[k]) return false;
+  return true;
+}
+
+/// pg_temp, set_config or a session advisory lock anywhere. Each has a '_', so only the '_'s
+/// of the text are looked at ("advisory_lock" is in pg_advisory_lock, pg_try_advisory_lock
+/// and their _shared forms, not in the transaction-scoped pg_advisory_xact_lock ones).
+bool names_session_function(std::string_view s) noexcept {
+  for (size_t u = s.find('_'); u != std::string_view::npos; u = s.find('_', u + 1))
+    if (needle_at(s, u, "advisory_lock", 8) || needle_at(s, u, "set_config", 3) ||
+        needle_at(s, u, "pg_temp", 2))
+      return true;
   return false;
 }
 
@@ -91,9 +106,7 @@ bool may_change_session(std::string_view sql) noexcept {
   }
   if (session_keyword(first)) return true;
   if (is(first, "create") && creates_temp(sql, i)) return true;
-  // "advisory_lock" is in pg_advisory_lock, pg_try_advisory_lock and their _shared forms,
-  // not in the transaction-scoped pg_advisory_xact_lock ones.
-  return contains(sql, "advisory_lock") || contains(sql, "set_config") || contains(sql, "pg_temp");
+  return names_session_function(sql);
 }
 
 }  // namespace actortx
