@@ -109,8 +109,10 @@ void validate_then_offer(pool_ptr self, const caf::actor_addr& addr) {
             if (self->state.conns.count(addr) > 0) make_available(self, addr);
           },
           [=](caf::error& err) {
-            if (self->state.conns.count(addr) == 0) return;
-            // Dropped here: it unlinks from us on our exit message, so no exit comes back.
+            // Gone by itself: its exit message (we are still linked) drops and replaces it.
+            if (self->state.conns.count(addr) == 0 || err == caf::sec::request_receiver_down)
+              return;
+            // Stuck or failing: dropped here, since it unlinks from us on our exit message.
             stop_connection(self, addr, caf::exit_reason::kill);
             ++self->state.stats.replaced;
             log(log_component::pool)
@@ -286,6 +288,7 @@ pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
       drop(self, msg.source, msg.reason);
       return;
     }
+    if (self->state.departed_connection(msg.source)) return;
     // Queued lease requests are answered now rather than at their acquire timeout: a caller
     // still waiting would otherwise hold ~runtime for up to actortx.acquire-timeout.
     for (auto& w : self->state.waiters)

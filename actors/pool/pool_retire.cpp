@@ -14,6 +14,9 @@ void stop_connection(pool_ptr self, const caf::actor_addr& addr, caf::exit_reaso
   self->unlink_from(h);
   self->send_exit(h, reason);
   forget(self->state, addr);
+  auto& departed = self->state.departed;
+  departed.push_back(addr);
+  if (departed.size() > 64) departed.pop_front();  // a queued exit is long processed by then
 }
 
 void retire(pool_ptr self, const caf::actor_addr& addr, const char* why) {

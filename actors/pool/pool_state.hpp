@@ -48,6 +48,17 @@ struct pool_state {
   std::string last_connect_error;
   pool_stats stats;
   std::minstd_rand jitter{std::random_device{}()};
+  /// Connections stopped by the pool lately: an exit one sent before it was unlinked may still
+  /// be queued, and must not be taken for the pool's own stop (a stranger's exit).
+  std::deque<caf::actor_addr> departed;
+
+  /// Whether `addr` is a connection stopped lately (and forgets it: one exit each).
+  bool departed_connection(const caf::actor_addr& addr) {
+    auto i = std::find(departed.begin(), departed.end(), addr);
+    if (i == departed.end()) return false;
+    departed.erase(i);
+    return true;
+  }
 
   size_t open_or_connecting() const {
     return static_cast<size_t>(std::count_if(conns.begin(), conns.end(),

@@ -185,3 +185,34 @@ TEST_CASE("with pool-reset-session off a SET carries over to the next transactio
   CHECK(value_on<std::string>(rt, "SHOW work_mem", pid) == "7MB");
   CHECK(rt.pool_snapshot().resets == 0);
 }
+
+TEST_CASE("a reset on a backend terminated meanwhile replaces the connection", "[pg]") {
+  test::test_schema db;
+  runtime rt{test::test_config(db, 1)};
+  // Another client terminates the backend after COMMIT and before the reset runs.
+  tx_hooks hooks;
+  hooks.post_commit([&db](const hook_event& e) {
+    db.exec("SELECT pg_terminate_backend(" + std::to_string(e.backend_pid) + ")");
+  });
+  int32_t pid = 0;
+  auto out = rt.transact(
+      rt.default_options(),
+      [&](tx& t) {
+        pid = t.backend_pid();
+        t.exec("SET work_mem = '7MB'");
+      },
+      hooks);
+  CHECK(out.committed());  // the outcome stands: the reset is after the answer's truth
+  int32_t next = 0;
+  auto again = rt.transact([&](tx& t) {
+    next = t.backend_pid();
+    CHECK(t.query_value<std::string>("SHOW work_mem") != "7MB");
+  });
+  INFO(again.message);
+  CHECK(again.committed());
+  CHECK(again.attempts == 1);  // the reset found the loss: no transaction met the dead backend
+  CHECK(next != pid);
+  const auto stats = rt.pool_snapshot();
+  CHECK(stats.resets == 0);  // counted only when it ran
+  CHECK(stats.replaced == 1);
+}
