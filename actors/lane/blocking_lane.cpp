@@ -96,9 +96,9 @@ tx_outcome final_outcome(const lane_call& call, const tx_options& opts, lane_ans
   out.attempt_log.push_back(r.record);
   out.duration = std::chrono::microseconds{(steady_now_ns() - call.started_ns) / 1000};
   if (out.state == tx_state::committed)
-    log(log_component::connection).debug("{} committed after 1 attempt(s)", name_of(out.id, opts));
+    log(log_component::supervisor).debug("{} committed after 1 attempt(s)", name_of(out.id, opts));
   else
-    log(log_component::connection)
+    log(log_component::supervisor)
         .warn("{} {} after 1 attempt(s): {} (SQLSTATE {})", name_of(out.id, opts),
               to_string(out.state), out.message, out.sqlstate.empty() ? "-" : out.sqlstate);
   return out;

@@ -53,7 +53,8 @@ bool set_log_levels(const std::string& spec);
 /// logger registered with spdlog as "actortx" if there is one, else stderr with actortx's
 /// pattern. Safe while other threads log.
 void set_log_destination(std::shared_ptr<spdlog::logger> destination);
-/// The current destination (the default one is made on first use): e.g. to add a sink.
+/// The current destination (the default one is made on first use). Change its sinks() only
+/// while nothing logs (spdlog does not guard them); else set a new destination.
 std::shared_ptr<spdlog::logger> log_destination();
 
 }  // namespace actortx

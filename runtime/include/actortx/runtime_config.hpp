@@ -246,9 +246,9 @@ struct runtime_config {
   /// nodes, maintenance; each logs as the spdlog logger "actortx.<component>".
   std::string log_levels;
   /// Where actortx's lines go (code only): every component writes to this logger's sinks
-  /// (its level filters too). Null: a logger already registered with spdlog as "actortx",
-  /// else stderr. Loggers are process-wide: the runtime constructed last sets destination and
-  /// levels for all runtimes of the process.
+  /// (its level filters too). Null: the current destination stays (by default a logger
+  /// registered with spdlog as "actortx", else stderr). Loggers are process-wide: the runtime
+  /// constructed last sets destination and levels for all runtimes of the process.
   std::shared_ptr<spdlog::logger> logger;
   /// actortx.scheduler-threads = 0 (= number of cores): CAF scheduler threads of a runtime
   /// that owns its actor system.
