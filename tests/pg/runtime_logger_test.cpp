@@ -13,22 +13,13 @@
 #include <actortx/log.hpp>
 #include <actortx/runtime.hpp>
 
+#include "support/log_state.hpp"
 #include "support/pg_test_env.hpp"
 
 using namespace actortx;
+using actortx::test::restore_log_state;
 
 namespace {
-
-/// Puts the process-wide logger state back: every component at info, the default destination.
-struct restore_log_state {
-  restore_log_state() = default;
-  restore_log_state(const restore_log_state&) = delete;
-  restore_log_state& operator=(const restore_log_state&) = delete;
-  ~restore_log_state() {
-    set_log_level("info");
-    set_log_destination(nullptr);
-  }
-};
 
 /// A service's logger that keeps its last lines as "<logger name> <level> <text>".
 struct service_logger {

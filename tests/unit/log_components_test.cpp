@@ -16,21 +16,12 @@
 
 #include <actortx/log.hpp>
 
+#include "support/log_state.hpp"
+
 using namespace actortx;
+using actortx::test::restore_log_state;
 
 namespace {
-
-/// Puts the process-wide logger state back as every other test expects it: every component at
-/// info, the default destination.
-struct restore_log_state {
-  restore_log_state() = default;
-  restore_log_state(const restore_log_state&) = delete;
-  restore_log_state& operator=(const restore_log_state&) = delete;
-  ~restore_log_state() {
-    set_log_level("info");
-    set_log_destination(nullptr);
-  }
-};
 
 std::vector<log_component> all_components() {
   std::vector<log_component> out;

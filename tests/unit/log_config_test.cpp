@@ -11,19 +11,12 @@
 
 #include <actortx/runtime_config.hpp>
 
+#include "support/config_helpers.hpp"
+
 using namespace actortx;
-using string_list = caf::actor_system_config::string_list;
+using namespace actortx::test;
 
 namespace {
-
-/// read_config() of a caf_config parsed from CLI arguments; fails the test if CAF rejects them.
-runtime_config read_args(const string_list& args) {
-  caf_config cfg;
-  auto err = cfg.parse(args);
-  INFO(caf::to_string(err));
-  REQUIRE_FALSE(err);
-  return read_config(cfg);
-}
 
 /// The config_error read_config() throws for these arguments; fails the test if none.
 config_error read_error(const string_list& args) {
@@ -39,26 +32,6 @@ config_error read_error(const string_list& args) {
   FAIL("read_config() accepted " << args.back());
   return config_error{"", "", ""};
 }
-
-/// A temporary INI file, removed when the test ends.
-class temp_ini {
- public:
-  explicit temp_ini(const std::string& text) {
-    char name[] = "/tmp/actortx-log-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path_ = name;
-    std::ofstream{path_} << text;
-  }
-  ~temp_ini() { std::remove(path_.c_str()); }
-  temp_ini(const temp_ini&) = delete;
-  temp_ini& operator=(const temp_ini&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace
 

@@ -11,9 +11,11 @@
 
 #include <actortx/runtime_config.hpp>
 
+#include "support/config_helpers.hpp"
+
 using namespace actortx;
 using namespace std::chrono_literals;
-using string_list = caf::actor_system_config::string_list;
+using namespace actortx::test;
 
 namespace {
 
@@ -24,14 +26,6 @@ std::string problem(const pool_config& pool) {
     return e.what();
   }
   return {};
-}
-
-runtime_config read_args(const string_list& args) {
-  caf_config cfg;
-  auto err = cfg.parse(args);
-  INFO(caf::to_string(err));
-  REQUIRE_FALSE(err);
-  return read_config(cfg);
 }
 
 }  // namespace

@@ -7,30 +7,11 @@
 
 #include <actortx/runtime_config.hpp>
 
+#include "support/config_helpers.hpp"
+
 using namespace actortx;
 using namespace std::chrono_literals;
-using string_list = caf::actor_system_config::string_list;
-
-namespace {
-
-std::string problem(const runtime_config& cfg) {
-  try {
-    validate(cfg);
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  return {};
-}
-
-runtime_config read_args(const string_list& args) {
-  caf_config cfg;
-  auto err = cfg.parse(args);
-  INFO(caf::to_string(err));
-  REQUIRE_FALSE(err);
-  return read_config(cfg);
-}
-
-}  // namespace
+using namespace actortx::test;
 
 TEST_CASE("retention defaults: a week kept, pruned every 10 minutes in batches of 1000", "[unit]") {
   runtime_config c;

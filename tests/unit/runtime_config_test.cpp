@@ -11,50 +11,13 @@
 
 #include <actortx/runtime_config.hpp>
 
+#include "support/config_helpers.hpp"
+
 using namespace actortx;
 using namespace std::chrono_literals;
-using string_list = caf::actor_system_config::string_list;
+using namespace actortx::test;
 
-namespace {
-
-/// what() of the config_error validate() throws, "" if none.
-std::string problem(const runtime_config& cfg) {
-  try {
-    validate(cfg);
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  return {};
-}
-
-/// read_config() of a caf_config parsed from CLI arguments; fails the test if CAF rejects them.
-runtime_config read_args(const string_list& args) {
-  caf_config cfg;
-  auto err = cfg.parse(args);
-  INFO(caf::to_string(err));
-  REQUIRE_FALSE(err);
-  return read_config(cfg);
-}
-
-/// A temporary INI file, removed when the test ends.
-class temp_ini {
- public:
-  explicit temp_ini(const std::string& text) {
-    char name[] = "/tmp/actortx-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path_ = name;
-    std::ofstream{path_} << text;
-  }
-  ~temp_ini() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("config_error says which field has which invalid value and why", "[unit]") {
   config_error e{"actortx.pool-max", "0", "the pool needs at least one connection"};
