@@ -34,11 +34,10 @@ bool needs_more(const pool_state& st) {
   return n < st.cfg.max_size && (st.connecting() < st.waiters.size() || n < st.cfg.min_size);
 }
 
-/// Opens connections while requests wait (and up to min_size), never beyond max_size. While
-/// connects keep failing, probes with one connection at a time, 25 ms doubling to 200 ms apart:
-/// a refused connect is cheap, and the pool must be back within 500 ms of the server.
 }  // namespace
 
+/// While connects keep failing, probes with one connection at a time, 25 ms doubling to 200 ms
+/// apart: a refused connect is cheap, and the pool must be back within 500 ms of the server.
 void top_up(pool_ptr self) {
   auto& st = self->state;
   if (st.top_up_scheduled) return;
@@ -289,6 +288,9 @@ pool_actor::behavior_type pool_fn(pool_ptr self, pool_settings settings) {
       return;
     }
     if (self->state.departed_connection(msg.source)) return;
+    log(log_component::pool)
+        .debug("pool: stopping on an exit from {} ({})", caf::to_string(msg.source),
+               self->system().render(msg.reason));
     // Queued lease requests are answered now rather than at their acquire timeout: a caller
     // still waiting would otherwise hold ~runtime for up to actortx.acquire-timeout.
     for (auto& w : self->state.waiters)
