@@ -49,8 +49,9 @@ std::vector<std::string> node_cluster::names() const {
 
 actortx::node_config node_cluster::coordinator_node() const {
   auto n = files_.client_node(workers_.peers());
-  // A killed worker is refused at once (nothing listens); a second is plenty on loopback.
-  n.connect_timeout = std::chrono::seconds(1);
+  // A killed worker is refused at once (nothing listens), whatever this says; it bounds a TLS
+  // handshake with a live worker, which under a sanitizer on a loaded machine takes over 1 s.
+  n.connect_timeout = std::chrono::seconds(5);
   return n;
 }
 
