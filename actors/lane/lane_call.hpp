@@ -15,6 +15,11 @@ namespace actortx {
 
 class attempt_gate;
 
+/// Whether a connection that must retire at `retire_at_ns` (0: never) is past it.
+inline bool past_retirement(int64_t retire_at_ns, int64_t now_ns) noexcept {
+  return retire_at_ns != 0 && now_ns >= retire_at_ns;
+}
+
 /// An idle connection as the desk lends it.
 struct idle_conn {
   connection_actor handle;
@@ -25,9 +30,7 @@ struct idle_conn {
   /// Since when it is idle (pool-idle-timeout).
   int64_t idle_since_ns = 0;
 
-  bool expired(int64_t now_ns) const noexcept {
-    return retire_at_ns != 0 && now_ns >= retire_at_ns;
-  }
+  bool expired(int64_t now_ns) const noexcept { return past_retirement(retire_at_ns, now_ns); }
 };
 
 using connection_desk = idle_desk<idle_conn>;

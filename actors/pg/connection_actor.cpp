@@ -180,18 +180,17 @@ connection_actor::behavior_type connection_fn(connection_actor::pointer self,
     return settle(self, *conn, s, req, std::move(r), pid);
   };
   // A script: one round trip (a pipeline), unless pre-commit hooks need a tx& inside the
-  // open transaction. Its statements are checked for session changes here (the pipeline has
-  // no tx to note them).
+  // open transaction (then tx::exec notes session changes, as for a body).
   auto script_attempt = [=](const exec_request& req, const tx_script& script) {
     const attempt_hooks script_hooks{s.hooks.get(), nullptr};
-    auto r = has_pre_commit_hooks(script_hooks)
-                 ? run_attempt(
-                       *conn, conn->link(), pid, req,
-                       [&](tx& t, attempt_result& out) { run_script(t, script, out); },
-                       script_hooks, statements.get())
-                 : run_pipelined(conn->native(), conn->link(), pid, req, script,
-                                 pipelined->on(conn->link()), script_hooks);
-    r.session_changed = r.session_changed || changes_session(script);
+    if (has_pre_commit_hooks(script_hooks))
+      return run_attempt(
+          *conn, conn->link(), pid, req,
+          [&](tx& t, attempt_result& out) { run_script(t, script, out); }, script_hooks,
+          statements.get());
+    auto r = run_pipelined(conn->native(), conn->link(), pid, req, script,
+                           pipelined->on(conn->link()), script_hooks);
+    r.session_changed = changes_session(script);  // the pipeline has no tx to note them
     return r;
   };
   // A body. Guarded: the blocking caller waits until the body and its hooks are done.

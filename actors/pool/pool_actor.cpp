@@ -85,7 +85,7 @@ void make_available(pool_ptr self, const caf::actor_addr& addr) {
   auto& st = self->state;
   auto& e = st.conns[addr];
   e.leased = false;
-  if (e.retire_at_ns != 0 && steady_now_ns() >= e.retire_at_ns) {
+  if (past_retirement(e.retire_at_ns, steady_now_ns())) {
     retire(self, addr, "pool-max-lifetime");
     return;
   }

@@ -59,7 +59,7 @@ void sweep_idle(pool_ptr self) {
   for (auto& c : closing)
     retire(self, c.handle.address(), c.expired(now) ? "pool-max-lifetime" : "pool-idle-timeout");
   auto m = st.conns.find(st.monitor);
-  if (m != st.conns.end() && m->second.retire_at_ns != 0 && now >= m->second.retire_at_ns)
+  if (m != st.conns.end() && past_retirement(m->second.retire_at_ns, now))
     retire(self, st.monitor, "pool-max-lifetime");
 }
 
